@@ -1,0 +1,142 @@
+"""The ``bangban`` command: one entry point for the server, the terminals and the admin tasks."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from kiosk.settings import Settings, SettingsError, load_settings
+
+
+def _settings(args) -> Settings:
+    return load_settings(args.config, data_dir=args.data, db_url=args.db,
+                         host=getattr(args, "host", None), port=getattr(args, "port", None))
+
+
+def _database(settings: Settings):
+    from kiosk.server.db import Database, migrate
+
+    migrate(settings.database_url)
+    return Database(settings.database_url)
+
+
+def cmd_server(args) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    options = dict(host=settings.host, port=settings.port, log_level=args.log_level,
+                   timeout_graceful_shutdown=2, access_log=False)
+    if args.workers > 1:
+        # each worker builds the app from the same settings, passed through the environment
+        os.environ.update({"BANGBAN_DATA": str(settings.data_dir), "BANGBAN_DB": settings.database_url})
+        from kiosk.server.db import migrate
+
+        migrate(settings.database_url)
+        uvicorn.run("kiosk.server.main:app_from_env", factory=True, workers=args.workers, **options)
+    else:
+        from kiosk.server.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from kiosk.server.db import migrate
+
+    migrate(_settings(args).database_url)
+    print("数据库已升级到最新版本")
+    return 0
+
+
+def cmd_seed_demo(args) -> int:
+    from kiosk.server.admin import seed_demo
+
+    created = seed_demo(_database(_settings(args)))
+    print("示范大厅已创建" if created else "示范大厅已存在，未作改动")
+    return 0
+
+
+def cmd_helper_add(args) -> int:
+    from kiosk.server.admin import add_helper
+
+    add_helper(_database(_settings(args)), args.code, args.name, args.pin, args.role, args.hall)
+    print(f"已添加帮办代办员 {args.code} {args.name}")
+    return 0
+
+
+def cmd_device_add(args) -> int:
+    from kiosk.server.admin import add_device
+
+    token = add_device(_database(_settings(args)), args.kind, args.name, args.window, args.hall)
+    print(token)
+    print("请妥善保存以上令牌：它只显示这一次", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """The whole hall on one machine; grows as the terminals land."""
+    from kiosk.server.admin import seed_demo
+
+    settings = _settings(args)
+    seed_demo(_database(settings))
+    print(f"示范大厅：http://{settings.host}:{settings.port}/docs （帮办代办员密码 246810）")
+    return cmd_server(argparse.Namespace(**{**vars(args), "workers": 1, "log_level": "warning"}))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", help="数据目录（SQLite 数据库与采集文件）")
+    common.add_argument("--db", help="数据库地址，如 postgresql+psycopg://user@host/db")
+    common.add_argument("--config", help="TOML 配置文件")
+
+    parser = argparse.ArgumentParser(prog="bangban", description="帮办代办 kiosk and queue system")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    server = sub.add_parser("server", parents=[common], help="run the central server")
+    server.add_argument("--host")
+    server.add_argument("--port", type=int)
+    server.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL only)")
+    server.add_argument("--log-level", default="warning")
+    server.set_defaults(func=cmd_server)
+
+    demo = sub.add_parser("demo", parents=[common], help="run the demo hall on this machine")
+    demo.add_argument("--host")
+    demo.add_argument("--port", type=int)
+    demo.set_defaults(func=cmd_demo)
+
+    sub.add_parser("migrate", parents=[common], help="upgrade the database schema").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", parents=[common], help="create the demo hall").set_defaults(func=cmd_seed_demo)
+
+    helper = sub.add_parser("helper", help="manage helpers").add_subparsers(dest="action", required=True)
+    add = helper.add_parser("add", parents=[common])
+    add.add_argument("--code", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--pin", required=True)
+    add.add_argument("--role", default="helper")
+    add.add_argument("--hall", help="hall code (default: the demo county hall)")
+    add.set_defaults(func=cmd_helper_add)
+
+    device = sub.add_parser("device", help="manage device tokens").add_subparsers(dest="action", required=True)
+    dev = device.add_parser("add", parents=[common])
+    dev.add_argument("--kind", required=True, help="kiosk, display, pad, window or admin")
+    dev.add_argument("--name", required=True)
+    dev.add_argument("--window", type=int)
+    dev.add_argument("--hall")
+    dev.set_defaults(func=cmd_device_add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # AdminError and friends: a message for the person at the console
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The central server: FastAPI on one database, SQLite or PostgreSQL."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from kiosk.domain.queue_policy import Policy
+from kiosk.server import errors
+from kiosk.server.db import Database, migrate
+from kiosk.server.deps import ServerState
+from kiosk.server.events import EventHub
+from kiosk.server.metrics import LatencyMiddleware, Metrics
+from kiosk.server.routes import hall, health, ratings, stream, tickets
+from kiosk.server.timeutil import set_timezone
+from kiosk.settings import Settings
+
+
+def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
+    set_timezone(settings.timezone)
+    if run_migrations:
+        migrate(settings.database_url)
+    database = Database(settings.database_url)
+    state = ServerState(settings=settings, db=database, hub=EventHub(database),
+                        policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
+                        metrics=Metrics())
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        await state.hub.start()
+        yield
+        await state.hub.stop()
+        database.dispose()
+
+    app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan)
+    app.state.bb = state
+    errors.install(app)
+    for module in (health, hall, tickets, ratings, stream):
+        app.include_router(module.router)
+    app.add_middleware(LatencyMiddleware, metrics=state.metrics)
+    logging.getLogger("bangban").setLevel(logging.INFO)
+    return app

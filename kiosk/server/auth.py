@@ -1,0 +1,117 @@
+"""Who is calling: device tokens, helper sessions, PIN hashes, and what each role may do."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.server.errors import ApiError
+from kiosk.server.models import Device, Hall, Helper, HelperSession, Window
+
+DEVICE_KINDS = ("kiosk", "display", "pad", "window", "admin")
+HELPER_ROLES = ("helper", "proxy_agent", "coordinator", "chief", "liaison")
+SUPERVISOR_ROLES = ("coordinator", "chief")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        mine = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), dklen=32,
+                              n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(mine.hex(), digest)
+
+
+def new_token(prefix: str) -> tuple[str, str]:
+    """A random token and the hash we keep of it (tokens are long and random, so SHA-256 suffices)."""
+    token = f"{prefix}_{secrets.token_urlsafe(32)}"
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Caller:
+    device: Device
+    helper: Helper | None = None
+    window: Window | None = None  # the window a helper session is bound to
+    session_id: int | None = None
+
+    @property
+    def hall_id(self) -> int:
+        return self.device.hall_id
+
+    @property
+    def kind(self) -> str:
+        return "helper" if self.helper else self.device.kind
+
+    @property
+    def is_staff(self) -> bool:
+        return self.helper is not None or self.device.kind == "admin"
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.device.kind == "admin" or (self.helper is not None and self.helper.role in SUPERVISOR_ROLES)
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "缺少令牌：请在 Authorization 头中提供 Bearer 令牌")
+    return token.strip()
+
+
+def identify(db: Session, token: str) -> Caller:
+    digest = token_hash(token)
+    if token.startswith("bbs_"):
+        row = db.execute(
+            select(HelperSession, Helper, Window, Device)
+            .join(Helper, Helper.id == HelperSession.helper_id)
+            .join(Window, Window.id == HelperSession.window_id)
+            .join(Device, Device.id == HelperSession.device_id)
+            .where(HelperSession.token_hash == digest, HelperSession.ended_at.is_(None))
+        ).first()
+        if row and not row.Device.revoked:
+            return Caller(device=row.Device, helper=row.Helper, window=row.Window,
+                          session_id=row.HelperSession.id)
+    else:
+        device = db.scalar(select(Device).where(Device.token_hash == digest))
+        if device and not device.revoked:
+            return Caller(device=device)
+    raise ApiError(401, "invalid_token", "令牌无效或已失效，请重新登录或联系管理员")
+
+
+def require(caller: Caller, *kinds: str) -> None:
+    """kinds: device kinds, "helper" for a signed-in helper, "staff" for helpers and admins."""
+    if caller.kind in kinds or ("staff" in kinds and caller.is_staff):
+        return
+    raise ApiError(403, "forbidden", "此设备或账号无权进行该操作")
+
+
+def visible_halls(db: Session, caller: Caller) -> set[int]:
+    """A hall's staff see their hall; supervisors also see every hall below it."""
+    seen = {caller.hall_id}
+    if not caller.is_supervisor:
+        return seen
+    frontier = [caller.hall_id]
+    while frontier:
+        children = db.scalars(select(Hall.id).where(Hall.parent_id.in_(frontier))).all()
+        frontier = [c for c in children if c not in seen]
+        seen.update(frontier)
+    return seen

@@ -1,0 +1,238 @@
+"""The hall's records. Every row belongs to a hall; times are stored in UTC."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+    UniqueConstraint, Index,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Hall(Base):
+    __tablename__ = "halls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(16))  # city county township village
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Area(Base):
+    __tablename__ = "areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))  # special division self_service online
+
+
+class Queue(Base):
+    __tablename__ = "queues"
+    __table_args__ = (UniqueConstraint("hall_id", "prefix"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    prefix: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(60))
+    service_type: Mapped[str] = mapped_column(String(10))  # help proxy consult
+
+
+class Matter(Base):
+    __tablename__ = "matters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))  # investment business livelihood
+    department: Mapped[str] = mapped_column(String(60))
+    time_limit_days: Mapped[int] = mapped_column(Integer)
+    steps: Mapped[list] = mapped_column(JSON, default=list)
+    materials: Mapped[list] = mapped_column(JSON, default=list)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    proxy_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    high_frequency: Mapped[bool] = mapped_column(Boolean, default=False)
+    search_key: Mapped[str] = mapped_column(String(400), default="")  # pinyin initials
+
+
+class Window(Base):
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("hall_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
+    queues: Mapped[list[Queue]] = relationship(secondary="window_queues", lazy="selectin")
+
+
+class WindowQueue(Base):
+    __tablename__ = "window_queues"
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"), primary_key=True)
+
+
+class Helper(Base):
+    __tablename__ = "helpers"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20))  # helper proxy_agent coordinator chief liaison
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    full_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # kiosk display pad window admin
+    name: Mapped[str] = mapped_column(String(60))
+    window_number: Mapped[int | None] = mapped_column(Integer)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HelperSession(Base):
+    __tablename__ = "helper_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TicketCounter(Base):
+    __tablename__ = "ticket_counters"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("hall_id", "day", "number"),
+        UniqueConstraint("device_id", "idempotency_key"),
+        Index("ix_tickets_waiting", "hall_id", "status", "tier", "rank_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    service_type: Mapped[str] = mapped_column(String(10))
+    day: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(10))
+    public_token: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(12))  # waiting called serving finished no_show
+    priority_group: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    tier: Mapped[int] = mapped_column(Integer)
+    rank_at: Mapped[datetime] = mapped_column(DateTime)
+    target_window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    called_at: Mapped[datetime | None] = mapped_column(DateTime)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Service(Base):
+    """One helper serving one ticket at one window; a transfer starts another."""
+    __tablename__ = "services"
+    __table_args__ = (Index("ix_services_window_finished", "window_id", "finished_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"))
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
+    called_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)  # set only by finish
+    end_reason: Mapped[str | None] = mapped_column(String(20))  # finished transferred no_show
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    log: Mapped[str] = mapped_column(Text, default="")
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("window_id", "pad_seq"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), unique=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"))
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    pad_seq: Mapped[int] = mapped_column(BigInteger)
+    rated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FollowUp(Base):
+    """回访整改: opened by a bad rating, closed by a supervisor."""
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), unique=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(40))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class DeviceHealth(Base):
+    __tablename__ = "device_health"
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    component: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    message: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,200 @@
+"""The hall as terminals see it: sign-in, windows, the catalogue, the lines."""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlalchemy import func, or_, select
+
+from kiosk.server.auth import Caller, check_pin, new_token, require
+from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.errors import ApiError
+from kiosk.server.models import (
+    Area, Device, DeviceHealth, Helper, HelperSession, Matter, Queue, Ticket, Window,
+)
+from kiosk.server.schemas import HealthReport, SessionRequest
+from kiosk.server.tickets import audit, helper_public, ticket_out
+from kiosk.server.timeutil import iso, local_day, utcnow
+
+router = APIRouter(prefix="/api/v1", tags=["hall"])
+_unknown_code_failures: dict[tuple[int, str], list[float]] = {}
+_unknown_lock = threading.Lock()
+
+
+def _lock_message(seconds: int) -> ApiError:
+    return ApiError(429, "too_many_attempts", f"密码错误次数过多，请 {seconds} 秒后再试",
+                    headers={"Retry-After": str(seconds)})
+
+
+def _unknown_code_failure(device_id: int, code: str, limit: int, lock_s: int) -> None:
+    """Unknown codes are slowed down too, so codes cannot be probed quickly."""
+    now = time.monotonic()
+    with _unknown_lock:
+        recent = [t for t in _unknown_code_failures.get((device_id, code), []) if now - t < lock_s]
+        recent.append(now)
+        _unknown_code_failures[(device_id, code)] = recent
+    if len(recent) > limit:
+        raise _lock_message(lock_s)
+
+
+@router.post("/sessions", status_code=201)
+def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    require(who, "window")
+    if who.device.window_number is not None and who.device.window_number != req.window:
+        raise ApiError(403, "wrong_window", f"本终端属于 {who.device.window_number} 号窗口")
+    s = bb.settings
+    with bb.db.write() as db:
+        window = db.scalar(select(Window).where(Window.hall_id == who.hall_id, Window.number == req.window))
+        if window is None:
+            raise ApiError(404, "not_found", f"本大厅没有 {req.window} 号窗口")
+        helper = db.scalar(select(Helper).where(Helper.hall_id == who.hall_id, Helper.code == req.helper_code))
+        now = utcnow()
+        if helper is None:
+            _unknown_code_failure(who.device.id, req.helper_code, s.login_max_failures, s.login_lock_s)
+            raise ApiError(401, "bad_credentials", "工号或密码不正确")
+        if helper.locked_until and helper.locked_until > now:
+            raise _lock_message(int((helper.locked_until - now).total_seconds()) + 1)
+        if not check_pin(req.pin, helper.pin_hash):
+            helper.failed_logins += 1
+            over = helper.failed_logins - s.login_max_failures
+            if over >= 0:
+                helper.locked_until = now + timedelta(seconds=min(s.login_lock_s * 2 ** over, 900))
+            audit(db, who, "session.failed", helper_code=req.helper_code)
+            failed = ApiError(401, "bad_credentials", "工号或密码不正确")
+        else:
+            failed = None
+            helper.failed_logins, helper.locked_until = 0, None
+            for old in db.scalars(select(HelperSession).where(
+                    HelperSession.ended_at.is_(None),
+                    or_(HelperSession.window_id == window.id, HelperSession.helper_id == helper.id))):
+                old.ended_at = now
+            token, digest = new_token("bbs")
+            db.add(HelperSession(token_hash=digest, helper_id=helper.id, device_id=who.device.id,
+                                 window_id=window.id, started_at=now))
+            audit(db, who, "session.start", helper_code=helper.code, window=window.number)
+    if failed:
+        raise failed
+    return {"token": token, "helper": helper_public(helper), "window": req.window}
+
+
+@router.delete("/sessions/current", status_code=204)
+def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    require(who, "helper")
+    with bb.db.write() as db:
+        session = db.get(HelperSession, who.session_id)
+        session.ended_at = utcnow()
+        audit(db, who, "session.end")
+
+
+def _staffing(db, hall_id: int) -> dict[int, Helper]:
+    rows = db.execute(select(HelperSession.window_id, Helper).join(Helper, Helper.id == HelperSession.helper_id)
+                      .where(HelperSession.ended_at.is_(None), Helper.hall_id == hall_id)).all()
+    return {r.window_id: r.Helper for r in rows}
+
+
+@router.get("/windows")
+def list_windows(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    with bb.db.read() as db:
+        staff = _staffing(db, who.hall_id)
+        areas = {a.id: a.name for a in db.scalars(select(Area).where(Area.hall_id == who.hall_id))}
+        windows = db.scalars(select(Window).where(Window.hall_id == who.hall_id).order_by(Window.number))
+        return [{"number": w.number, "name": w.name, "area": areas.get(w.area_id),
+                 "queue_ids": sorted(q.id for q in w.queues), "helper": helper_public(staff.get(w.id))}
+                for w in windows]
+
+
+def matter_out(m: Matter) -> dict:
+    return {"id": m.id, "name": m.name, "category": m.category, "department": m.department,
+            "time_limit_days": m.time_limit_days, "steps": m.steps, "materials": m.materials,
+            "address": m.address, "phone": m.phone, "proxy_allowed": m.proxy_allowed,
+            "high_frequency": m.high_frequency, "queue_id": m.queue_id, "search_key": m.search_key}
+
+
+@router.get("/catalog")
+def catalog(q: str | None = Query(default=None, max_length=50), category: str | None = Query(default=None, max_length=20),
+            who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """The queues and matters; ``q`` matches characters of the name or pinyin initials."""
+    with bb.db.read() as db:
+        queues = db.scalars(select(Queue).where(Queue.hall_id == who.hall_id).order_by(Queue.id))
+        query = select(Matter).where(Matter.hall_id == who.hall_id)
+        if category:
+            query = query.where(Matter.category == category)
+        if q and q.strip():
+            needle = q.strip()
+            query = query.where(or_(Matter.name.contains(needle, autoescape=True),
+                                    Matter.search_key.contains(needle.lower(), autoescape=True)))
+        matters = db.scalars(query.order_by(Matter.high_frequency.desc(), Matter.id))
+        return {"queues": [{"id": x.id, "prefix": x.prefix, "name": x.name, "service_type": x.service_type}
+                           for x in queues],
+                "matters": [matter_out(m) for m in matters]}
+
+
+@router.get("/queues/waiting")
+def waiting_per_queue(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """Per queue: how many wait and how long the longest has waited."""
+    with bb.db.read() as db:
+        today = local_day(utcnow())
+        rows = db.execute(
+            select(Queue.id, Queue.prefix, Queue.name, func.count(Ticket.id), func.min(Ticket.issued_at))
+            .outerjoin(Ticket, (Ticket.queue_id == Queue.id) & (Ticket.status == "waiting") & (Ticket.day == today))
+            .where(Queue.hall_id == who.hall_id).group_by(Queue.id, Queue.prefix, Queue.name).order_by(Queue.id)).all()
+        now = utcnow()
+        return [{"queue_id": r[0], "prefix": r[1], "name": r[2], "waiting": r[3],
+                 "longest_wait_s": int((now - r[4]).total_seconds()) if r[4] else 0} for r in rows]
+
+
+@router.get("/windows/{window}/line")
+def window_line(window: Annotated[int, Path(ge=1, le=9999)], who: Caller = Depends(caller),
+                bb: ServerState = Depends(server)):
+    """The window's own line in call order, and the ticket it holds now."""
+    require(who, "staff")
+    with bb.db.read() as db:
+        win = db.scalar(select(Window).where(Window.hall_id == who.hall_id, Window.number == window))
+        if win is None:
+            raise ApiError(404, "not_found", f"本大厅没有 {window} 号窗口")
+        queue_ids = [q.id for q in win.queues]
+        eligible = or_(Ticket.target_window_id == win.id,
+                       (Ticket.target_window_id.is_(None)) & Ticket.queue_id.in_(queue_ids))
+        waiting = db.scalars(select(Ticket).where(
+            Ticket.hall_id == who.hall_id, Ticket.status == "waiting", Ticket.day == local_day(utcnow()),
+            eligible).order_by(Ticket.tier, Ticket.rank_at, Ticket.id)).all()
+        held = db.scalar(select(Ticket).where(Ticket.window_id == win.id,
+                                              Ticket.status.in_(("called", "serving"))).limit(1))
+        now = utcnow()
+        return {
+            "window": window, "waiting": len(waiting),
+            "longest_wait_s": max((int((now - t.issued_at).total_seconds()) for t in waiting), default=0),
+            "next": [{"id": t.id, "number": t.number, "priority_group": t.priority_group,
+                      "transferred": t.tier == 0, "waited_s": int((now - t.issued_at).total_seconds())}
+                     for t in waiting[:10]],
+            "current": ticket_out(db, held, staff=True) if held else None,
+        }
+
+
+@router.post("/devices/health", status_code=204)
+def report_health(req: HealthReport, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """A terminal or bridge says whether its device works (printer, camera, rating pad)."""
+    with bb.db.write() as db:
+        row = db.get(DeviceHealth, (who.device.id, req.component))
+        changed = row is None or row.ok != req.ok
+        if row is None:
+            row = DeviceHealth(device_id=who.device.id, component=req.component)
+            db.add(row)
+        row.ok, row.message, row.at = req.ok, req.message, utcnow()
+        if changed:
+            audit(db, who, "device.health", component=req.component, ok=req.ok, message=req.message)
+
+
+@router.get("/devices/health")
+def list_health(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    require(who, "staff")
+    with bb.db.read() as db:
+        rows = db.execute(select(DeviceHealth, Device).join(Device, Device.id == DeviceHealth.device_id)
+                          .where(Device.hall_id == who.hall_id)).all()
+        return [{"device": r.Device.name, "kind": r.Device.kind, "window": r.Device.window_number,
+                 "component": r.DeviceHealth.component, "ok": r.DeviceHealth.ok,
+                 "message": r.DeviceHealth.message, "at": iso(r.DeviceHealth.at)} for r in rows]

@@ -1,0 +1,36 @@
+"""Server-Sent Events: every change in the hall, resumable by Last-Event-ID."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from kiosk.server.auth import Caller
+from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.errors import ApiError
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+
+@router.get("/events", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def event_stream(request: Request,
+                       last_event_id: str | None = Header(default=None, alias="Last-Event-ID", max_length=20),
+                       since: int | None = Query(default=None, ge=0, le=2**62),
+                       who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """``since`` is the same as Last-Event-ID for clients that cannot set headers."""
+    after = since
+    if last_event_id is not None and last_event_id.strip():
+        if not last_event_id.strip().isdigit():
+            raise ApiError(400, "bad_last_event_id", "Last-Event-ID 必须是事件编号（整数）")
+        after = int(last_event_id)
+    halls = {who.hall_id}
+
+    async def body():
+        yield "retry: 2000\n\n"
+        async for event in bb.hub.stream(halls, after):
+            if await request.is_disconnected():
+                return
+            yield ": keep-alive\n\n" if event is None else event.sse()
+
+    return StreamingResponse(body(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,129 @@
+"""Tickets: issue at the kiosk, call and serve at the window, look up in public."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kiosk.server import tickets as ops
+from kiosk.server.auth import Caller, require, visible_halls
+from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.errors import ApiError, not_found
+from kiosk.server.models import AuditEntry, Service, Ticket, Window
+from kiosk.server.schemas import FinishRequest, TicketRequest, TransferRequest
+from kiosk.server.timeutil import iso
+
+router = APIRouter(prefix="/api/v1", tags=["tickets"])
+IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
+TicketId = Annotated[int, Path(ge=1, le=2**62)]
+WindowNo = Annotated[int, Path(ge=1, le=9999)]
+
+
+@router.post("/tickets", status_code=201)
+def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
+                 who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    require(who, "kiosk")
+    key = idempotency_key.strip() if idempotency_key else None
+    for attempt in range(2):
+        try:
+            with bb.db.write() as db:
+                replay = ops.find_replay(db, who, key)
+                ticket = replay or ops.issue(db, who, req, key, bb.policy)
+                out = ops.ticket_out(db, ticket)
+            break
+        except IntegrityError:  # the same key raced in from a retry: answer with its ticket
+            if attempt or not key:
+                raise ApiError(409, "conflict", "取号冲突，请重试")
+    bb.hub.wake()
+    if replay is not None:
+        return JSONResponse(out, status_code=200)
+    bb.metrics.tickets_issued.labels(str(who.hall_id), req.service_type).inc()
+    return out
+
+
+@router.get("/tickets/{ticket_id}")
+def get_ticket(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    require(who, "staff")
+    with bb.db.read() as db:
+        ticket = db.get(Ticket, ticket_id)
+        if ticket is None or ticket.hall_id not in visible_halls(db, who):
+            raise not_found("号码")
+        out = ops.ticket_out(db, ticket, staff=True)
+        out["history"] = [
+            {"at": iso(e.at), "action": e.action, "helper_id": e.helper_id, "device_id": e.device_id,
+             **e.detail}
+            for e in db.scalars(select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
+                                .order_by(AuditEntry.id))]
+        out["services"] = [
+            {"id": s.id, "window_id": s.window_id, "helper_id": s.helper_id,
+             "called_at": iso(s.called_at), "started_at": iso(s.started_at),
+             "ended_at": iso(s.ended_at), "end_reason": s.end_reason, "outcome": s.outcome,
+             "log": s.log}
+            for s in db.scalars(select(Service).where(Service.ticket_id == ticket.id).order_by(Service.id))]
+        return out
+
+
+@router.get("/public/tickets/{public_token}")
+def public_ticket(public_token: Annotated[str, Path(max_length=40)], bb: ServerState = Depends(server)):
+    with bb.db.read() as db:
+        ticket = db.scalar(select(Ticket).where(Ticket.public_token == public_token))
+        if ticket is None:
+            raise not_found("号码")
+        out = {"number": ticket.number, "status": ticket.status, "issued_at": iso(ticket.issued_at),
+               "waiting_ahead": None, "window": None}
+        if ticket.status == "waiting":
+            out["waiting_ahead"] = ops.waiting_ahead(db, ticket)
+            out["estimated_wait_s"] = ops.estimated_wait(db, ticket.queue_id, out["waiting_ahead"])
+        elif ticket.window_id:
+            out["window"] = db.get(Window, ticket.window_id).number
+        return out
+
+
+@router.post("/windows/{window}/call-next", responses={204: {"description": "无人等候"}})
+def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    with bb.db.write() as db:
+        ticket = ops.call_next(db, who, window)
+        out = ops.ticket_out(db, ticket, staff=True) if ticket else None
+    if ticket is None:
+        return Response(status_code=204)
+    bb.hub.wake()
+    bb.metrics.calls.labels(str(who.hall_id), str(window)).inc()
+    bb.metrics.waiting.labels(str(who.hall_id)).observe(
+        (ticket.called_at - ticket.issued_at).total_seconds())
+    return out
+
+
+def _act(action: str):
+    def handler(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+        with bb.db.write() as db:
+            out = ops.ticket_out(db, ops.act(db, who, ticket_id, action), staff=True)
+        bb.hub.wake()
+        return out
+    handler.__name__ = f"{action}_ticket"
+    return handler
+
+
+router.post("/tickets/{ticket_id}/recall")(_act("recall"))
+router.post("/tickets/{ticket_id}/no-show")(_act("no_show"))
+router.post("/tickets/{ticket_id}/start")(_act("start"))
+
+
+@router.post("/tickets/{ticket_id}/transfer")
+def transfer_ticket(ticket_id: TicketId, req: TransferRequest, who: Caller = Depends(caller),
+                    bb: ServerState = Depends(server)):
+    with bb.db.write() as db:
+        out = ops.ticket_out(db, ops.transfer(db, who, ticket_id, req, bb.policy), staff=True)
+    bb.hub.wake()
+    return out
+
+
+@router.post("/tickets/{ticket_id}/finish")
+def finish_ticket(ticket_id: TicketId, req: FinishRequest, who: Caller = Depends(caller),
+                  bb: ServerState = Depends(server)):
+    with bb.db.write() as db:
+        out = ops.ticket_out(db, ops.finish(db, who, ticket_id, req), staff=True)
+    bb.hub.wake()
+    return out

@@ -1,0 +1,74 @@
+"""Request bodies. Unknown fields are refused so a typo is an error, not a silent default."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kiosk.server.errors import ApiError
+
+ServiceType = Literal["help", "proxy", "consult"]
+PriorityGroup = Literal["elderly", "disabled", "pregnant", "military", "talent", "key_project", "green_channel"]
+Outcome = Literal["done", "case_opened", "referred"]
+MOBILE = r"^1[3-9][0-9]{9}$"
+ID32 = Field(ge=1, le=2**31 - 1)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketRequest(Strict):
+    matter_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    queue_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    service_type: ServiceType
+    priority_group: PriorityGroup | None = None
+    phone: str | None = Field(default=None, max_length=20)
+
+    @model_validator(mode="after")
+    def _check(self):
+        if (self.matter_id is None) == (self.queue_id is None):
+            raise ApiError(422, "matter_or_queue", "请选择一个事项或一个队列（二者选一）")
+        if self.phone is not None:
+            import re
+            if not re.fullmatch(MOBILE, self.phone):
+                raise ApiError(422, "invalid_phone", "手机号应为 11 位数字、以 1 开头，请核对后重新输入")
+        return self
+
+
+class SessionRequest(Strict):
+    helper_code: str = Field(min_length=1, max_length=32)
+    pin: str = Field(min_length=1, max_length=64)
+    window: int = Field(ge=1, le=9999)
+
+
+class TransferRequest(Strict):
+    to_window: int | None = Field(default=None, ge=1, le=9999)
+    to_queue: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    note: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _check(self):
+        if (self.to_window is None) == (self.to_queue is None):
+            raise ApiError(422, "window_or_queue", "请选择转办到一个窗口或一个队列（二者选一）")
+        return self
+
+
+class FinishRequest(Strict):
+    outcome: Outcome
+    log: str = Field(default="", max_length=20000)
+
+
+class RatingRequest(Strict):
+    score: int = Field(ge=1, le=5)
+    pad_seq: int = Field(ge=0, le=2**62)
+
+
+class HealthReport(Strict):
+    component: str = Field(min_length=1, max_length=20, pattern=r"^[a-z_]+$")
+    ok: bool
+    message: str = Field(default="", max_length=200)
+
+
+class FollowUpClose(Strict):
+    note: str = Field(min_length=1, max_length=5000)

@@ -1,0 +1,27 @@
+"""Times are stored as naive UTC and shown in the hall's time zone with its offset."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+_zone = ZoneInfo("Asia/Shanghai")
+
+
+def set_timezone(name: str) -> None:
+    global _zone
+    _zone = ZoneInfo(name)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc).astimezone(_zone).isoformat(timespec="seconds")
+
+
+def local_day(moment: datetime) -> date:
+    """The hall's calendar day of a UTC moment: ticket numbers restart on it."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(_zone).date()
