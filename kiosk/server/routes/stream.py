@@ -1,6 +1,8 @@
 """Server-Sent Events: every change in the hall, resumable by Last-Event-ID."""
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
@@ -33,4 +35,5 @@ async def event_stream(request: Request,
             yield ": keep-alive\n\n" if event is None else event.sse()
 
     return StreamingResponse(body(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+                                      "X-Served-By": str(os.getpid())})

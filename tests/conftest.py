@@ -1,0 +1,167 @@
+"""Shared fixtures: a real server process on 127.0.0.1 over a real SQLite file or PostgreSQL database.
+
+``live_server`` is parametrised over both databases. PostgreSQL tests run when a
+server answers at 127.0.0.1:5432 (user postgres); otherwise they are skipped
+with the reason, unless BANGBAN_REQUIRE_POSTGRES=1 makes that a failure.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class PostgresDatabase:
+    """A throw-away database on the local PostgreSQL server."""
+
+    def __init__(self):
+        import psycopg
+
+        self.name = f"bangban_test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+class LiveServer:
+    """``bangban server`` in its own process, with the demo hall and helpers to make tokens."""
+
+    def __init__(self, data_dir: Path, db_url: str | None, workers: int = 1):
+        self.data_dir, self.db_url, self.workers = data_dir, db_url, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        from kiosk.server.admin import seed_demo
+        from kiosk.server.db import Database, migrate
+
+        url = db_url or f"sqlite:///{data_dir / 'bangban.sqlite3'}"
+        migrate(url)
+        self.database = Database(url)
+        seed_demo(self.database)
+
+    @property
+    def kind(self) -> str:
+        return "postgres" if self.db_url else "sqlite"
+
+    def _args(self) -> list[str]:
+        args = [sys.executable, "-m", "kiosk.cli", "server", "--data", str(self.data_dir),
+                "--port", str(self.port), "--workers", str(self.workers)]
+        return args + (["--db", self.db_url] if self.db_url else [])
+
+    def start(self) -> None:
+        log = open(self.data_dir / "server.log", "ab")
+        self.proc = subprocess.Popen(self._args(), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError((self.data_dir / "server.log").read_text(errors="replace"))
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not start in 30 s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        """A crash, not a shutdown."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    # --- tokens --------------------------------------------------------
+    def device_token(self, kind: str, window: int | None = None, name: str | None = None,
+                     hall: str | None = None) -> str:
+        from kiosk.server.admin import add_device
+
+        return add_device(self.database, kind, name or f"{kind}-{uuid.uuid4().hex[:6]}", window, hall)
+
+    def helper_session(self, window: int, code: str = "1006", pin: str = "246810") -> str:
+        terminal = self.device_token("window", window)
+        r = requests.post(self.url + "/api/v1/sessions", headers=auth(terminal),
+                          json={"helper_code": code, "pin": pin, "window": window}, timeout=10)
+        assert r.status_code == 201, r.text
+        return r.json()["token"]
+
+    def close(self) -> None:
+        self.stop()
+        self.database.dispose()
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """None for SQLite under tmp_path, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not postgres_available():
+        if os.environ.get("BANGBAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL is required (BANGBAN_REQUIRE_POSTGRES=1) but nothing answers at 127.0.0.1:5432")
+        pytest.skip("no PostgreSQL answers at 127.0.0.1:5432: PostgreSQL tests skipped")
+    db = PostgresDatabase()
+    yield db.url
+    db.drop()
+
+
+@pytest.fixture
+def live_server(tmp_path, database_url):
+    """A running server with the demo hall, on SQLite and on PostgreSQL."""
+    server = LiveServer(tmp_path, database_url)
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def sqlite_server(tmp_path):
+    """A running server on SQLite only, for tests where the database makes no difference."""
+    server = LiveServer(tmp_path, None)
+    server.start()
+    yield server
+    server.close()

@@ -1,0 +1,101 @@
+"""The event stream: ordered ids, resumable, nothing lost across a restart, every process sees every event."""
+import json
+import threading
+
+import pytest
+import requests
+
+from tests.conftest import LiveServer, PostgresDatabase, postgres_available
+from tests.server.api import Api, read_events
+
+
+def issue(server, kiosk_token, n, queue_id=1):
+    k = Api(server.url, kiosk_token)
+    return [k.post("/api/v1/tickets", {"queue_id": queue_id, "service_type": "help"}).json() for _ in range(n)]
+
+
+def test_resume_after_a_server_restart_misses_nothing(live_server):
+    display = live_server.device_token("display")
+    kiosk = live_server.device_token("kiosk")
+    issue(live_server, kiosk, 3)
+    seen = read_events(live_server.url, display, after=0, count=3)
+    assert [e["id"] for e in seen] == sorted(e["id"] for e in seen)
+    live_server.kill()  # a crash, not a clean stop
+    live_server.start()
+    issued_after = issue(live_server, kiosk, 2)
+    resumed = read_events(live_server.url, display, after=seen[-1]["id"], count=2)
+    assert [e["number"] for e in resumed] == [t["number"] for t in issued_after]
+    assert resumed[0]["id"] > seen[-1]["id"]
+
+
+def test_a_live_client_receives_events_as_they_happen(sqlite_server):
+    display = sqlite_server.device_token("display")
+    kiosk = sqlite_server.device_token("kiosk")
+    got: list = []
+    reader = threading.Thread(target=lambda: got.extend(read_events(sqlite_server.url, display, count=4)))
+    reader.start()
+    # the stream starts "now": wait until the reader is connected before issuing
+    import time
+    time.sleep(0.5)
+    issue(sqlite_server, kiosk, 4)
+    reader.join(10)
+    assert [e["number"] for e in got] == ["A001", "A002", "A003", "A004"]
+
+
+def test_other_halls_events_are_not_streamed(sqlite_server):
+    village = Api(sqlite_server.url, sqlite_server.device_token("kiosk", hall="village"))
+    county_kiosk = sqlite_server.device_token("kiosk")
+    issue(sqlite_server, county_kiosk, 1)
+    village_display = sqlite_server.device_token("display", hall="village")
+    lines = []
+    with requests.get(sqlite_server.url + "/api/v1/events", stream=True, timeout=2,
+                      headers={"Authorization": f"Bearer {village_display}", "Last-Event-ID": "0"}) as r:
+        try:
+            for line in r.iter_lines(decode_unicode=True):
+                lines.append(line)
+        except requests.RequestException:  # the read timeout: the stream stayed open and silent
+            pass
+    assert lines[0] == "retry: 2000"
+    assert not [line for line in lines if line.startswith("data:")]
+    assert village.get("/api/v1/queues/waiting").json() == []
+
+
+def test_bad_last_event_id_is_a_clear_error(sqlite_server):
+    r = requests.get(sqlite_server.url + "/api/v1/events", timeout=5,
+                     headers={"Authorization": f"Bearer {sqlite_server.device_token('display')}",
+                              "Last-Event-ID": "abc"})
+    assert r.status_code == 400 and "Last-Event-ID" in r.json()["error"]["message"]
+
+
+@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL at 127.0.0.1:5432")
+def test_every_worker_process_sees_every_event_on_postgres(tmp_path):
+    db = PostgresDatabase()
+    server = LiveServer(tmp_path, db.url, workers=2)
+    try:
+        server.start()
+        display = server.device_token("display")
+        streams, pids = [], set()
+        for _ in range(12):  # connections land on either worker; keep two from different processes
+            r = requests.get(server.url + "/api/v1/events", stream=True, timeout=10,
+                             headers={"Authorization": f"Bearer {display}"})
+            if r.headers["X-Served-By"] in pids:
+                r.close()
+                continue
+            pids.add(r.headers["X-Served-By"])
+            streams.append(r)
+            if len(pids) == 2:
+                break
+        assert len(pids) == 2, "could not reach both workers"
+        issue(server, server.device_token("kiosk"), 3)
+        for r in streams:
+            numbers = []
+            for line in r.iter_lines(decode_unicode=True):
+                if line.startswith("data:"):
+                    numbers.append(json.loads(line[5:])["number"])
+                    if len(numbers) == 3:
+                        break
+            r.close()
+            assert numbers == ["A001", "A002", "A003"]
+    finally:
+        server.close()
+        db.drop()

@@ -1,0 +1,48 @@
+"""One rating per service from the window's own pad; bad ones open a follow-up."""
+from tests.server.api import Api, read_events
+
+
+def finished_service(server, window=2, code="1006"):
+    kiosk = Api(server.url, server.device_token("kiosk"))
+    ticket = kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).json()
+    helper = Api(server.url, server.helper_session(window, code))
+    helper.post(f"/api/v1/windows/{window}/call-next")
+    helper.post(f"/api/v1/tickets/{ticket['id']}/finish", {"outcome": "done", "log": "已办结"})
+    return ticket, helper
+
+
+def test_rating_once_per_service(live_server):
+    pad = Api(live_server.url, live_server.device_token("pad", 2))
+    assert pad.post("/api/v1/windows/2/ratings", {"score": 5, "pad_seq": 1}).status_code == 409  # nothing yet
+    finished_service(live_server)
+    first = pad.post("/api/v1/windows/2/ratings", {"score": 4, "pad_seq": 2})
+    assert first.status_code == 201 and first.json()["score_name"] == "满意"
+    assert pad.post("/api/v1/windows/2/ratings", {"score": 4, "pad_seq": 2}).status_code == 200  # a resend
+    again = pad.post("/api/v1/windows/2/ratings", {"score": 1, "pad_seq": 3})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+
+
+def test_a_bad_rating_opens_a_follow_up_only_a_supervisor_closes(sqlite_server):
+    pad = Api(sqlite_server.url, sqlite_server.device_token("pad", 2))
+    _, helper = finished_service(sqlite_server)
+    assert pad.post("/api/v1/windows/2/ratings", {"score": 2, "pad_seq": 10}).status_code == 201
+    open_ = helper.get("/api/v1/follow-ups", params={"status": "open"}).json()
+    assert len(open_) == 1 and open_[0]["rating"]["score_name"] == "不满意"
+    fid = open_[0]["id"]
+    assert helper.post(f"/api/v1/follow-ups/{fid}/close", {"note": "已回访"}).status_code == 403
+    chief = Api(sqlite_server.url, sqlite_server.helper_session(1, "1001"))
+    closed = chief.post(f"/api/v1/follow-ups/{fid}/close", {"note": "已电话回访，群众认可整改结果"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert chief.post(f"/api/v1/follow-ups/{fid}/close", {"note": "x"}).status_code == 409
+
+
+def test_finishing_asks_the_pad_and_rating_is_announced(sqlite_server):
+    display = sqlite_server.device_token("display")
+    pad = Api(sqlite_server.url, sqlite_server.device_token("pad", 2))
+    ticket, _ = finished_service(sqlite_server)
+    pad.post("/api/v1/windows/2/ratings", {"score": 5, "pad_seq": 1})
+    events = read_events(sqlite_server.url, display, after=0, count=5)
+    assert [e["type"] for e in events] == [
+        "ticket.issued", "ticket.called", "ticket.finished", "rating.requested", "rating.recorded"]
+    assert events[3]["window"] == 2 and events[3]["helper_name"] == "陈静"
+    assert events[4]["number"] == ticket["number"] and events[4]["score"] == 5
