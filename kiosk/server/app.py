@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from kiosk.domain.queue_policy import Policy
 from kiosk.server import errors
+from kiosk.server.auth import CallerCache
 from kiosk.server.db import Database, migrate
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
@@ -25,7 +26,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     database = Database(settings.database_url)
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
-                        metrics=Metrics())
+                        metrics=Metrics(), callers=CallerCache())
 
     @asynccontextmanager
     async def lifespan(_app):

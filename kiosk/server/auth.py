@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -95,6 +96,31 @@ def identify(db: Session, token: str) -> Caller:
         if device and not device.revoked:
             return Caller(device=device)
     raise ApiError(401, "invalid_token", "令牌无效或已失效，请重新登录或联系管理员")
+
+
+class CallerCache:
+    """Who a token is, remembered for a moment: most requests then cost no lookup.
+
+    Sign-in and sign-out clear it in this process; other worker processes notice a
+    revoked token within ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 2.0):
+        self.ttl, self._entries = ttl, {}
+
+    def get(self, token: str) -> Caller | None:
+        entry = self._entries.get(token)
+        if entry and entry[0] > time.monotonic():
+            return entry[1]
+        return None
+
+    def put(self, token: str, caller: Caller) -> None:
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[token] = (time.monotonic() + self.ttl, caller)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 def require(caller: Caller, *kinds: str) -> None:

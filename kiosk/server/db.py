@@ -1,6 +1,8 @@
 """The database: one engine per server, SQLite (WAL, immediate write transactions) or PostgreSQL."""
 from __future__ import annotations
 
+import contextlib
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,6 +74,9 @@ class Database:
         self.read_engine = make_engine(url, write_lock=False) if url.startswith("sqlite") else self.engine
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+        # SQLite lets one writer in at a time and makes the others poll with growing sleeps;
+        # queueing our own threads on a lock instead keeps the wait as short as the work.
+        self._sqlite_writer = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
 
     @property
     def is_postgres(self) -> bool:
@@ -79,7 +84,7 @@ class Database:
 
     @contextmanager
     def write(self):
-        with self._write() as session:
+        with self._sqlite_writer, self._write() as session:
             with session.begin():
                 yield session
 

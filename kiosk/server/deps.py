@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from kiosk.domain.queue_policy import Policy
-from kiosk.server.auth import Caller, bearer, identify
+from kiosk.server.auth import Caller, CallerCache, bearer, identify
 from kiosk.server.db import Database
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import Metrics
@@ -20,6 +20,7 @@ class ServerState:
     hub: EventHub
     policy: Policy
     metrics: Metrics
+    callers: CallerCache
 
 
 def server(request: Request) -> ServerState:
@@ -29,5 +30,10 @@ def server(request: Request) -> ServerState:
 def caller(request: Request) -> Caller:
     state: ServerState = request.app.state.bb
     token = bearer(request)
+    known = state.callers.get(token)
+    if known is not None:
+        return known
     with state.db.read() as db:
-        return identify(db, token)
+        who = identify(db, token)
+    state.callers.put(token, who)
+    return who

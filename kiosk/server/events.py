@@ -16,10 +16,9 @@ import logging
 import threading
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
 from typing import AsyncIterator
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.server.models import Event
@@ -34,14 +33,13 @@ _EVENT_LOCK = 0x62616E67  # "bang": the advisory lock that orders event ids
 class StoredEvent:
     id: int
     hall_id: int
-    type: str
-    at: datetime
-    data: dict
+    sse: str  # the wire form, made once however many clients receive it
 
-    def sse(self) -> str:
-        payload = json.dumps({"id": self.id, "type": self.type, "at": iso(self.at), **self.data},
-                             ensure_ascii=False)
-        return f"id: {self.id}\nevent: {self.type}\ndata: {payload}\n\n"
+
+def _stored(row: Event) -> StoredEvent:
+    payload = json.dumps({"id": row.id, "type": row.type, "at": iso(row.at, "milliseconds"), **row.data},
+                         ensure_ascii=False)
+    return StoredEvent(row.id, row.hall_id, f"id: {row.id}\nevent: {row.type}\ndata: {payload}\n\n")
 
 
 def record(db: Session, hall_id: int, type_: str, data: dict) -> None:
@@ -51,12 +49,8 @@ def record(db: Session, hall_id: int, type_: str, data: dict) -> None:
             db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK})
             db.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
             db.info["event_lock"] = True
-    db.add(Event(hall_id=hall_id, type=type_, at=utcnow(), data=data))
+    db.execute(insert(Event).values(hall_id=hall_id, type=type_, at=utcnow(), data=data))
     db.info["events_written"] = True
-
-
-def _stored(row: Event) -> StoredEvent:
-    return StoredEvent(row.id, row.hall_id, row.type, row.at, row.data)
 
 
 class EventHub:
@@ -138,25 +132,36 @@ class EventHub:
                 self._stop.wait(1.0)
 
     # --- streaming -------------------------------------------------------
-    async def stream(self, hall_ids: set[int], after: int | None) -> AsyncIterator[StoredEvent | None]:
-        """Events for these halls after ``after`` (None: from now); None means "still here"."""
+    def _after(self, cursor: int) -> list[StoredEvent]:
+        """Buffered events after ``cursor``, reading only the new end of the buffer."""
+        fresh = []
+        for event in reversed(self.buffer):
+            if event.id <= cursor:
+                break
+            fresh.append(event)
+        fresh.reverse()
+        return fresh
+
+    async def stream(self, hall_ids: set[int], after: int | None) -> AsyncIterator[str | None]:
+        """SSE text of the events for these halls after ``after`` (None: from now), in batches;
+        None now and then means "still here"."""
         cursor = self.last_id if after is None else min(after, self.last_id)  # ids past ours: a reset log
         while True:
             oldest = self.buffer[0].id if self.buffer else self.last_id + 1
             if cursor < oldest - 1:  # older than the buffer holds: read the log itself
                 backlog = await asyncio.to_thread(self._fetch, cursor, hall_ids)
-                for event in backlog:
-                    yield event
-                    cursor = event.id
+                if backlog:
+                    cursor = backlog[-1].id
+                    yield "".join(e.sse for e in backlog)
                 if len(backlog) == 1000:
                     continue
                 cursor = max(cursor, min(oldest - 1, self.last_id))
-            fresh = [e for e in list(self.buffer) if e.id > cursor]
-            for event in fresh:
-                cursor = event.id
-                if event.hall_id in hall_ids:
-                    yield event
+            fresh = self._after(cursor)
             if fresh:
+                cursor = fresh[-1].id
+                mine = "".join(e.sse for e in fresh if e.hall_id in hall_ids)
+                if mine:
+                    yield mine
                 continue
             async with self._cond:
                 try:

@@ -6,9 +6,10 @@ ticket's call key and lets the database pick the head under its own lock.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,10 @@ RECENT_SERVICES = 20
 
 
 def audit(db: Session, caller: Caller, action: str, ticket_id: int | None = None, **detail) -> None:
-    db.add(AuditEntry(hall_id=caller.hall_id, at=utcnow(), action=action,
-                      helper_id=caller.helper.id if caller.helper else None,
-                      device_id=caller.device.id, ticket_id=ticket_id, detail=detail))
+    db.execute(insert(AuditEntry).values(  # Core insert: cheaper than the ORM for a write-only row
+        hall_id=caller.hall_id, at=utcnow(), action=action,
+        helper_id=caller.helper.id if caller.helper else None,
+        device_id=caller.device.id, ticket_id=ticket_id, detail=detail))
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -67,7 +69,17 @@ def waiting_ahead(db: Session, ticket: Ticket) -> int:
         Ticket.queue_id == ticket.queue_id, before)) or 0
 
 
-def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
+_wait_basis: dict[tuple[str, int], tuple[float, list[float], int]] = {}
+WAIT_BASIS_TTL_S = 2.0
+
+
+def _service_basis(db: Session, queue_id: int) -> tuple[list[float], int]:
+    """Recent service times and open windows of a queue, re-read at most every 2 s:
+    an estimate in minutes does not need them fresher, and issuing is the hot path."""
+    key = (str(db.get_bind().url), queue_id)
+    cached = _wait_basis.get(key)
+    if cached and cached[0] > time.monotonic():
+        return cached[1], cached[2]
     recent = db.execute(
         select(Service.called_at, Service.finished_at)
         .where(Service.queue_id == queue_id, Service.finished_at.is_not(None))
@@ -77,6 +89,14 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
         select(func.count(func.distinct(HelperSession.window_id)))
         .join(WindowQueue, WindowQueue.window_id == HelperSession.window_id)
         .where(WindowQueue.queue_id == queue_id, HelperSession.ended_at.is_(None))) or 0
+    _wait_basis[key] = (time.monotonic() + WAIT_BASIS_TTL_S, durations, open_windows)
+    return durations, open_windows
+
+
+def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
+    if ahead <= 0:
+        return 0
+    durations, open_windows = _service_basis(db, queue_id)
     return queue_policy.estimate_wait_s(ahead, durations, open_windows)
 
 

@@ -16,10 +16,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
     if moment is None:
         return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(_zone).isoformat(timespec="seconds")
+    return moment.replace(tzinfo=timezone.utc).astimezone(_zone).isoformat(timespec=timespec)
 
 
 def local_day(moment: datetime) -> date:

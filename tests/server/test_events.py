@@ -75,7 +75,7 @@ def test_every_worker_process_sees_every_event_on_postgres(tmp_path):
         server.start()
         display = server.device_token("display")
         streams, pids = [], set()
-        for _ in range(12):  # connections land on either worker; keep two from different processes
+        for _ in range(40):  # connections land on either worker; keep two from different processes
             r = requests.get(server.url + "/api/v1/events", stream=True, timeout=10,
                              headers={"Authorization": f"Bearer {display}"})
             if r.headers["X-Served-By"] in pids:

@@ -76,6 +76,7 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
             db.add(HelperSession(token_hash=digest, helper_id=helper.id, device_id=who.device.id,
                                  window_id=window.id, started_at=now))
             audit(db, who, "session.start", helper_code=helper.code, window=window.number)
+    bb.callers.clear()  # sessions this sign-in ended must stop working at once
     if failed:
         raise failed
     return {"token": token, "helper": helper_public(helper), "window": req.window}
@@ -88,6 +89,7 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
         session = db.get(HelperSession, who.session_id)
         session.ended_at = utcnow()
         audit(db, who, "session.end")
+    bb.callers.clear()
 
 
 def _staffing(db, hall_id: int) -> dict[int, Helper]:
