@@ -7,7 +7,7 @@ from sqlalchemy import select
 from kiosk.server import demo_hall as demo
 from kiosk.server.auth import DEVICE_KINDS, HELPER_ROLES, hash_pin, new_token
 from kiosk.server.db import Database
-from kiosk.server.models import Area, Device, Hall, Helper, Matter, Queue, Window, WindowQueue
+from kiosk.server.models import Area, AuditEntry, Device, Hall, Helper, Matter, Queue, Window, WindowQueue
 from kiosk.server.timeutil import utcnow
 
 
@@ -25,6 +25,10 @@ def _hall(db, code: str | None) -> Hall:
     if hall is None:
         raise AdminError(f"没有编码为 {code or demo.DEMO_HALL} 的大厅，请先运行 bangban seed-demo 或创建大厅")
     return hall
+
+
+def _audit_console(db, hall_id: int, action: str, **detail) -> None:
+    db.add(AuditEntry(hall_id=hall_id, at=utcnow(), action=action, detail={"by": "console", **detail}))
 
 
 def seed_demo(database: Database) -> bool:
@@ -73,6 +77,7 @@ def add_helper(database: Database, code: str, name: str, pin: str, role: str = "
         if db.scalar(select(Helper).where(Helper.hall_id == hall.id, Helper.code == code)):
             raise AdminError(f"工号 {code} 已存在")
         db.add(Helper(hall_id=hall.id, code=code, name=name, role=role, pin_hash=hash_pin(pin)))
+        _audit_console(db, hall.id, "helper.add", code=code, role=role)
 
 
 def add_device(database: Database, kind: str, name: str, window: int | None = None,
@@ -90,4 +95,5 @@ def add_device(database: Database, kind: str, name: str, window: int | None = No
         token, digest = new_token("bbd")
         db.add(Device(hall_id=hall.id, kind=kind, name=name, window_number=window,
                       token_hash=digest, created_at=utcnow()))
+        _audit_console(db, hall.id, "device.add", kind=kind, name=name, window=window)
     return token

@@ -6,6 +6,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("bangban.server")
@@ -74,6 +75,12 @@ def install(app: FastAPI) -> None:
         code, message = HTTP_DEFAULTS.get(exc.status_code, ("http_error", "请求无法处理"))
         return JSONResponse(body(code, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def _database_away(_request: Request, exc: OperationalError):
+        log.warning("database unreachable: %s", exc.orig)
+        return JSONResponse(body("db_unavailable", "数据库暂时无法连接，请稍后重试；如持续出现请联系管理员"),
+                            status_code=503, headers={"Retry-After": "2"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):

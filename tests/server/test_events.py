@@ -99,3 +99,38 @@ def test_every_worker_process_sees_every_event_on_postgres(tmp_path):
     finally:
         server.close()
         db.drop()
+
+
+@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL at 127.0.0.1:5432")
+def test_database_away_then_back_loses_nothing(tmp_path):
+    import psycopg
+
+    db = PostgresDatabase()
+    server = LiveServer(tmp_path, db.url)
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+    def block(allow: bool):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{db.name}" ALLOW_CONNECTIONS {str(allow).lower()}')
+            if not allow:
+                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (db.name,))
+    try:
+        server.start()
+        kiosk = Api(server.url, server.device_token("kiosk"))
+        before = kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).json()
+        block(False)
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 503
+        down = kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"},
+                          headers={"Idempotency-Key": "retry-me"})
+        assert down.status_code == 503 and "数据库" in down.json()["error"]["message"]
+        block(True)
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+        retried = kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"},
+                             headers={"Idempotency-Key": "retry-me"})
+        assert retried.status_code == 201 and retried.json()["number"] == "A002"
+        assert kiosk.get("/api/v1/queues/waiting").json()[0]["waiting"] == 2
+        assert before["number"] == "A001"
+    finally:
+        server.close()
+        block(True)
+        db.drop()

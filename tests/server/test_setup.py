@@ -1,0 +1,68 @@
+"""The admin side: settings, migrations that match the models, the bangban commands."""
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from kiosk.server.db import migrate
+from kiosk.server.models import Base
+from kiosk.settings import SettingsError, load_settings
+
+
+def bangban(*args, data):
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args, "--data", str(data)],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_settings_from_file_then_environment_then_options(tmp_path, monkeypatch):
+    config = tmp_path / "server.toml"
+    config.write_text('[server]\nport = 9001\ntimezone = "Asia/Urumqi"\n[kiosk]\nidle_s = 60\n', encoding="utf-8")
+    monkeypatch.setenv("BANGBAN_PORT", "9002")
+    settings = load_settings(config, host="0.0.0.0")
+    assert (settings.port, settings.timezone, settings.host) == (9002, "Asia/Urumqi", "0.0.0.0")
+    assert settings.extra == {"kiosk": {"idle_s": 60}}
+    assert load_settings(config, port=9003).port == 9003
+
+
+@pytest.mark.parametrize("content, words", [
+    ("[server]\nprot = 1\n", "未知的配置项 server.prot"),
+    ("[server]\nport = 70000\n", "port"),
+    ("[server\n", "格式错误"),
+])
+def test_a_mistake_in_the_settings_is_named(tmp_path, monkeypatch, content, words):
+    monkeypatch.delenv("BANGBAN_PORT", raising=False)
+    config = tmp_path / "bad.toml"
+    config.write_text(content, encoding="utf-8")
+    with pytest.raises(SettingsError, match=words.replace(".", r"\.")):
+        load_settings(config)
+
+
+def test_migrations_build_exactly_the_models(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    migrate(url)
+    migrate(url)  # a second run changes nothing
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_admin_commands(tmp_path):
+    assert bangban("seed-demo", data=tmp_path).returncode == 0
+    again = bangban("seed-demo", data=tmp_path)
+    assert again.returncode == 0 and "已存在" in again.stdout
+    added = bangban("helper", "add", "--code", "2001", "--name", "孙悦", "--pin", "135790", data=tmp_path)
+    assert added.returncode == 0, added.stderr
+    duplicate = bangban("helper", "add", "--code", "2001", "--name", "孙悦", "--pin", "135790", data=tmp_path)
+    assert duplicate.returncode == 2 and "已存在" in duplicate.stderr
+    token = bangban("device", "add", "--kind", "pad", "--name", "三号评价器", "--window", "3", data=tmp_path)
+    assert token.returncode == 0 and token.stdout.startswith("bbd_") and "只显示这一次" in token.stderr
+    no_window = bangban("device", "add", "--kind", "pad", "--name", "x", data=tmp_path)
+    assert no_window.returncode == 2 and "窗口" in no_window.stderr
+    engine = create_engine(f"sqlite:///{tmp_path / 'bangban.sqlite3'}")
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM devices")).scalar()
+    assert stored != token.stdout.strip() and len(stored) == 64
