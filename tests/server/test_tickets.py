@@ -137,3 +137,21 @@ def test_halls_are_separate(sqlite_server):
     assert other_hall_staff.get(f"/api/v1/tickets/{county['id']}").status_code == 404
     city_admin = Api(sqlite_server.url, sqlite_server.device_token("admin", hall="city"))
     assert city_admin.get(f"/api/v1/tickets/{county['id']}").status_code == 200  # the hall below it
+
+
+def test_the_receipt_qr_page_says_where_the_ticket_stands(sqlite_server):
+    import requests
+
+    k = kiosk(sqlite_server)
+    k.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"})
+    mine = k.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help", "phone": "13800001111"}).json()
+    assert mine["status_url"] == f"{sqlite_server.url}/t/{mine['public_token']}"
+    page = requests.get(mine["status_url"], timeout=5)
+    assert page.status_code == 200 and "A002" in page.text and "前面还有 <b>1</b> 人" in page.text
+    assert "1111" not in page.text  # no personal data on a public page
+    w1 = window(sqlite_server, 1, "1003")
+    w1.post("/api/v1/windows/1/call-next")
+    w1.post("/api/v1/tickets/1/finish", {"outcome": "done"})
+    w1.post("/api/v1/windows/1/call-next")
+    assert "请到 <b>1 号窗口</b>办理" in requests.get(f"{sqlite_server.url}/t/{mine['public_token']}", timeout=5).text
+    assert requests.get(f"{sqlite_server.url}/t/nope", timeout=5).status_code == 404

@@ -37,6 +37,7 @@ def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
         except IntegrityError:  # the same key raced in from a retry: answer with its ticket
             if attempt or not key:
                 raise ApiError(409, "conflict", "取号冲突，请重试")
+    out["status_url"] = f"{bb.settings.public_url}/t/{out['public_token']}"  # for the receipt's QR code
     bb.hub.wake()
     if replay is not None:
         return JSONResponse(out, status_code=200)
