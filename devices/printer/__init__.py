@@ -1,0 +1,40 @@
+"""Receipt printer: Chinese tickets and forms on ESC/POS printers, and a simulator to see them.
+
+    printer = ReceiptPrinter({"backend": "network", "host": "127.0.0.1", "port": 9100,
+                              "profile": "generic-80-gb18030"})
+    printer.print_ticket(TicketReceipt(...))   # PrintResult, or a PrinterError subclass
+"""
+
+from .config import PrinterConfig
+from .errors import (
+    BackendUnavailable,
+    ContentTooWide,
+    CoverOpen,
+    FontMissing,
+    PaperOut,
+    PrinterError,
+    PrinterNotResponding,
+    PrinterOffline,
+    PrinterUnreachable,
+    PrintInterrupted,
+    UnknownProfile,
+)
+from .profiles import PrinterProfile, load_profile, profile_names
+from .receipt_printer import PrintResult, ReceiptPrinter
+from .receipts import (
+    AcceptanceSlip,
+    CompletionSlip,
+    EntrustmentLetter,
+    ResumptionLetter,
+    SuspensionSlip,
+    TicketReceipt,
+)
+from .status import PrinterStatus
+
+__all__ = [
+    "AcceptanceSlip", "BackendUnavailable", "CompletionSlip", "ContentTooWide", "CoverOpen",
+    "EntrustmentLetter", "FontMissing", "PaperOut", "PrintInterrupted", "PrintResult",
+    "PrinterConfig", "PrinterError", "PrinterNotResponding", "PrinterOffline", "PrinterProfile",
+    "PrinterStatus", "PrinterUnreachable", "ReceiptPrinter", "ResumptionLetter", "SuspensionSlip",
+    "TicketReceipt", "UnknownProfile", "load_profile", "profile_names",
+]
