@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import AsyncIterator
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import event as sa_event, insert, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.server.models import Event
@@ -43,14 +43,22 @@ def _stored(row: Event) -> StoredEvent:
 
 
 def record(db: Session, hall_id: int, type_: str, data: dict) -> None:
-    """Add an event to the caller's transaction."""
+    """Add an event to the caller's transaction; it is written just before the commit."""
+    db.info.setdefault("pending_events", []).append(
+        {"hall_id": hall_id, "type": type_, "at": utcnow(), "data": data})
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_pending(db: Session) -> None:
+    """Events go in last, so on PostgreSQL the lock that orders their ids is held only
+    from here to the commit, not through the rest of the transaction's work."""
+    pending = db.info.pop("pending_events", None)
+    if not pending:
+        return
     if db.get_bind().dialect.name == "postgresql":
-        if not db.info.get("event_lock"):
-            db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK})
-            db.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
-            db.info["event_lock"] = True
-    db.execute(insert(Event).values(hall_id=hall_id, type=type_, at=utcnow(), data=data))
-    db.info["events_written"] = True
+        db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK})
+        db.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
+    db.execute(insert(Event), pending)
 
 
 class EventHub:
