@@ -28,7 +28,8 @@ def make_engine(url: str, *, write_lock: bool = True) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # no pre-ping: it would cost a round trip per checkout; a dead connection invalidates the pool instead
+    return create_engine(url, pool_size=20, max_overflow=20)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
