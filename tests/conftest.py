@@ -134,19 +134,24 @@ def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    """None for SQLite under tmp_path, or a fresh PostgreSQL database's URL."""
-    if request.param == "sqlite":
-        yield None
-        return
+@pytest.fixture
+def postgres_db():
+    """A fresh PostgreSQL database, dropped afterwards; skipped (or failed, when required) without a server."""
     if not postgres_available():
         if os.environ.get("BANGBAN_REQUIRE_POSTGRES") == "1":
             pytest.fail("PostgreSQL is required (BANGBAN_REQUIRE_POSTGRES=1) but nothing answers at 127.0.0.1:5432")
         pytest.skip("no PostgreSQL answers at 127.0.0.1:5432: PostgreSQL tests skipped")
     db = PostgresDatabase()
-    yield db.url
+    yield db
     db.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request):
+    """None for SQLite (under the test's tmp_path), or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_db").url
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import threading
 import pytest
 import requests
 
-from tests.conftest import LiveServer, PostgresDatabase, postgres_available
+from tests.conftest import LiveServer
 from tests.server.api import Api, read_events
 
 
@@ -67,9 +67,8 @@ def test_bad_last_event_id_is_a_clear_error(sqlite_server):
     assert r.status_code == 400 and "Last-Event-ID" in r.json()["error"]["message"]
 
 
-@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL at 127.0.0.1:5432")
-def test_every_worker_process_sees_every_event_on_postgres(tmp_path):
-    db = PostgresDatabase()
+def test_every_worker_process_sees_every_event_on_postgres(tmp_path, postgres_db):
+    db = postgres_db
     server = LiveServer(tmp_path, db.url, workers=2)
     try:
         server.start()
@@ -98,14 +97,12 @@ def test_every_worker_process_sees_every_event_on_postgres(tmp_path):
             assert numbers == ["A001", "A002", "A003"]
     finally:
         server.close()
-        db.drop()
 
 
-@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL at 127.0.0.1:5432")
-def test_database_away_then_back_loses_nothing(tmp_path):
+def test_database_away_then_back_loses_nothing(tmp_path, postgres_db):
     import psycopg
 
-    db = PostgresDatabase()
+    db = postgres_db
     server = LiveServer(tmp_path, db.url)
     admin = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -133,4 +130,3 @@ def test_database_away_then_back_loses_nothing(tmp_path):
     finally:
         server.close()
         block(True)
-        db.drop()

@@ -1,0 +1,90 @@
+"""EventFollower against a real server: events in order, none missed across a server crash."""
+from __future__ import annotations
+
+import threading
+import time
+
+from kiosk.client import EventFollower
+
+
+class Collected:
+    def __init__(self):
+        self.events: list[dict] = []
+        self.states: list[bool] = []
+        self.changed = threading.Condition()
+
+    def on_event(self, event: dict) -> None:
+        with self.changed:
+            self.events.append(event)
+            self.changed.notify_all()
+
+    def on_state(self, up: bool) -> None:
+        with self.changed:
+            self.states.append(up)
+            self.changed.notify_all()
+
+    def wait(self, test, timeout: float = 15.0) -> None:
+        with self.changed:
+            assert self.changed.wait_for(lambda: test(self), timeout), (self.states, self.events)
+
+    def numbers(self, kind: str = "ticket.issued") -> list[str]:
+        return [e["number"] for e in self.events if e["type"] == kind]
+
+
+def test_follower_delivers_each_event_once_in_order(sqlite_server, kiosk_api, queue_ids):
+    seen = Collected()
+    with EventFollower(sqlite_server.url, sqlite_server.device_token("display"),
+                       on_event=seen.on_event, on_state=seen.on_state):
+        seen.wait(lambda s: s.states == [True])
+        issued = [kiosk_api.issue_ticket(queue_id=queue_ids["A"])["number"] for _ in range(5)]
+        seen.wait(lambda s: len(s.numbers()) == 5)
+    assert seen.numbers() == issued
+    ids = [e["id"] for e in seen.events]
+    assert ids == sorted(set(ids))
+    assert seen.events[-1]["waiting"] == 5 and seen.events[-1]["queue_id"] == queue_ids["A"]
+
+
+def test_follower_resumes_after_a_server_crash_with_nothing_missed(sqlite_server, kiosk_api, queue_ids):
+    seen = Collected()
+    # a slow first retry, so the events made just after the restart happen while it is away
+    follower = EventFollower(sqlite_server.url, sqlite_server.device_token("display"),
+                             on_event=seen.on_event, on_state=seen.on_state, backoff_s=(1.5, 3.0))
+    with follower:
+        seen.wait(lambda s: s.states == [True])
+        before = [kiosk_api.issue_ticket(queue_id=queue_ids["A"])["number"] for _ in range(3)]
+        seen.wait(lambda s: len(s.numbers()) == 3)
+
+        sqlite_server.kill()
+        seen.wait(lambda s: s.states == [True, False])
+        sqlite_server.start()
+        during = [kiosk_api.issue_ticket(queue_id=queue_ids["A"])["number"] for _ in range(3)]
+        assert not follower.connected  # these happened while the follower was disconnected
+
+        seen.wait(lambda s: s.states == [True, False, True] and len(s.numbers()) == 6)
+        after = [kiosk_api.issue_ticket(queue_id=queue_ids["A"])["number"] for _ in range(2)]
+        seen.wait(lambda s: len(s.numbers()) == 8)
+        time.sleep(0.3)  # nothing more, nothing twice
+    assert seen.numbers() == before + during + after
+    assert follower.connections == 2 and follower.last_id == seen.events[-1]["id"]
+
+
+def test_follower_started_from_a_known_id_replays_what_came_after(sqlite_server, kiosk_api, queue_ids):
+    first = Collected()
+    token = sqlite_server.device_token("display")
+    with EventFollower(sqlite_server.url, token, on_event=first.on_event, on_state=first.on_state):
+        first.wait(lambda s: s.states == [True])
+        numbers = [kiosk_api.issue_ticket(queue_id=queue_ids["B"])["number"] for _ in range(4)]
+        first.wait(lambda s: len(s.numbers()) == 4)
+    later = Collected()
+    with EventFollower(sqlite_server.url, token, on_event=later.on_event, last_id=first.events[1]["id"]):
+        later.wait(lambda s: len(s.numbers()) == 2)
+    assert later.numbers() == numbers[2:]
+
+
+def test_follower_reports_disconnected_while_nothing_answers(unused_url):
+    seen = Collected()
+    follower = EventFollower(unused_url, "bbd_x", on_event=seen.on_event,
+                             on_state=seen.on_state, backoff_s=(0.05, 0.1))
+    with follower:
+        time.sleep(0.5)
+        assert not follower.connected and seen.states == [] and follower.connections == 0

@@ -1,0 +1,103 @@
+"""Runs the window terminal against a live server and performs steps as a helper would.
+
+Commands (one per line in commands.txt, performed in order on the UI thread):
+  type FIELD TEXT     put TEXT in a field (code, pin, log_who, log_contact, log_asked, log_done)
+  focus FIELD         give a field the focus (as a tap on it would)
+  tap BUTTON          press a button by its id (sign_in_button, call_next, recall, ...)
+  pad KEY             press the on-screen number pad (0-9, clear, back)
+  key CODE            a key press as the keyboard or caller keypad sends it (282 = F1)
+  choose TEXT         in the open dialog, press the choice whose label contains TEXT
+  shot NAME           screenshot to OUT/NAME.png
+  stop
+A command waits until the terminal is idle (no request under way). states.jsonl records
+what the helper sees after every change."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from driver_io import DriverIO  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", required=True)
+    p.add_argument("--url", required=True)
+    p.add_argument("--token", required=True)
+    p.add_argument("--window", type=int, required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--size", default="1280x800")
+    args = p.parse_args()
+    io = DriverIO(Path(args.out))
+    width, height = (int(x) for x in args.size.split("x"))
+
+    from kiosk.ui.common.app_base import prepare_kivy
+
+    prepare_kivy(fullscreen=False, size=(width, height))
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from kivy.uix.popup import Popup
+
+    from kiosk.client import ApiClient
+    from kiosk.ui.window_terminal.app import WindowTerminalApp
+
+    app = WindowTerminalApp(ApiClient(args.url, args.token), args.window, Path(args.data))
+    queue: list[str] = []
+
+    def widget(name: str):
+        screen = app.manager.current_screen
+        return screen.ids[name]
+
+    def open_dialog():
+        return next((w for w in Window.children if isinstance(w, Popup)), None)
+
+    def busy() -> bool:
+        screen = app.manager.current_screen
+        return bool(getattr(screen, "busy", False))
+
+    def perform(command: str) -> None:
+        verb, _, rest = command.partition(" ")
+        if verb == "type":
+            name, _, text = rest.partition(" ")
+            widget(name).text = text
+        elif verb == "focus":
+            widget(rest).focus = True
+        elif verb == "tap":
+            widget(rest).dispatch("on_release")
+        elif verb == "pad":
+            app.manager.current_screen.pad_key(rest)
+        elif verb == "key":
+            Window.dispatch("on_key_down", int(rest), 0, None, [])
+        elif verb == "choose":
+            dialog = open_dialog()
+            button = next(b for b in dialog.ids.choices.children if rest in b.text)
+            button.dispatch("on_release")
+        elif verb == "note":
+            open_dialog().ids.note.text = rest
+        elif verb == "shot":
+            io.screenshot(rest)
+        elif verb == "stop":
+            io.result({"screen": app.manager.current})
+            app.stop()
+
+    def step(_dt) -> None:
+        queue.extend(io.new_commands())
+        serve = app.serve_screen
+        io.record({"screen": app.manager.current, "busy": busy(), "queued": len(queue),
+                   "message": serve.message if app.manager.current == "serve"
+                   else app.manager.get_screen("sign_in").message,
+                   "error": serve.message_is_error, "ticket": serve.ticket_number, "status": serve.status,
+                   "line": serve.line_text, "current": serve.current_text,
+                   "log": {n: serve.ids[f"log_{n}"].text for n in ("who", "contact", "asked", "done")},
+                   "dialog": open_dialog().title if open_dialog() else None})
+        if queue and not busy():
+            perform(queue.pop(0))
+
+    Clock.schedule_interval(step, 0.03)
+    app.run()
+
+
+if __name__ == "__main__":
+    main()
