@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="bangban", description="帮办代办 kiosk and queue system")
     sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_module, summary) in FORWARDED.items():
+        sub.add_parser(name, help=summary, add_help=False)
 
     server = sub.add_parser("server", parents=[common], help="run the central server")
     server.add_argument("--host")
@@ -126,7 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose programs parse their own options (their --help says what they take).
+FORWARDED = {
+    "pad": ("kiosk.padbridge.__main__", "the rating pad bridge of one window"),
+    "pad-sim": ("devices.ratepad.simulator", "a virtual rating pad on a pty"),
+    "printer-sim": ("devices.printer.simulator", "a network receipt printer that renders PNGs"),
+    "say": ("devices.speech.__main__", "speak calls, or keep them as WAV files"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in FORWARDED:
+        import importlib
+
+        sys.argv = [f"bangban {argv[0]}", *argv[1:]]
+        return importlib.import_module(FORWARDED[argv[0]][0]).main(argv[1:]) or 0
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from kiosk.server.errors import ApiError
 
@@ -62,6 +62,10 @@ class FinishRequest(Strict):
 class RatingRequest(Strict):
     score: int = Field(ge=1, le=5)
     pad_seq: int = Field(ge=0, le=2**62)
+    # A bridge that queued the press while the server was away says which service it
+    # rated and when the key was pressed, so a late delivery rates the right service.
+    service_id: int | None = Field(default=None, ge=1, le=2**62)
+    pressed_at: AwareDatetime | None = None
 
 
 class HealthReport(Strict):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,7 @@ from kiosk.server.models import (
 from kiosk.server.timeutil import iso, local_day, utcnow
 
 RECENT_SERVICES = 20
+CLOCK_SKEW = timedelta(seconds=5)  # between a pad bridge's clock and ours
 
 
 def audit(db: Session, caller: Caller, action: str, ticket_id: int | None = None, **detail) -> None:
@@ -300,12 +301,16 @@ def finish(db: Session, caller: Caller, ticket_id: int, req) -> Ticket:
     return ticket
 
 
-def recent_finished_service(db: Session, window: Window, within_s: int) -> Service | None:
-    since = utcnow() - timedelta(seconds=within_s)
-    return db.scalar(select(Service).where(Service.window_id == window.id,
-                                           Service.finished_at.is_not(None),
-                                           Service.finished_at >= since)
-                     .order_by(Service.finished_at.desc(), Service.id.desc()).limit(1))
+def service_to_rate(db: Session, window: Window, within_s: int, at: datetime,
+                    service_id: int | None = None) -> Service | None:
+    """The service a press at moment ``at`` rates: the one named, or the window's last
+    finished one; either way finished at this window no more than ``within_s`` before."""
+    query = select(Service).where(Service.window_id == window.id, Service.finished_at.is_not(None),
+                                  Service.finished_at >= at - timedelta(seconds=within_s),
+                                  Service.finished_at <= at + CLOCK_SKEW)
+    if service_id is not None:
+        query = query.where(Service.id == service_id)
+    return db.scalar(query.order_by(Service.finished_at.desc(), Service.id.desc()).limit(1))
 
 
 def helper_public(helper: Helper | None) -> dict | None:

@@ -46,3 +46,33 @@ def test_finishing_asks_the_pad_and_rating_is_announced(sqlite_server):
         "ticket.issued", "ticket.called", "ticket.finished", "rating.requested", "rating.recorded"]
     assert events[3]["window"] == 2 and events[3]["helper_name"] == "陈静"
     assert events[4]["number"] == ticket["number"] and events[4]["score"] == 5
+
+
+def test_a_late_rating_rates_the_service_it_was_pressed_for(sqlite_server):
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    pad = Api(sqlite_server.url, sqlite_server.device_token("pad", 2))
+    first, helper = finished_service(sqlite_server)
+    first_service = helper.get(f"/api/v1/tickets/{first['id']}").json()["services"][0]["id"]
+    pressed = datetime.now(timezone.utc).isoformat()  # the key press, queued while the server was away
+    time.sleep(0.05)
+    second, _ = finished_service(sqlite_server, code="1005")  # the window went on serving
+    late = pad.post("/api/v1/windows/2/ratings",
+                    {"score": 3, "pad_seq": 2, "service_id": first_service, "pressed_at": pressed})
+    assert late.status_code == 201 and late.json()["service_id"] == first_service
+    # the newer service is still unrated and can be rated
+    newer = pad.post("/api/v1/windows/2/ratings", {"score": 5, "pad_seq": 3})
+    assert newer.status_code == 201 and newer.json()["service_id"] != first_service
+    # a press before the service it names had finished does not count
+    too_early = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
+    third, h3 = finished_service(sqlite_server, code="1006")
+    third_service = h3.get(f"/api/v1/tickets/{third['id']}").json()["services"][0]["id"]
+    stale = pad.post("/api/v1/windows/2/ratings",
+                     {"score": 3, "pad_seq": 4, "service_id": third_service, "pressed_at": too_early})
+    assert stale.status_code == 409 and "按键时" in stale.json()["error"]["message"]
+    future = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    assert pad.post("/api/v1/windows/2/ratings",
+                    {"score": 3, "pad_seq": 5, "pressed_at": future}).status_code == 422
+    naive = pad.post("/api/v1/windows/2/ratings", {"score": 3, "pad_seq": 6, "pressed_at": "2026-11-23T10:00:00"})
+    assert naive.status_code == 422

@@ -1,6 +1,7 @@
 """One rating per service, from the window's own pad; bad ratings open a follow-up."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -14,10 +15,23 @@ from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import FollowUp, Rating, Ticket, Window
 from kiosk.server.schemas import FollowUpClose, RatingRequest
-from kiosk.server.tickets import audit, recent_finished_service
+from kiosk.server.tickets import CLOCK_SKEW, audit, service_to_rate
 from kiosk.server.timeutil import iso, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["ratings"])
+
+
+MAX_DELIVERY_DELAY = timedelta(days=7)
+
+
+def pressed_moment(req: RatingRequest) -> datetime:
+    now = utcnow()
+    if req.pressed_at is None:
+        return now
+    moment = req.pressed_at.astimezone(timezone.utc).replace(tzinfo=None)
+    if moment > now + CLOCK_SKEW or moment < now - MAX_DELIVERY_DELAY:
+        raise ApiError(422, "bad_pressed_at", "按键时间不合理（评价器桥接程序的时钟可能有误）")
+    return moment
 
 
 def rating_out(r: Rating) -> dict:
@@ -38,9 +52,9 @@ def rate(window: Annotated[int, Path(ge=1, le=9999)], req: RatingRequest,
         repeat = db.scalar(select(Rating).where(Rating.window_id == win.id, Rating.pad_seq == req.pad_seq))
         if repeat is not None:
             return JSONResponse(rating_out(repeat), status_code=200)
-        service = recent_finished_service(db, win, bb.settings.rating_window_s)
+        service = service_to_rate(db, win, bb.settings.rating_window_s, pressed_moment(req), req.service_id)
         if service is None:
-            raise ApiError(409, "nothing_to_rate", "本窗口近 10 分钟内没有办结的服务，无法评价")
+            raise ApiError(409, "nothing_to_rate", "按键时本窗口近 10 分钟内没有办结的服务，无法评价")
         if db.scalar(select(Rating.id).where(Rating.service_id == service.id)) is not None:
             raise ApiError(409, "already_rated", "这次服务已经评价过了，谢谢")
         rating = Rating(hall_id=who.hall_id, service_id=service.id, window_id=win.id,

@@ -1,0 +1,45 @@
+"""A Server-Sent Events parser: text chunks in, complete events out (the WHATWG event-stream rules we need)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SseEvent:
+    id: str | None
+    type: str
+    data: str
+
+
+class SseParser:
+    def __init__(self) -> None:
+        self._pending = ""
+        self._data: list[str] = []
+        self._type = ""
+        self.last_id: str | None = None  # kept across events, as the spec says
+
+    def feed(self, text: str) -> list[SseEvent]:
+        raw, hold = self._pending + text, ""
+        if raw.endswith("\r"):  # maybe half of a CRLF split across chunks
+            raw, hold = raw[:-1], "\r"
+        *lines, rest = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self._pending = rest + hold
+        events = []
+        for line in lines:
+            if line == "":
+                if self._data or self._type:
+                    events.append(SseEvent(self.last_id, self._type or "message", "\n".join(self._data)))
+                self._data, self._type = [], ""
+            elif line.startswith(":"):
+                continue  # a comment: the server's keep-alive
+            else:
+                name, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if name == "data":
+                    self._data.append(value)
+                elif name == "event":
+                    self._type = value
+                elif name == "id" and "\0" not in value:
+                    self.last_id = value
+        return events
