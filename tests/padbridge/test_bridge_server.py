@@ -3,7 +3,7 @@
 import os
 import time
 
-OUTAGE_S = float(os.environ.get("BANGBAN_PAD_OUTAGE_S", "5"))  # the issue says a minute; set 60 to see it
+OUTAGE_S = float(os.environ.get("BANGBAN_PAD_OUTAGE_S", "60"))  # the issue asks for a minute down
 
 
 def test_press_goes_to_the_server_as_one_rating_and_an_event(live_server, tmp_path, make_hall, make_window, until):
