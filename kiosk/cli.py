@@ -74,13 +74,9 @@ def cmd_device_add(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """The whole hall on one machine; grows as the terminals land."""
-    from kiosk.server.admin import seed_demo
+    from kiosk.demo import Demo
 
-    settings = _settings(args)
-    seed_demo(_database(settings))
-    print(f"示范大厅：http://{settings.host}:{settings.port}/docs （帮办代办员密码 246810）")
-    return cmd_server(argparse.Namespace(**{**vars(args), "workers": 1, "log_level": "warning"}))
+    return Demo(_settings(args)).run()
 
 
 def build_parser() -> argparse.ArgumentParser:
