@@ -14,7 +14,7 @@ from kiosk.server.db import Database, migrate
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import LatencyMiddleware, Metrics
-from kiosk.server.routes import hall, health, ratings, status_page, stream, tickets
+from kiosk.server.routes import documents, hall, health, ratings, status_page, stream, tickets
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan)
     app.state.bb = state
     errors.install(app)
-    for module in (health, hall, tickets, ratings, stream, status_page):
+    for module in (health, hall, tickets, documents, ratings, stream, status_page):
         app.include_router(module.router)
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)

@@ -236,3 +236,21 @@ class DeviceHealth(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     message: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Document(Base):
+    """A captured page (预审材料). The bytes live in the data directory; reads are audited."""
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("ticket_id", "idempotency_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(300))  # relative to the data directory
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)

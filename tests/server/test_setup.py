@@ -66,3 +66,26 @@ def test_admin_commands(tmp_path):
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT token_hash FROM devices")).scalar()
     assert stored != token.stdout.strip() and len(stored) == 64
+
+
+def test_a_database_made_by_the_first_migration_upgrades_with_its_records(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from kiosk.server.admin import seed_demo
+    from kiosk.server.db import MIGRATIONS, Database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url)
+    command.upgrade(cfg, "0001")
+    old = Database(url)
+    seed_demo(old)  # the demo hall as the first version stored it (no table of the later ones is touched)
+    old.dispose()
+    migrate(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() != "0001"
+        assert conn.execute(text("SELECT count(*) FROM matters")).scalar() == 32
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 0
