@@ -26,6 +26,8 @@ def cmd_server(args) -> int:
     settings = _settings(args)
     options = dict(host=settings.host, port=settings.port, log_level=args.log_level,
                    timeout_graceful_shutdown=2, access_log=False)
+    if args.workers > 1 and not settings.database_url.startswith("postgresql"):
+        raise SettingsError("多个服务进程（--workers）只能用于 PostgreSQL：SQLite 的事件通知只在一个进程内")
     if args.workers > 1:
         # each worker builds the app from the same settings, passed through the environment
         os.environ.update({"BANGBAN_DATA": str(settings.data_dir), "BANGBAN_DB": settings.database_url})

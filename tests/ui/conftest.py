@@ -55,12 +55,12 @@ class Driver:
             return []
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    def wait_for(self, test, timeout: float = 20.0, what: str = "") -> dict:
-        """The first state (a dict the app wrote) for which ``test`` holds."""
+    def wait_for(self, test, timeout: float = 20.0, what: str = "", after: dict | None = None) -> dict:
+        """The first state (a dict the app wrote), later than ``after`` if given, for which ``test`` holds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for state in self.states():
-                if test(state):
+                if (after is None or state["t"] > after["t"]) and test(state):
                     return state
             if self.proc.poll() is not None:
                 break
@@ -110,3 +110,33 @@ def start_driver(xvfb):
     yield start
     for driver in started:
         driver.stop(timeout=5)
+
+
+@pytest.fixture
+def kiosk_api(sqlite_server):
+    from kiosk.client import ApiClient
+
+    return ApiClient(sqlite_server.url, sqlite_server.device_token("kiosk"))
+
+
+@pytest.fixture
+def queue_ids(kiosk_api) -> dict[str, int]:
+    return {q["prefix"]: q["id"] for q in kiosk_api.catalog()["queues"]}
+
+
+def played(folder: Path) -> list[dict]:
+    """What the display's WavFilePlayer was asked to say, in order."""
+    path = folder / "speech" / "played.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def wait_until(test, timeout: float = 20.0, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = test()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or test}")

@@ -55,7 +55,10 @@ def test_accuracy_on_the_generated_set(accuracy_set):
           f"light backgrounds {scores[light].mean():.4f}")
     assert scores.mean() >= MEAN_IOU_FLOOR
     assert np.mean(scores > 0.9) >= SHARE_ABOVE_09_FLOOR
+    assert scores[light].mean() >= LIGHT_BACKGROUND_FLOOR
 
 
-MEAN_IOU_FLOOR = 0.94
-SHARE_ABOVE_09_FLOOR = 0.92
+# measured today on this set: mean 0.958, share 0.94, light backgrounds 0.896
+MEAN_IOU_FLOOR = 0.95
+SHARE_ABOVE_09_FLOOR = 0.93
+LIGHT_BACKGROUND_FLOOR = 0.87

@@ -36,21 +36,34 @@ def test_still_page_outline_does_not_jitter():
     assert tracker.steady
 
 
-def test_moved_page_is_followed_at_once():
+CORNERS = np.float32([[300, 100], [900, 120], [880, 650], [320, 640]])
+
+
+def test_moved_page_is_followed_as_soon_as_the_next_frame_confirms_it():
     tracker = PageTracker()
-    corners = np.float32([[300, 100], [900, 120], [880, 650], [320, 640]])
-    for _ in range(5):
-        tracker.update(corners, FRAME)
-    moved = corners + np.float32([150, 40])
-    shown = tracker.update(moved, FRAME)
-    assert np.abs(shown - moved).max() < 1.0
+    for _ in range(10):
+        tracker.update(CORNERS, FRAME)
+    assert tracker.steady
+    moved = CORNERS + np.float32([150, 40])
+    tracker.update(moved, FRAME)
+    shown = tracker.update(moved + 0.5, FRAME)
+    assert np.abs(shown - moved).max() < 1.5
     assert not tracker.steady
+
+
+def test_one_wrong_frame_does_not_move_the_outline():
+    tracker = PageTracker()
+    for _ in range(10):
+        tracker.update(CORNERS, FRAME)
+    wrong = CORNERS.copy()
+    wrong[1] += np.float32([60, 80])  # a finger pulled one corner away for one frame
+    assert np.abs(tracker.update(wrong, FRAME) - CORNERS).max() < 0.01
+    assert np.abs(tracker.update(CORNERS, FRAME) - CORNERS).max() < 0.01
 
 
 def test_outline_held_through_a_few_missed_frames_then_dropped():
     tracker = PageTracker(max_missed=3)
-    corners = np.float32([[300, 100], [900, 120], [880, 650], [320, 640]])
-    tracker.update(corners, FRAME)
+    tracker.update(CORNERS, FRAME)
     for _ in range(3):
         assert tracker.update(None, FRAME) is not None
     assert tracker.update(None, FRAME) is None

@@ -45,6 +45,7 @@ def main() -> None:
 
     app = WindowTerminalApp(ApiClient(args.url, args.token), args.window, Path(args.data))
     queue: list[str] = []
+    settle = [0]  # frames to let pass after a command, so what it changed is drawn before the next
 
     def widget(name: str):
         screen = app.manager.current_screen
@@ -92,8 +93,11 @@ def main() -> None:
                    "line": serve.line_text, "current": serve.current_text,
                    "log": {n: serve.ids[f"log_{n}"].text for n in ("who", "contact", "asked", "done")},
                    "dialog": open_dialog().title if open_dialog() else None})
-        if queue and not busy():
+        if settle[0]:
+            settle[0] -= 1
+        elif queue and not busy():
             perform(queue.pop(0))
+            settle[0] = 3
 
     Clock.schedule_interval(step, 0.03)
     app.run()
