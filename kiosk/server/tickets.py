@@ -39,15 +39,27 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "****" + phone[-4:] if phone and len(phone) >= 7 else phone
 
 
+_window_numbers: dict[tuple[str, int], int] = {}
+
+
+def window_number(db: Session, window_id: int | None) -> int | None:
+    """A window's number by id; numbers do not change, so each is read once per process."""
+    if window_id is None:
+        return None
+    key = (str(db.get_bind().url), window_id)
+    if key not in _window_numbers:
+        _window_numbers[key] = db.scalar(select(Window.number).where(Window.id == window_id))
+    return _window_numbers[key]
+
+
 def ticket_out(db: Session, ticket: Ticket, *, staff: bool = False) -> dict:
-    window = db.get(Window, ticket.window_id) if ticket.window_id else None
     out = {
         "id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
         "matter_id": ticket.matter_id, "service_type": ticket.service_type,
         "status": ticket.status, "priority_group": ticket.priority_group,
         "issued_at": iso(ticket.issued_at), "called_at": iso(ticket.called_at),
         "finished_at": iso(ticket.finished_at), "outcome": ticket.outcome,
-        "window": window.number if window else None, "recall_count": ticket.recall_count,
+        "window": window_number(db, ticket.window_id), "recall_count": ticket.recall_count,
         "phone": ticket.phone if staff else mask_phone(ticket.phone),
         "public_token": ticket.public_token,
     }

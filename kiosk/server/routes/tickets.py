@@ -22,10 +22,11 @@ TicketId = Annotated[int, Path(ge=1, le=2**62)]
 WindowNo = Annotated[int, Path(ge=1, le=9999)]
 
 
-def _described(bb: ServerState, ticket_id: int, staff: bool = True) -> dict:
-    """The ticket as it stands, read after the change committed: writers hold locks for less."""
+def _described(bb: ServerState, ticket: Ticket, staff: bool = True) -> dict:
+    """The ticket as its change committed it; what needs counting (people ahead) is read after
+    the commit, so writers hold their locks for less."""
     with bb.db.read() as db:
-        return ops.ticket_out(db, db.get(Ticket, ticket_id), staff=staff)
+        return ops.ticket_out(db, ticket, staff=staff)
 
 
 @router.post("/tickets", status_code=201)
@@ -37,12 +38,12 @@ def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
         try:
             with bb.db.write() as db:
                 replay = ops.find_replay(db, who, key)
-                ticket_id = (replay or ops.issue(db, who, req, key, bb.policy)).id
+                ticket = replay or ops.issue(db, who, req, key, bb.policy)
             break
         except IntegrityError:  # the same key raced in from a retry: answer with its ticket
             if attempt or not key:
                 raise ApiError(409, "conflict", "取号冲突，请重试")
-    out = _described(bb, ticket_id, staff=False)
+    out = _described(bb, ticket, staff=False)
     out["status_url"] = f"{bb.settings.public_url}/t/{out['public_token']}"  # for the receipt's QR code
     bb.hub.wake()
     if replay is not None:
@@ -95,7 +96,7 @@ def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerState =
         ticket = ops.call_next(db, who, window)
     if ticket is None:
         return Response(status_code=204)
-    out = _described(bb, ticket.id)
+    out = _described(bb, ticket)
     bb.hub.wake()
     bb.metrics.calls.labels(str(who.hall_id), str(window)).inc()
     bb.metrics.waiting.labels(str(who.hall_id)).observe(
@@ -106,9 +107,9 @@ def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerState =
 def _act(action: str):
     def handler(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
         with bb.db.write() as db:
-            ops.act(db, who, ticket_id, action)
+            ticket = ops.act(db, who, ticket_id, action)
         bb.hub.wake()
-        return _described(bb, ticket_id)
+        return _described(bb, ticket)
     handler.__name__ = f"{action}_ticket"
     return handler
 
@@ -122,15 +123,15 @@ router.post("/tickets/{ticket_id}/start")(_act("start"))
 def transfer_ticket(ticket_id: TicketId, req: TransferRequest, who: Caller = Depends(caller),
                     bb: ServerState = Depends(server)):
     with bb.db.write() as db:
-        ops.transfer(db, who, ticket_id, req, bb.policy)
+        ticket = ops.transfer(db, who, ticket_id, req, bb.policy)
     bb.hub.wake()
-    return _described(bb, ticket_id)
+    return _described(bb, ticket)
 
 
 @router.post("/tickets/{ticket_id}/finish")
 def finish_ticket(ticket_id: TicketId, req: FinishRequest, who: Caller = Depends(caller),
                   bb: ServerState = Depends(server)):
     with bb.db.write() as db:
-        ops.finish(db, who, ticket_id, req)
+        ticket = ops.finish(db, who, ticket_id, req)
     bb.hub.wake()
-    return _described(bb, ticket_id)
+    return _described(bb, ticket)
