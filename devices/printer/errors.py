@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+from devices.errors import DeviceError
 
-class PrinterError(Exception):
+
+class PrinterError(DeviceError):
     """Base of every printer error. `code` is stable English, `message` is for people."""
 
     code = "printer_error"
     message = "打印机出错，请联系工作人员。"
-
-    def __init__(self, detail: str = "", *, message: str | None = None):
-        self.detail = detail
-        if message is not None:
-            self.message = message
-        super().__init__(f"[{self.code}] {self.message}" + (f" ({detail})" if detail else ""))
 
 
 class PaperOut(PrinterError):

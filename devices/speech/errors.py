@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+from devices.errors import DeviceError
 
-class SpeechError(Exception):
+
+class SpeechError(DeviceError):
     """Base of every speech error. `code` is stable English, `message` is for people."""
 
     code = "speech_error"
     message = "语音叫号出错，请联系工作人员。"
-
-    def __init__(self, detail: str = "", *, message: str | None = None):
-        self.detail = detail
-        if message is not None:
-            self.message = message
-        super().__init__(f"[{self.code}] {self.message}" + (f" ({detail})" if detail else ""))
 
 
 class BadTicketNumber(SpeechError):
