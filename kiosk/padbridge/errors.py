@@ -1,16 +1,15 @@
 """Typed errors of the pad bridge: a Chinese message a person can act on, plus an English code."""
 
+from devices.errors import DeviceError
 
-class BridgeError(Exception):
+
+class BridgeError(DeviceError):
+    """Base class; its subclasses build `message` from what went wrong."""
+
     code = "padbridge_error"
 
     def __init__(self, message: str, detail: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"{self.message}（{self.code}）" + (f"：{self.detail}" if self.detail else "")
+        super().__init__(detail, message=message)
 
 
 class ServerUnreachable(BridgeError):
