@@ -8,15 +8,27 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from kiosk.domain.queue_policy import Policy
+from kiosk.domain.working_days import Calendar
 from kiosk.server import errors
 from kiosk.server.auth import CallerCache
 from kiosk.server.db import Database, migrate
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import LatencyMiddleware, Metrics
-from kiosk.server.routes import documents, hall, health, ratings, status_page, stream, tickets
+from kiosk.server.routes import cases, documents, hall, health, ratings, status_page, stream, tickets
 from kiosk.server.timeutil import set_timezone
-from kiosk.settings import Settings
+from kiosk.settings import Settings, SettingsError
+
+
+def _calendar(settings: Settings) -> Calendar:
+    section = settings.extra.get("calendar", {})
+    unknown = set(section) - {"holidays", "workdays"}
+    if unknown:
+        raise SettingsError(f"配置 [calendar] 中有未知的配置项 {', '.join(sorted(unknown))}")
+    try:
+        return Calendar.from_config(section.get("holidays"), section.get("workdays"))
+    except (TypeError, ValueError):
+        raise SettingsError("配置 [calendar] 的日期须写成 \"2026-10-01\" 这样的列表") from None
 
 
 def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
@@ -26,7 +38,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     database = Database(settings.database_url)
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
-                        metrics=Metrics(), callers=CallerCache())
+                        metrics=Metrics(), callers=CallerCache(),
+                        calendar=_calendar(settings))
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -38,7 +51,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan)
     app.state.bb = state
     errors.install(app)
-    for module in (health, hall, tickets, documents, ratings, stream, status_page):
+    for module in (health, hall, tickets, documents, cases, ratings, stream, status_page):
         app.include_router(module.router)
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)

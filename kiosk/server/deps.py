@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from kiosk.domain.queue_policy import Policy
+from kiosk.domain.working_days import Calendar
 from kiosk.server.auth import Caller, CallerCache, bearer, identify
 from kiosk.server.db import Database
 from kiosk.server.events import EventHub
@@ -21,6 +22,7 @@ class ServerState:
     policy: Policy
     metrics: Metrics
     callers: CallerCache
+    calendar: Calendar
 
 
 def server(request: Request) -> ServerState:

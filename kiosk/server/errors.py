@@ -41,6 +41,9 @@ FIELD_NAMES = {
     "priority_group": "优先群体", "phone": "手机号", "helper_code": "工号", "pin": "密码",
     "window": "窗口号", "score": "评分", "pad_seq": "评价器序号", "outcome": "办理结果",
     "log": "工作日志", "to_window": "目标窗口", "to_queue": "目标队列", "note": "备注",
+    "applicant": "申请人", "applicant_kind": "申请人类型", "id_number": "证件号码", "delivery": "送达方式",
+    "action": "操作", "reason": "原因", "resume_by": "续办期限", "direction": "移交方向", "name": "名称",
+    "copies": "份数", "ticket_id": "号码",
 }
 
 

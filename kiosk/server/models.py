@@ -254,3 +254,54 @@ class Document(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Case(Base):
+    """A proxy case (代办件): outlives the visit, from the entrustment to the archive."""
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("hall_id", "number"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(30))  # 受理单编号, given at acceptance
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"))
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))  # the helper in charge
+    applicant: Mapped[str] = mapped_column(String(100))
+    applicant_kind: Mapped[str] = mapped_column(String(12))  # person organisation
+    id_number: Mapped[str] = mapped_column(String(18))  # resident ID or unified social credit code
+    phone: Mapped[str] = mapped_column(String(20))
+    delivery: Mapped[str] = mapped_column(String(12))  # electronic pickup ems
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    entrusted_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    resume_by: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(30))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CaseStep(Base):
+    __tablename__ = "case_steps"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(12))
+    from_state: Mapped[str | None] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    reason: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseItem(Base):
+    """One line of the 移交清单: a document received from or returned to the person."""
+    __tablename__ = "case_items"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(10))  # received returned
+    name: Mapped[str] = mapped_column(String(200))
+    copies: Mapped[int] = mapped_column(Integer)
+    original: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))

@@ -1,6 +1,7 @@
 """Request bodies. Unknown fields are refused so a typo is an error, not a silent default."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -76,3 +77,27 @@ class HealthReport(Strict):
 
 class FollowUpClose(Strict):
     note: str = Field(min_length=1, max_length=5000)
+
+
+class CaseRequest(Strict):
+    matter_id: int = Field(ge=1, le=2**31 - 1)
+    ticket_id: int | None = Field(default=None, ge=1, le=2**62)
+    applicant: str = Field(min_length=1, max_length=100)
+    applicant_kind: Literal["person", "organisation"]
+    id_number: str = Field(min_length=1, max_length=30)  # checked by kiosk.domain.identity
+    phone: str = Field(min_length=1, max_length=20)
+    delivery: Literal["electronic", "pickup", "ems"] = "pickup"
+
+
+class CaseStepRequest(Strict):
+    action: Literal["accept", "start", "suspend", "resume", "complete", "terminate", "archive"]
+    reason: str | None = Field(default=None, max_length=30)
+    resume_by: date | None = None
+    note: str = Field(default="", max_length=5000)
+
+
+class CaseItemRequest(Strict):
+    direction: Literal["received", "returned"]
+    name: str = Field(min_length=1, max_length=200)
+    copies: int = Field(default=1, ge=1, le=999)
+    original: bool = False

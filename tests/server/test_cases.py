@@ -1,0 +1,84 @@
+"""Proxy cases through the API: entrusted to archived, deadlines, masking, the handover list."""
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from kiosk.server.models import Case
+from tests.server.api import Api
+
+PERSON = {"matter_id": 11, "applicant": "刘䶮", "applicant_kind": "person",
+          "id_number": "11010519491231002X", "phone": "13912345678", "delivery": "ems"}
+
+
+def helper(server, window=1, code="1003") -> Api:
+    return Api(server.url, server.helper_session(window, code))
+
+
+def test_a_case_from_entrustment_to_archive(live_server):
+    agent = helper(live_server)
+    case = agent.post("/api/v1/cases", PERSON)
+    assert case.status_code == 201, case.text
+    case = case.json()
+    assert case["state"] == "entrusted" and case["id_number"] == "11010519491231002X"  # the agent in charge
+    cid = case["id"]
+    accepted = agent.post(f"/api/v1/cases/{cid}/steps", {"action": "accept"}).json()
+    assert accepted["number"].startswith("DB-") and accepted["deadline"] and accepted["due"] == "on_time"
+    agent.post(f"/api/v1/cases/{cid}/steps", {"action": "start"})
+    assert agent.post(f"/api/v1/cases/{cid}/items",
+                      {"direction": "received", "name": "施工合同", "copies": 2, "original": True}).status_code == 201
+    resume_by = (date.today() + timedelta(days=10)).isoformat()
+    suspended = agent.post(f"/api/v1/cases/{cid}/steps",
+                           {"action": "suspend", "reason": "fees_unpaid", "resume_by": resume_by}).json()
+    assert suspended["state"] == "suspended" and suspended["reason_name"] == "未按规定缴纳相关费用"
+    agent.post(f"/api/v1/cases/{cid}/steps", {"action": "resume", "note": "已签续办委托书"})
+    agent.post(f"/api/v1/cases/{cid}/items", {"direction": "returned", "name": "施工合同", "copies": 2})
+    agent.post(f"/api/v1/cases/{cid}/steps", {"action": "complete"})
+    done = agent.post(f"/api/v1/cases/{cid}/steps", {"action": "archive"}).json()
+    assert done["state"] == "archived"
+    assert [s["action"] for s in done["steps"]] == [
+        "entrust", "accept", "start", "suspend", "resume", "complete", "archive"]
+    assert [i["direction"] for i in done["items"]] == ["received", "returned"]
+
+
+def test_identity_is_checked_where_it_is_typed_and_a_wrong_one_is_not_stored(sqlite_server):
+    agent = helper(sqlite_server)
+    wrong = agent.post("/api/v1/cases", {**PERSON, "id_number": "110105194912310021"})
+    assert wrong.status_code == 422 and "第 18 位" in wrong.json()["error"]["message"]
+    company = agent.post("/api/v1/cases", {**PERSON, "applicant": "许昌示范科技有限公司",
+                                           "applicant_kind": "organisation", "id_number": "91350100M000100Y44"})
+    assert company.status_code == 422 and "信用代码" in company.json()["error"]["message"]
+    phone = agent.post("/api/v1/cases", {**PERSON, "phone": "1391234"})
+    assert phone.status_code == 422
+    assert agent.get("/api/v1/cases").json() == []
+
+
+def test_lists_mask_identity_and_illegal_steps_are_refused(sqlite_server):
+    agent = helper(sqlite_server)
+    cid = agent.post("/api/v1/cases", PERSON).json()["id"]
+    other = helper(sqlite_server, 2, "1006")
+    listed = other.get("/api/v1/cases").json()
+    assert listed[0]["id_number"] == "1101**********002X" and listed[0]["phone"] == "139****5678"
+    assert other.get(f"/api/v1/cases/{cid}").json()["id_number"] == "1101**********002X"
+    refused = agent.post(f"/api/v1/cases/{cid}/steps", {"action": "complete"})
+    assert refused.status_code == 409 and "不能办结" in refused.json()["error"]["message"]
+    no_reason = agent.post(f"/api/v1/cases/{cid}/steps", {"action": "terminate"})
+    assert no_reason.status_code == 409 and "原因" in no_reason.json()["error"]["message"]
+    kiosk = Api(sqlite_server.url, sqlite_server.device_token("kiosk"))
+    assert kiosk.post("/api/v1/cases", PERSON).status_code == 403
+
+
+def test_a_lapsed_suspension_becomes_a_termination_and_deadlines_are_listed(sqlite_server):
+    agent = helper(sqlite_server)
+    cid = agent.post("/api/v1/cases", PERSON).json()["id"]
+    for step in ({"action": "accept"}, {"action": "start"},
+                 {"action": "suspend", "reason": "materials_late",
+                  "resume_by": (date.today() + timedelta(days=3)).isoformat()}):
+        agent.post(f"/api/v1/cases/{cid}/steps", step)
+    late = agent.post("/api/v1/cases", PERSON).json()["id"]
+    agent.post(f"/api/v1/cases/{late}/steps", {"action": "accept"})
+    with sqlite_server.database.write() as db:  # time passes
+        db.execute(update(Case).where(Case.id == cid).values(resume_by=date.today() - timedelta(days=1)))
+        db.execute(update(Case).where(Case.id == late).values(deadline=date.today() - timedelta(days=3)))
+    lapsed = agent.get(f"/api/v1/cases/{cid}").json()
+    assert lapsed["state"] == "terminated" and lapsed["steps"][-1]["action"] == "expire"
+    assert [c["id"] for c in agent.get("/api/v1/cases", params={"due": "overdue"}).json()] == [late]
