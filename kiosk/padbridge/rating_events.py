@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from .sse import SseEvent
+from kiosk.client.sse import SseEvent
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from enum import Enum
 import requests
 
 from .errors import ServerRefusedToken, ServerUnreachable
-from .sse import SseEvent, SseParser
+from kiosk.client.sse import SseEvent, SseParser
 
 log = logging.getLogger(__name__)
 

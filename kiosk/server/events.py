@@ -150,10 +150,14 @@ class EventHub:
         fresh.reverse()
         return fresh
 
-    async def stream(self, hall_ids: set[int], after: int | None) -> AsyncIterator[str | None]:
-        """SSE text of the events for these halls after ``after`` (None: from now), in batches;
+    def position(self, after: int | None) -> int:
+        """Where a stream starts: after ``after``, or now; ids past ours mean a reset log: now."""
+        return self.last_id if after is None else min(after, self.last_id)
+
+    async def stream(self, hall_ids: set[int], after: int) -> AsyncIterator[str | None]:
+        """SSE text of the events for these halls after event ``after``, in batches;
         None now and then means "still here"."""
-        cursor = self.last_id if after is None else min(after, self.last_id)  # ids past ours: a reset log
+        cursor = after
         while True:
             oldest = self.buffer[0].id if self.buffer else self.last_id + 1
             if cursor < oldest - 1:  # older than the buffer holds: read the log itself

@@ -38,7 +38,8 @@ def read_events(base: str, token: str, *, after: int | None = None, count: int, 
                 data = json.loads(line[5:].strip())
             elif line == "" and data is not None:
                 assert data["id"] == event_id
-                events.append(data)
+                if data["type"] != "stream.position":
+                    events.append(data)
                 data = None
                 if len(events) >= count:
                     break

@@ -1,6 +1,7 @@
 """The event stream: ordered ids, resumable, nothing lost across a restart, every process sees every event."""
 import json
 import threading
+import time
 
 import pytest
 import requests
@@ -34,9 +35,7 @@ def test_a_live_client_receives_events_as_they_happen(sqlite_server):
     got: list = []
     reader = threading.Thread(target=lambda: got.extend(read_events(sqlite_server.url, display, count=4)))
     reader.start()
-    # the stream starts "now": wait until the reader is connected before issuing
-    import time
-    time.sleep(0.5)
+    time.sleep(0.5)  # the stream starts "now": wait until the reader is connected before issuing
     issue(sqlite_server, kiosk, 4)
     reader.join(10)
     assert [e["number"] for e in got] == ["A001", "A002", "A003", "A004"]
@@ -74,22 +73,23 @@ def test_every_worker_process_sees_every_event_on_postgres(tmp_path, postgres_db
         server.start()
         display = server.device_token("display")
         streams, pids = [], set()
-        for _ in range(40):  # connections land on either worker; keep two from different processes
+        deadline = time.monotonic() + 20  # the second worker may still be starting
+        while len(pids) < 2 and time.monotonic() < deadline:
+            # connections land on whichever worker accepts first; keep one from each process
             r = requests.get(server.url + "/api/v1/events", stream=True, timeout=10,
                              headers={"Authorization": f"Bearer {display}"})
             if r.headers["X-Served-By"] in pids:
                 r.close()
+                time.sleep(0.05)
                 continue
             pids.add(r.headers["X-Served-By"])
             streams.append(r)
-            if len(pids) == 2:
-                break
         assert len(pids) == 2, "could not reach both workers"
         issue(server, server.device_token("kiosk"), 3)
         for r in streams:
             numbers = []
             for line in r.iter_lines(decode_unicode=True):
-                if line.startswith("data:"):
+                if line.startswith("data:") and "stream.position" not in line:
                     numbers.append(json.loads(line[5:])["number"])
                     if len(numbers) == 3:
                         break
@@ -130,3 +130,28 @@ def test_database_away_then_back_loses_nothing(tmp_path, postgres_db):
     finally:
         server.close()
         block(True)
+
+
+def test_signing_in_and_out_is_announced_for_the_display(sqlite_server):
+    display = sqlite_server.device_token("display")
+    token = sqlite_server.helper_session(4, "1003")
+    sqlite_server.helper_session(6, "1003")  # the same helper moves on to window 6
+    requests.delete(sqlite_server.url + "/api/v1/sessions/current", timeout=5,
+                    headers={"Authorization": f"Bearer {token}"})  # already ended: refused
+    events = read_events(sqlite_server.url, display, after=0, count=3)
+    assert [(e["window"], (e["helper"] or {}).get("name")) for e in events] == [(4, "刘䶮"), (4, None), (6, "刘䶮")]
+
+
+def test_a_client_starting_from_now_is_told_where_now_is(sqlite_server):
+    kiosk = sqlite_server.device_token("kiosk")
+    display = sqlite_server.device_token("display")
+    issue(sqlite_server, kiosk, 2)
+    time.sleep(0.3)  # let the server's event pump see them
+    with requests.get(sqlite_server.url + "/api/v1/events", stream=True, timeout=5,
+                      headers={"Authorization": f"Bearer {display}"}) as r:
+        lines = iter(r.iter_lines(decode_unicode=True))
+        assert next(lines) == "retry: 2000" and next(lines) == ""
+        assert next(lines) == "id: 2" and next(lines) == "event: stream.position"
+    issued = issue(sqlite_server, kiosk, 1)  # while this display was away
+    resumed = read_events(sqlite_server.url, display, after=2, count=1)
+    assert resumed[0]["number"] == issued[0]["number"]

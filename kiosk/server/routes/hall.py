@@ -17,7 +17,8 @@ from kiosk.server.models import (
     Area, Device, DeviceHealth, Helper, HelperSession, Matter, Queue, Ticket, Window,
 )
 from kiosk.server.schemas import HealthReport, SessionRequest
-from kiosk.server.tickets import audit, helper_public, ticket_out
+from kiosk.server import events
+from kiosk.server.tickets import audit, helper_public, ticket_out, window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
@@ -39,6 +40,12 @@ def _unknown_code_failure(device_id: int, code: str, limit: int, lock_s: int) ->
         _unknown_code_failures[(device_id, code)] = recent
     if len(recent) > limit:
         raise _lock_message(lock_s)
+
+
+def _staffing_event(db, hall_id: int, window_id: int, helper: Helper | None) -> None:
+    """Who staffs a window is public (公示): the hall display follows it."""
+    events.record(db, hall_id, "window.staffed", {
+        "window": window_number(db, window_id), "helper": helper_public(helper)})
 
 
 @router.post("/sessions", status_code=201)
@@ -72,11 +79,15 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
                     HelperSession.ended_at.is_(None),
                     or_(HelperSession.window_id == window.id, HelperSession.helper_id == helper.id))):
                 old.ended_at = now
+                if old.window_id != window.id:  # the helper left another window
+                    _staffing_event(db, who.hall_id, old.window_id, None)
             token, digest = new_token("bbs")
             db.add(HelperSession(token_hash=digest, helper_id=helper.id, device_id=who.device.id,
                                  window_id=window.id, started_at=now))
             audit(db, who, "session.start", helper_code=helper.code, window=window.number)
+            _staffing_event(db, who.hall_id, window.id, helper)
     bb.callers.clear()  # sessions this sign-in ended must stop working at once
+    bb.hub.wake()
     if failed:
         raise failed
     return {"token": token, "helper": helper_public(helper), "window": req.window}
@@ -89,6 +100,8 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
         session = db.get(HelperSession, who.session_id)
         session.ended_at = utcnow()
         audit(db, who, "session.end")
+        _staffing_event(db, who.hall_id, session.window_id, None)
+    bb.hub.wake()
     bb.callers.clear()
 
 

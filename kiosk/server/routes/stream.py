@@ -1,6 +1,7 @@
 """Server-Sent Events: every change in the hall, resumable by Last-Event-ID."""
 from __future__ import annotations
 
+import json
 import os
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -26,10 +27,17 @@ async def event_stream(last_event_id: str | None = Header(default=None, alias="L
         after = int(last_event_id)
     halls = {who.hall_id}
 
+    start = bb.hub.position(after)
+
     async def body():
         yield "retry: 2000\n\n"
+        if after is None:
+            # A client starting "from now" learns where now is, so that if it drops before any
+            # event comes it can still resume from here and miss nothing.
+            data = json.dumps({"id": start, "type": "stream.position"})
+            yield f"id: {start}\nevent: stream.position\ndata: {data}\n\n"
         # Starlette cancels this generator when the client goes away
-        async for chunk in bb.hub.stream(halls, after):
+        async for chunk in bb.hub.stream(halls, start):
             yield ": keep-alive\n\n" if chunk is None else chunk
 
     return StreamingResponse(body(), media_type="text/event-stream",

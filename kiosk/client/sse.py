@@ -1,5 +1,4 @@
-"""A Server-Sent Events parser: text chunks in, complete events out (the WHATWG event-stream rules we need)."""
-
+"""Server-Sent Events parsing: text chunks in, complete events out (the WHATWG rules we need)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ class SseParser:
         self._data: list[str] = []
         self._type = ""
         self.last_id: str | None = None  # kept across events, as the spec says
+        self.retry_ms: int | None = None
 
     def feed(self, text: str) -> list[SseEvent]:
         raw, hold = self._pending + text, ""
@@ -28,18 +28,20 @@ class SseParser:
         events = []
         for line in lines:
             if line == "":
-                if self._data or self._type:
+                if self._data:
                     events.append(SseEvent(self.last_id, self._type or "message", "\n".join(self._data)))
                 self._data, self._type = [], ""
-            elif line.startswith(":"):
+                continue
+            if line.startswith(":"):
                 continue  # a comment: the server's keep-alive
-            else:
-                name, _, value = line.partition(":")
-                value = value[1:] if value.startswith(" ") else value
-                if name == "data":
-                    self._data.append(value)
-                elif name == "event":
-                    self._type = value
-                elif name == "id" and "\0" not in value:
-                    self.last_id = value
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "data":
+                self._data.append(value)
+            elif name == "event":
+                self._type = value
+            elif name == "id" and "\0" not in value:
+                self.last_id = value
+            elif name == "retry" and value.isdigit():
+                self.retry_ms = int(value)
         return events

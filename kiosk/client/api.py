@@ -1,0 +1,130 @@
+"""The HTTP client every terminal uses: one method per route, JSON in and out, typed errors.
+
+    api = ApiClient("http://127.0.0.1:8181", device_token)
+    session = api.sign_in("1006", "246810", window=3)      # -> SignedIn
+    helper = api.with_token(session.token)
+    ticket = helper.call_next(3)                            # dict, or None when nobody waits
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from .errors import BY_STATUS, ApiError, ServerTrouble, ServerUnreachable, TooManyAttempts
+
+DEFAULT_TIMEOUT = (3.0, 10.0)  # connect, read
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    helper: dict  # code, name, role
+    window: int
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str | None = None, *,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, session: requests.Session | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.http = session or requests.Session()
+
+    def with_token(self, token: str) -> "ApiClient":
+        """The same server under another identity (a helper's session token); shares the connections."""
+        return ApiClient(self.base_url, token, timeout=self.timeout, session=self.http)
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    # --- plumbing ---------------------------------------------------------
+    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
+                headers: dict | None = None) -> requests.Response:
+        try:
+            response = self.http.request(method, self.base_url + path, json=json, params=params,
+                                         headers={**self.headers(), **(headers or {})}, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise ServerUnreachable(repr(exc)) from exc
+        if response.status_code >= 400:
+            raise error_from(response)
+        return response
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        return None if response.status_code == 204 or not response.content else response.json()
+
+    # --- routes -----------------------------------------------------------
+    def health(self) -> dict:
+        return self._json("GET", "/healthz")
+
+    def sign_in(self, helper_code: str, pin: str, window: int) -> SignedIn:
+        out = self._json("POST", "/api/v1/sessions", json={"helper_code": helper_code, "pin": pin, "window": window})
+        return SignedIn(out["token"], out["helper"], out["window"])
+
+    def sign_out(self) -> None:
+        self._json("DELETE", "/api/v1/sessions/current")
+
+    def windows(self) -> list[dict]:
+        return self._json("GET", "/api/v1/windows")
+
+    def catalog(self, q: str | None = None, category: str | None = None) -> dict:
+        params = {k: v for k, v in (("q", q), ("category", category)) if v}
+        return self._json("GET", "/api/v1/catalog", params=params or None)
+
+    def waiting(self) -> list[dict]:
+        return self._json("GET", "/api/v1/queues/waiting")
+
+    def window_line(self, window: int) -> dict:
+        return self._json("GET", f"/api/v1/windows/{window}/line")
+
+    def issue_ticket(self, *, queue_id: int | None = None, matter_id: int | None = None,
+                     service_type: str = "help", priority_group: str | None = None,
+                     phone: str | None = None, idempotency_key: str | None = None) -> dict:
+        body = {"service_type": service_type, "priority_group": priority_group, "phone": phone}
+        body.update({"queue_id": queue_id} if queue_id is not None else {"matter_id": matter_id})
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return self._json("POST", "/api/v1/tickets", json=body, headers=headers)
+
+    def ticket(self, ticket_id: int) -> dict:
+        return self._json("GET", f"/api/v1/tickets/{ticket_id}")
+
+    def call_next(self, window: int) -> dict | None:
+        """The ticket now called, or None when nobody waits for this window."""
+        return self._json("POST", f"/api/v1/windows/{window}/call-next")
+
+    def recall(self, ticket_id: int) -> dict:
+        return self._json("POST", f"/api/v1/tickets/{ticket_id}/recall")
+
+    def no_show(self, ticket_id: int) -> dict:
+        return self._json("POST", f"/api/v1/tickets/{ticket_id}/no-show")
+
+    def start(self, ticket_id: int) -> dict:
+        return self._json("POST", f"/api/v1/tickets/{ticket_id}/start")
+
+    def transfer(self, ticket_id: int, *, to_window: int | None = None, to_queue: int | None = None,
+                 note: str = "") -> dict:
+        body = {"to_window": to_window} if to_window is not None else {"to_queue": to_queue}
+        return self._json("POST", f"/api/v1/tickets/{ticket_id}/transfer", json={**body, "note": note})
+
+    def finish(self, ticket_id: int, outcome: str, log: str = "") -> dict:
+        return self._json("POST", f"/api/v1/tickets/{ticket_id}/finish", json={"outcome": outcome, "log": log})
+
+
+def error_from(response: requests.Response) -> ApiError:
+    """The server's own Chinese message when it sent one; a plain one otherwise."""
+    try:
+        err = response.json().get("error") or {}
+    except ValueError:
+        err = {}
+    status = response.status_code
+    message = err.get("message") or (f"服务器暂时出错（{status}），请稍候再试或联系引导台" if status >= 500
+                                     else f"请求未被受理（{status}）")
+    code = err.get("code")
+    if status == 429:
+        retry = response.headers.get("Retry-After")
+        return TooManyAttempts(message, code=code, status=status,
+                               retry_after_s=int(retry) if retry and retry.isdigit() else None)
+    cls = BY_STATUS.get(status, ServerTrouble if status >= 500 else ApiError)
+    return cls(message, code=code, status=status)

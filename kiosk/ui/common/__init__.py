@@ -1,0 +1,1 @@
+"""Shared by every Kivy terminal: the CJK font chain, sizes and colours, the app plumbing."""

@@ -1,0 +1,128 @@
+"""The hall display's one screen: draws a HallBoard. Layout in layouts/display_hall.kv."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.ui.common.theme import THEME
+from kiosk.ui.common.widgets import ChainLabel
+
+from .board import Call, HallBoard
+
+DEFAULT_NOTICE = "帮办代办服务全程免费 · 老弱病残孕、军人等特殊群体优先办理 · 请留意叫号，过号请到引导台重新取号"
+
+
+class HallScreen(BoxLayout):
+    connected = BooleanProperty(False)
+    hall_title = StringProperty("帮办代办 · 叫号信息")
+    clock_text = StringProperty("")
+    latest_caption = StringProperty("正在叫号")
+    latest_number = StringProperty("")
+    latest_window_text = StringProperty("")
+    notice = StringProperty(DEFAULT_NOTICE)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._blink = None  # the Clock event of a blink under way
+        self._staff_shown: tuple = ()
+        Clock.schedule_interval(self._tick, 1.0)
+        Clock.schedule_interval(self._scroll_notice, 1 / 30)
+        self._tick(0)
+
+    def show(self, board: HallBoard, *, new_call: Call | None = None) -> None:
+        self.connected = board.connected
+        latest = board.latest
+        if latest is None:
+            self.latest_caption = "正在叫号" if board.connected else "系统连接中，请稍候"
+            self.latest_number, self.latest_window_text = "", ""
+        else:
+            # while the server is away the last call is shown greyed and said to be the last one,
+            # never as the call being made now
+            self.latest_caption = ("正在叫号" if board.connected else "上次叫号（系统连接中）")
+            self.latest_number = latest.number
+            self.latest_window_text = f"请到 {latest.window} 号窗口"
+        self._fill_recent(board)
+        self._fill_queues(board)
+        self._fill_staff(board)
+        if new_call is not None and new_call == latest:
+            self._highlight()
+
+    # --- parts: labels are made once and then only get new text, so a call redraws little ---
+    def _fill_recent(self, board: HallBoard) -> None:
+        rows = self.ids.recent_rows
+        if not rows.children:
+            for _ in range(board.max_recent * 2):
+                rows.add_widget(self._sized(ChainLabel(), 0.045))
+        cells = list(reversed(rows.children))  # children are kept last-added first
+        calls = board.recent()
+        for i in range(board.max_recent):
+            number, window = cells[2 * i], cells[2 * i + 1]
+            call = calls[i] if i < len(calls) else None
+            colour = THEME.stale if not board.connected else (
+                THEME.accent if call is not None and call == board.latest else THEME.ink)
+            number.text = call.number if call else ""
+            window.text = f"{call.window} 号窗口" if call else ""
+            number.color = window.color = colour
+
+    def _fill_queues(self, board: HallBoard) -> None:
+        cells = self.ids.queue_cells
+        texts = [f"{q.prefix} {q.name}\n{q.waiting} 人" for q in board.queues.values()]
+        if len(cells.children) != len(texts):
+            cells.clear_widgets()
+            for _ in texts:
+                cells.add_widget(self._sized(ChainLabel(halign="center", color=THEME.ink), 0.026))
+        for label, text in zip(reversed(cells.children), texts):
+            label.text = text
+
+    def _fill_staff(self, board: HallBoard) -> None:
+        shown = tuple(board.staffing)
+        if shown == self._staff_shown:
+            return
+        self._staff_shown = shown
+        cells = self.ids.staff_cells
+        cells.clear_widgets()
+        for s in board.staffing:
+            # two lines, so a long role (首席帮办代办员) is never cut off
+            who = f"{s.helper_name}\n{s.role_name}" if s.helper_name else "暂无人员\n "
+            label = self._sized(ChainLabel(text=f"{s.window} 号窗口  {who}", halign="left", valign="middle",
+                                           color=THEME.ink if s.helper_name else THEME.ink_muted), 0.026)
+            label.bind(size=lambda w, size: setattr(w, "text_size", size))
+            cells.add_widget(label)
+
+    def _sized(self, label: ChainLabel, share_of_height: float) -> ChainLabel:
+        """Text sized as a share of the screen's height, following it."""
+        label.font_size = self.height * share_of_height
+        self.bind(height=lambda _s, height: setattr(label, "font_size", height * share_of_height))
+        return label
+
+    def _highlight(self) -> None:
+        """The latest call blinks three times, so eyes find it. Stepped, not animated: six
+        redraws instead of one per frame, which matters on a display box without a GPU."""
+        if self._blink is not None:
+            self._blink.cancel()
+        steps = iter([0.45, 1.0] * 3)
+        self.ids.latest_number.opacity = 1.0
+        self._blink = Clock.schedule_interval(lambda dt: self._blink_step(steps), 0.4)
+
+    def _blink_step(self, steps) -> bool | None:
+        value = next(steps, None)
+        if value is None:
+            self.ids.latest_number.opacity = 1.0
+            return False  # unschedules
+        self.ids.latest_number.opacity = value
+        return None
+
+    def _tick(self, _dt) -> None:
+        self.clock_text = datetime.now().strftime("%Y-%m-%d  %H:%M")
+
+    def _scroll_notice(self, _dt) -> None:
+        box, label = self.ids.notice_box, self.ids.notice
+        if label.width <= box.width:
+            label.x = box.x + (box.width - label.width) / 2
+            return
+        label.x -= max(1.0, self.height * 0.0025)
+        if label.right < box.x:
+            label.x = box.right

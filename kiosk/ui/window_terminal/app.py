@@ -1,0 +1,96 @@
+"""The window terminal app: sign-in, then the serve screen. Network calls run off the UI thread."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.client import ApiClient, EventFollower
+from kiosk.ui.common.app_base import Background, load_layouts
+
+from .log_drafts import LogDrafts
+from .serve_screen import ServeScreen
+from .shortcuts import action_for_key
+from .sign_in import SignInScreen
+
+log = logging.getLogger("bangban.window")
+ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
+              "helper": "帮办员", "liaison": "联络员"}
+
+
+class WindowTerminalApp(App):
+    screen_name = StringProperty("sign_in")
+
+    def __init__(self, device_api: ApiClient, window: int, data_dir: Path, **kwargs):
+        super().__init__(**kwargs)
+        self.title = f"帮办代办 {window} 号窗口"
+        self.device_api, self.window_number = device_api, window
+        self.helper_api: ApiClient | None = None
+        self.helper: dict | None = None
+        self.drafts = LogDrafts(Path(data_dir) / f"service_log_drafts_w{window}.sqlite3")
+        self.background = Background()
+        self.follower: EventFollower | None = None
+        self.manager: ScreenManager | None = None
+
+    def build(self) -> ScreenManager:
+        load_layouts("window_sign_in.kv", "window_serve.kv", "window_choices.kv")
+        self.manager = ScreenManager(transition=NoTransition())
+        self.manager.add_widget(SignInScreen())
+        self.manager.add_widget(ServeScreen())
+        self.manager.bind(current=lambda _m, name: setattr(self, "screen_name", name))
+        self.manager.get_screen("sign_in").title_text = f"帮办代办员登录 · {self.window_number} 号窗口"
+        Window.bind(on_key_down=self.on_key_down)
+        return self.manager
+
+    def on_start(self) -> None:
+        # any change in the hall may change this window's line: refresh it, bursts merged into one
+        refresh = Clock.create_trigger(lambda _dt: self.serve_screen.refresh(), 0.05)
+        self.follower = EventFollower(self.device_api.base_url, self.device_api.token,
+                                      on_event=lambda _e: refresh())
+        self.follower.start()
+        Clock.schedule_interval(lambda _dt: self.serve_screen.refresh(), 15)  # waited times age
+
+    def on_stop(self) -> None:
+        if self.follower:
+            self.follower.stop(timeout=2)
+        self.background.close()
+        self.drafts.close()
+
+    @property
+    def serve_screen(self) -> ServeScreen:
+        return self.manager.get_screen("serve")
+
+    # --- session ------------------------------------------------------------
+    def sign_in(self, code: str, pin: str, *, on_error: Callable[[Exception], None]) -> None:
+        def done(signed):
+            self.helper_api = self.device_api.with_token(signed.token)
+            self.helper = signed.helper
+            role = ROLE_NAMES.get(signed.helper.get("role"), "")
+            self.serve_screen.who_text = f"{self.window_number} 号窗口 · {signed.helper['name']}（{role}）"
+            self.manager.get_screen("sign_in").busy = False
+            self.manager.current = "serve"
+            self.serve_screen.refresh()
+
+        self.background.run(lambda: self.device_api.sign_in(code, pin, self.window_number), done, on_error)
+
+    def signed_out(self, message: str = "") -> None:
+        """Back to sign-in. Drafts stay: the next helper (or the same one) finds them."""
+        self.helper_api, self.helper = None, None
+        self.manager.get_screen("sign_in").message = message
+        self.manager.current = "sign_in"
+
+    # --- keys -----------------------------------------------------------------
+    def on_key_down(self, _window, key: int, _scancode, _codepoint, _modifiers) -> bool:
+        if self.manager.current != "serve" or self.serve_screen.dialog_open:
+            return False
+        action = action_for_key(key, typing=self.serve_screen.typing())
+        if action is None:
+            return False
+        self.serve_screen.do(action)
+        return True
