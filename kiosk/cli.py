@@ -75,6 +75,37 @@ def cmd_device_add(args) -> int:
     return 0
 
 
+def _terminal_token(args) -> str:
+    token = args.token or os.environ.get("BANGBAN_TOKEN")
+    if not token:
+        raise SettingsError("缺少设备令牌：请用 --token 或环境变量 BANGBAN_TOKEN 提供（bangban device add 生成）")
+    return token
+
+
+def cmd_window(args) -> int:
+    from kiosk.ui import window_terminal
+
+    settings = _settings(args)
+    window_terminal.run(args.server, _terminal_token(args), args.window, settings.data_dir / f"window{args.window}",
+                        fullscreen=args.fullscreen)
+    return 0
+
+
+def cmd_display(args) -> int:
+    from kiosk.ui import hall_display
+
+    settings = _settings(args)
+    speech = None
+    if "speech" in settings.extra:
+        from devices.speech import SpeechSettings
+
+        speech = SpeechSettings.from_mapping(settings.extra["speech"])
+    hall_display.run(args.server, _terminal_token(args), settings.data_dir / "display",
+                     fullscreen=not args.windowed, speech_settings=speech,
+                     notice=settings.extra.get("display", {}).get("notice"))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from kiosk.demo import Demo
 
@@ -103,6 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
     demo.set_defaults(func=cmd_demo)
+
+    terminal = argparse.ArgumentParser(add_help=False, parents=[common])
+    terminal.add_argument("--server", default="http://127.0.0.1:8080", help="服务器地址")
+    terminal.add_argument("--token", help="设备令牌（也可用环境变量 BANGBAN_TOKEN）")
+    window = sub.add_parser("window", parents=[terminal], help="run a window terminal")
+    window.add_argument("--window", type=int, required=True)
+    window.add_argument("--fullscreen", action="store_true")
+    window.set_defaults(func=cmd_window)
+    display = sub.add_parser("display", parents=[terminal], help="run the hall display")
+    display.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
+    display.set_defaults(func=cmd_display)
 
     sub.add_parser("migrate", parents=[common], help="upgrade the database schema").set_defaults(func=cmd_migrate)
     sub.add_parser("seed-demo", parents=[common], help="create the demo hall").set_defaults(func=cmd_seed_demo)

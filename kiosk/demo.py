@@ -81,6 +81,11 @@ class Demo:
             pads[n] = VirtualPad(str(s.data_dir / f"pad{n}")).__enter__()
             self.spawn("pad", "--window", str(n), "--port", pads[n].path, "--server", self.url,
                        "--token", tokens[f"pad{n}"], "--data", data)
+        if os.environ.get("DISPLAY"):
+            self.spawn("window", "--window", "1", "--server", self.url, "--token", tokens["window1"], "--data", data)
+            self.spawn("display", "--windowed", "--server", self.url, "--token", tokens["display"], "--data", data)
+        else:
+            print("没有图形界面（DISPLAY 未设置）：窗口终端和叫号大屏未启动")
         print(f"\n示范大厅已启动：{self.url}   接口文档 {self.url}/docs")
         print(f"小票打印机模拟器：127.0.0.1:{printer.port}，小票图片在 {s.data_dir / 'printer-out'}")
         print("帮办代办员工号 1001–1010，密码 246810；1 号窗口终端令牌见 demo-tokens.json")

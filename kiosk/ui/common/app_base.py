@@ -29,6 +29,7 @@ def prepare_kivy(*, fullscreen: bool, size: tuple[int, int] | None = None) -> No
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
     register_with_kivy()
+    logging.getLogger("urllib3").setLevel(logging.WARNING)  # Kivy's log handler would show every request
 
 
 def load_layouts(*names: str) -> None:
