@@ -1,0 +1,100 @@
+"""Document camera benchmark: detection speed at 1280x720, capture speed at 4208x3120, accuracy.
+
+    .venv/bin/python benchmarks/docscan.py [--frames 200] [--seed 2015] [--captures 6] [--save DIR]
+
+Runs on one core (cv2.setNumThreads(1)). Accuracy is the SmartDoc 2015 measure on
+generated frames (devices/camera/synthetic.py): both quads warped into the document's
+own frame, their IoU, a missed page counting 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from devices.camera import capture, find_page, to_jpeg
+from devices.camera.geometry import smartdoc_iou
+from devices.camera.synthetic import make_scene
+
+cv2.setNumThreads(1)
+
+
+def timed(fn, *args):
+    """Result, wall ms and this process's CPU ms (the CPU figure holds up when other work shares the machine)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args)
+    return result, (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+
+
+def bench_detection(frames: int, seed: int, save: Path | None) -> None:
+    rng = np.random.default_rng(seed)
+    scenes = [make_scene(rng) for _ in range(frames)]
+    find_page(scenes[0].image)  # warm-up: first calls allocate
+    times, cpu_times, scores = [], [], []
+    by_background, by_kind = defaultdict(list), defaultdict(list)
+    for i, scene in enumerate(scenes):
+        corners, ms, cpu_ms = timed(find_page, scene.image)
+        iou = smartdoc_iou(corners, scene.corners, scene.doc_size_mm)
+        times.append(ms)
+        cpu_times.append(cpu_ms)
+        scores.append(iou)
+        by_background[scene.background].append(iou)
+        by_kind[scene.kind].append(iou)
+        if save and i < 12:
+            overlay = scene.image.copy()
+            cv2.polylines(overlay, [scene.corners.astype(np.int32)], True, (0, 255, 0), 1)
+            if corners is not None:
+                cv2.polylines(overlay, [corners.astype(np.int32)], True, (0, 0, 255), 2)
+            cv2.imwrite(str(save / f"detect_{i:02d}.png"), overlay)
+    times, scores = np.array(times), np.array(scores)
+    print(f"detection at 1280x720, one core, {frames} frames: median {np.median(times):.1f} ms, "
+          f"p95 {np.percentile(times, 95):.1f} ms ({1000 / np.median(times):.0f} fps at the median); "
+          f"CPU median {np.median(cpu_times):.1f} ms, p95 {np.percentile(cpu_times, 95):.1f} ms")
+    print(f"accuracy (SmartDoc IoU, seed {seed}): mean {scores.mean():.4f}, "
+          f"share > 0.9 {np.mean(scores > 0.9):.3f}, missed {np.mean(scores == 0):.3f}")
+    for name, group in (("background", by_background), ("kind", by_kind)):
+        parts = ", ".join(f"{k} {np.mean(v):.3f} (n={len(v)})" for k, v in sorted(group.items()))
+        print(f"  by {name}: {parts}")
+
+
+def bench_capture(count: int, seed: int, save: Path | None) -> None:
+    rng = np.random.default_rng(seed + 1)
+    kinds = ["a4_text", "a4_form", "certificate", "id_card", "receipt", "a4_text"]
+    stills = [make_scene(rng, size=(4208, 3120), kind=kinds[i % len(kinds)]) for i in range(count)]
+    capture(stills[0].image)  # warm-up
+    for mode in ("document", "color"):
+        times, cpu_times, sizes = [], [], []
+        for i, scene in enumerate(stills):
+            result, ms, cpu_ms = timed(capture, scene.image, mode)
+            times.append(ms)
+            cpu_times.append(cpu_ms)
+            if scene.kind.startswith("a4"):
+                sizes.append(len(to_jpeg(result.image, 80)) / 1024)
+            if save:
+                cv2.imwrite(str(save / f"capture_{i:02d}_{mode}.jpg"), result.image)
+        print(f"capture at 4208x3120, {mode} mode, one core: median {np.median(times):.0f} ms, "
+              f"max {np.max(times):.0f} ms (CPU median {np.median(cpu_times):.0f} ms); A4 JPEG (q80) {np.mean(sizes):.0f} KB mean, {np.max(sizes):.0f} KB max")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2015)
+    parser.add_argument("--captures", type=int, default=6)
+    parser.add_argument("--save", type=Path, help="write detection overlays and captured pages here")
+    args = parser.parse_args()
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+    print(f"load average before the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    bench_detection(args.frames, args.seed, args.save)
+    bench_capture(args.captures, args.seed, args.save)
+
+
+if __name__ == "__main__":
+    main()

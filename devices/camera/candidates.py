@@ -1,0 +1,164 @@
+"""Page-outline candidates from several independent cues.
+
+Each cue turns the (downscaled) frame into a binary map: edges at several scales and
+thresholds, and segmentations by brightness, saturation and distance from the
+background colour. Every large enough region or edge chain of every map becomes one
+or more convex quadrilaterals. Scoring decides later; here recall matters most.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import cv2
+import numpy as np
+
+FIXED_CANNY = ((30, 90), (70, 180))  # grey levels per pixel, strongest YCrCb channel
+_QUAD_INDEX = {n: np.array(list(combinations(range(n), 4))) for n in range(4, 13)}
+
+
+def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
+    """4-corner polygons approximating a contour's convex hull.
+
+    When the hull has more than 4 sides (a hand or another object merged with the
+    page), quads are also built from the lines of its longest sides, which are the
+    page's own edges.
+    """
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    if peri < 40:
+        return []
+    fine = cv2.approxPolyDP(hull, 0.01 * peri, True).reshape(-1, 2).astype(np.float32)
+    if len(fine) < 4:
+        return []
+    if len(fine) == 4:
+        return [fine]
+    quads = [_largest_inscribed_quad(fine)] + _quads_from_long_sides(fine)
+    for eps in (0.02, 0.035, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            quads.append(approx.reshape(4, 2).astype(np.float32))
+            break
+        if len(approx) < 4:
+            break
+    return quads
+
+
+def _quads_from_long_sides(poly: np.ndarray, top: int = 5) -> list[np.ndarray]:
+    d = np.roll(poly, -1, axis=0) - poly
+    longest = np.sort(np.argsort(np.linalg.norm(d, axis=1))[::-1][:top])  # kept in hull order
+    if len(longest) < 4:
+        return []
+    p, d = poly[longest].astype(np.float64), d[longest].astype(np.float64)
+    # every pair of these lines meets at p_i + s_ij d_i
+    cross = d[:, None, 0] * d[None, :, 1] - d[:, None, 1] * d[None, :, 0]
+    diff = p[None, :, :] - p[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):  # parallel pairs are masked out by `ok`
+        s = (diff[..., 0] * d[None, :, 1] - diff[..., 1] * d[None, :, 0]) / cross
+        meet = p[:, None, :] + s[..., None] * d[:, None, :]
+    ok = np.abs(cross) > 1e-3 * np.outer(np.linalg.norm(d, axis=1), np.linalg.norm(d, axis=1))
+    combos = _QUAD_INDEX[len(longest)]
+    prev = combos[:, [3, 0, 1, 2]]  # corner k is where side k-1 meets side k
+    valid = ok[prev, combos].all(axis=1)
+    return list(meet[prev[valid], combos[valid]].astype(np.float32))
+
+
+def _largest_inscribed_quad(points: np.ndarray) -> np.ndarray:
+    """Largest-area quad on the hull's vertices (rounded or clipped corners still give the page)."""
+    if len(points) > 12:
+        points = points[np.linspace(0, len(points) - 1, 12).astype(int)]
+    quads = points[_QUAD_INDEX[len(points)]]  # (combos, 4, 2), vertices in hull order
+    x, y = quads[..., 0], quads[..., 1]
+    area = np.abs((x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y).sum(axis=1))
+    return quads[int(np.argmax(area))]
+
+
+def _quads_from_map(binary: np.ndarray, min_area: float, mode: int) -> list[np.ndarray]:
+    contours, _ = cv2.findContours(binary, mode, cv2.CHAIN_APPROX_SIMPLE)
+    quads = []
+    for c in contours:
+        if len(c) < 4:
+            continue
+        _, _, w, h = cv2.boundingRect(c)
+        if w * h < min_area:
+            continue
+        quads += quads_from_contour(c)
+    return quads
+
+
+def edge_maps(dx: np.ndarray, dy: np.ndarray, texture: float) -> list[np.ndarray]:
+    """Canny just above this frame's texture level (white page on a white desk), and at fixed levels."""
+    kernel = np.ones((3, 3), np.uint8)
+    maps = []
+    thresholds = ((max(1.5, 2.5 * texture), max(4.0, 6 * texture)),) + FIXED_CANNY
+    for low, high in thresholds:
+        edges = cv2.Canny(dx, dy, low * 4, high * 4, L2gradient=True)  # 3x3 Sobel gains 4
+        if not maps:
+            # undilated too: thickening joins a faint page outline to the table, hand or
+            # shadow edges next to it, and the joined contour no longer outlines the page
+            maps.append(edges)
+        maps.append(cv2.dilate(edges, kernel))
+    return maps
+
+
+def segment_maps(ycc: np.ndarray, hsv: np.ndarray) -> list[np.ndarray]:
+    light = ycc[..., 0]
+    sat = hsv[..., 1]
+    background = _border_colour(ycc)
+    dist = cv2.transform(cv2.absdiff(ycc, background), np.float32([[1, 1, 1]]))
+    dist = cv2.normalize(dist, None, 0, 255, cv2.NORM_MINMAX)
+    maps = []
+    for channel in (light, sat, dist):
+        _, mask = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        maps.append(mask)
+        maps.append(cv2.bitwise_not(mask))
+    # local brightness: a light page on a light but slightly darker desk
+    local = cv2.adaptiveThreshold(light, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                  _odd(min(light.shape) // 3), -3)
+    maps.append(local)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    maps = [cv2.morphologyEx(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), cv2.MORPH_CLOSE, kernel)
+            for m in maps]
+    # a wide opening cuts off fingers and thin objects touching the page; it rounds the
+    # page's corners too, which the corner refinement (lines, not corners) does not mind
+    radius = min(ycc.shape[:2]) // 32
+    return maps + [_open_octagon(m, radius) for m in maps]
+
+
+def _open_octagon(mask: np.ndarray, radius: int) -> np.ndarray:
+    """Opening by an octagon (a square plus a diamond): nearly a disc, at a tenth of the cost."""
+    side = cv2.getStructuringElement(cv2.MORPH_RECT, (radius | 1, radius | 1))
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    steps = max(1, radius // 2)
+    out = cv2.erode(cv2.erode(mask, side), cross, iterations=steps)
+    return cv2.dilate(cv2.dilate(out, cross, iterations=steps), side)
+
+
+def _odd(n: int) -> int:
+    return max(3, n | 1)
+
+
+def _border_colour(ycc: np.ndarray) -> tuple[float, ...]:
+    band = max(2, min(ycc.shape[:2]) // 30)
+    border = np.concatenate([ycc[:band].reshape(-1, 3), ycc[-band:].reshape(-1, 3),
+                             ycc[:, :band].reshape(-1, 3), ycc[:, -band:].reshape(-1, 3)])
+    return tuple(float(v) for v in np.median(border, axis=0)) + (0.0,)
+
+
+def generate(ycc: np.ndarray, hsv: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+             min_area: float, texture: float) -> list[np.ndarray]:
+    """All candidate quads in the frame's pixels.
+
+    `ycc` and `hsv` are the frame in YCrCb and HSV, `dx`/`dy` its int16 Sobel
+    gradients, `texture` its median gradient (grey levels per pixel).
+    """
+    quads = []
+    for edges in edge_maps(dx, dy, texture):
+        quads += _quads_from_map(edges, min_area, cv2.RETR_LIST)
+    coarse = cv2.pyrDown(ycc)
+    cdx, cdy = cv2.Sobel(coarse, cv2.CV_16S, 1, 0, ksize=3), cv2.Sobel(coarse, cv2.CV_16S, 0, 1, ksize=3)
+    for edges in edge_maps(cdx, cdy, texture)[:3]:
+        quads += [q * 2 for q in _quads_from_map(edges, min_area / 4, cv2.RETR_LIST)]
+    for mask in segment_maps(ycc, hsv):
+        quads += _quads_from_map(mask, min_area, cv2.RETR_CCOMP)
+    return quads

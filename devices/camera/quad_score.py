@@ -1,0 +1,157 @@
+"""How much each quadrilateral looks like the outline of a page in this frame (batched).
+
+A page's outline is a step (paper on one side, desk on the other) along all four
+sides, sharp where a cast shadow's edge is a slow ramp; its corners are near right
+angles even under the camera's perspective, and its proportions are those of real
+documents. A table drawn on a page has strong edges too, but no step: the same paper
+lies on both sides of its lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+SAMPLES_PER_SIDE = 32
+SEARCH = 4  # pixels either side of a candidate's side: candidates are only roughly placed
+MIN_EDGE = 2.5  # grey levels per pixel: below this a gradient is sensor noise
+KNOWN_ASPECTS = np.array([1.414, 1.586, 1.0, 1.25])  # A4, ID card (85.6x54), square forms, 5:4 photos
+
+
+@dataclass
+class FrameCues:
+    """What every candidate is scored against, computed once per frame."""
+
+    colour: np.ndarray  # float32 YCrCb of the blurred, downscaled frame
+    dx: np.ndarray  # int16 3x3 Sobel of each channel (the edge detector reuses them)
+    dy: np.ndarray
+    grad_x: np.ndarray  # float32, strongest channel's gradient, grey levels per pixel
+    grad_y: np.ndarray
+    texture: float  # median gradient: how busy the frame is
+
+    @classmethod
+    def from_colour(cls, ycc: np.ndarray) -> "FrameCues":
+        dx = cv2.Sobel(ycc, cv2.CV_16S, 1, 0, ksize=3)
+        dy = cv2.Sobel(ycc, cv2.CV_16S, 0, 1, ksize=3)
+        strongest = np.argmax(cv2.add(cv2.absdiff(dx, 0), cv2.absdiff(dy, 0)), axis=2)[..., None]
+        grad_x = np.take_along_axis(dx, strongest, 2)[..., 0].astype(np.float32) / 4
+        grad_y = np.take_along_axis(dy, strongest, 2)[..., 0].astype(np.float32) / 4
+        texture = float(np.median((np.abs(grad_x) + np.abs(grad_y))[::3, ::3]))
+        return cls(ycc.astype(np.float32), dx, dy, grad_x, grad_y, texture)
+
+
+def order_many(quads: np.ndarray) -> np.ndarray:
+    """order_corners for a stack (N, 4, 2): clockwise on screen from the top-left."""
+    centre = quads.mean(axis=1, keepdims=True)
+    angles = np.arctan2(quads[..., 1] - centre[..., 1], quads[..., 0] - centre[..., 0])
+    quads = np.take_along_axis(quads, np.argsort(angles, axis=1)[..., None], axis=1)
+    start = np.argmin(quads.sum(axis=2), axis=1)
+    idx = (start[:, None] + np.arange(4)[None, :]) % 4
+    return np.take_along_axis(quads, idx[..., None], axis=1).astype(np.float32)
+
+
+def _sides(quads: np.ndarray) -> np.ndarray:
+    return np.roll(quads, -1, axis=1) - quads  # side i runs from corner i to corner i+1
+
+
+def _angles(quads: np.ndarray) -> np.ndarray:
+    nxt = _sides(quads)
+    prev = -np.roll(nxt, 1, axis=1)
+    cos = (prev * nxt).sum(2) / (np.linalg.norm(prev, axis=2) * np.linalg.norm(nxt, axis=2) + 1e-9)
+    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+
+def plausible(quads: np.ndarray, frame_area: float, min_area: float) -> np.ndarray:
+    """Which ordered quads could be a page at all: convex, big enough, not too skewed."""
+    sides = _sides(quads)
+    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
+    convex = (cross > 0).all(axis=1) | (cross < 0).all(axis=1)
+    x, y = quads[..., 0], quads[..., 1]
+    area = 0.5 * np.abs((x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y).sum(axis=1))
+    angles = _angles(quads)
+    lengths = np.linalg.norm(sides, axis=2)
+    ratio_a = np.minimum(lengths[:, 0], lengths[:, 2]) / np.maximum(np.maximum(lengths[:, 0], lengths[:, 2]), 1e-6)
+    ratio_b = np.minimum(lengths[:, 1], lengths[:, 3]) / np.maximum(np.maximum(lengths[:, 1], lengths[:, 3]), 1e-6)
+    return (convex & (area >= min_area) & (area <= 0.995 * frame_area)
+            & (angles.min(axis=1) > 40) & (angles.max(axis=1) < 140)
+            & (lengths.min(axis=1) > 8) & (ratio_a > 0.5) & (ratio_b > 0.5))
+
+
+def _sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    h, w = img.shape[:2]
+    x = np.clip(np.rint(pts[..., 0]).astype(np.int32), 0, w - 1)
+    y = np.clip(np.rint(pts[..., 1]).astype(np.int32), 0, h - 1)
+    return img[y, x]
+
+
+@dataclass
+class QuadScores:
+    total: np.ndarray  # (N,) in [0, ~1.1]
+    edge: np.ndarray  # (N,) share of the outline with a sharp edge under it
+    paper: np.ndarray  # (N,) how much the inside looks like paper, 0.4..1
+
+
+def score_quads(quads: np.ndarray, cues: FrameCues) -> QuadScores:
+    """Scores of each ordered, plausible quad in a stack (N, 4, 2)."""
+    a = quads
+    d = _sides(quads)
+    tangent = d / (np.linalg.norm(d, axis=2, keepdims=True) + 1e-6)
+    normal = np.stack([-tangent[..., 1], tangent[..., 0]], axis=2)
+    inward = ((quads.mean(axis=1, keepdims=True) - a) * normal).sum(axis=2) > 0
+    normal = np.where(inward[..., None], -normal, normal)  # outward
+    t = np.linspace(0.06, 0.94, SAMPLES_PER_SIDE, dtype=np.float32)[None, None, :, None]
+    pts = a[:, :, None] + d[:, :, None] * t  # (N, 4, S, 2)
+    offsets = np.arange(-SEARCH, SEARCH + 1, dtype=np.float32)[:, None, None, None, None]
+    n5, t5 = normal[None, :, :, None], tangent[None, :, :, None]
+    probe = pts[None] + offsets * n5  # (O, N, 4, S, 2)
+    gx, gy = _sample(cues.grad_x, probe), _sample(cues.grad_y, probe)
+    along = np.abs(gx * n5[..., 0] + gy * n5[..., 1])
+    across = np.abs(gx * t5[..., 0] + gy * t5[..., 1])
+    best = np.argmax(along, axis=0)[None]
+    strength = np.take_along_axis(along, best, 0)[0]  # (N, 4, S)
+    aligned = strength > 1.2 * np.take_along_axis(across, best, 0)[0]
+    edge_pts = np.take_along_axis(probe, best[..., None], 0)[0]
+    inner = _sample(cues.colour, edge_pts - 4 * normal[:, :, None])
+    outer = _sample(cues.colour, edge_pts + 4 * normal[:, :, None])
+    # paper on one side, desk on the other: the sides' typical colours differ (noise and
+    # texture differ sample by sample, but their medians do not)
+    inner_med, outer_med = np.median(inner, axis=2), np.median(outer, axis=2)  # (N, 4, 3)
+    steps = np.linalg.norm(inner_med - outer_med, axis=2)  # (N, 4)
+    # a sample supports its side when the edge there is as sharp as the side's step
+    # demands: textured desks have strong gradients everywhere, so no fixed threshold
+    threshold = np.maximum(MIN_EDGE, 0.2 * steps)[..., None]
+    supports = np.mean((strength > threshold) & aligned, axis=2)
+    sharpness = np.minimum(1.0, np.median(strength, axis=2) / (0.2 * steps + 1e-6))
+    edge = supports.mean(axis=1) * (0.5 + 0.5 * supports.min(axis=1))
+    # second weakest side: one side may lie in shadow or under a hand
+    step = np.clip(np.sort(steps, axis=1)[:, 1] / 12.0, 0, 1)
+    sharp = np.sort(sharpness, axis=1)[:, 1]
+    paper = _paper_factor(inner_med, outer_med)
+    return QuadScores(edge * (0.35 + 0.65 * step) * sharp * _shape_factor(quads) * paper, edge, paper)
+
+
+def _paper_factor(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
+    """Documents are light and mostly unsaturated, and lighter than what lies around them.
+
+    A mild prior: it separates a page from a dark book, a coloured folder or the
+    outline of a cast shadow, while a tinted ID card still passes.
+    """
+    light_in = inner[..., 0].mean(axis=1)
+    chroma_in = np.linalg.norm(inner[..., 1:] - 128, axis=2).mean(axis=1)
+    darker_than_outside = (outer[..., 0] - inner[..., 0]).mean(axis=1)
+    light = 0.7 + 0.3 * np.clip((light_in - 90) / 90, 0, 1)
+    neutral = 0.75 + 0.25 * np.clip((40 - chroma_in) / 25, 0, 1)
+    not_shadow = 1.0 - 0.3 * np.clip((darker_than_outside - 10) / 30, 0, 1)
+    return light * neutral * not_shadow
+
+
+def _shape_factor(quads: np.ndarray) -> np.ndarray:
+    lengths = np.linalg.norm(_sides(quads), axis=2)
+    w, h = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
+    aspect = np.maximum(w, h) / np.maximum(np.minimum(w, h), 1e-6)
+    near_known = (np.abs(aspect[:, None] - KNOWN_ASPECTS) / KNOWN_ASPECTS).min(axis=1)
+    bonus = np.where(near_known < 0.06, 1.12, 1.0)
+    skew = np.abs(_angles(quads) - 90).max(axis=1)
+    return bonus * (1.0 - 0.4 * np.clip((skew - 10) / 40, 0, 1))
