@@ -15,7 +15,9 @@ from kiosk.server.db import Database, migrate
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import LatencyMiddleware, Metrics
-from kiosk.server.routes import cases, documents, hall, health, ratings, status_page, stream, tickets
+from kiosk.server.routes import (
+    cases, documents, hall, health, ratings, referrals, status_page, stream, tickets,
+)
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings, SettingsError
 
@@ -51,7 +53,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan)
     app.state.bb = state
     errors.install(app)
-    for module in (health, hall, tickets, documents, cases, ratings, stream, status_page):
+    for module in (health, hall, tickets, documents, cases, referrals, ratings, stream, status_page):
         app.include_router(module.router)
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)

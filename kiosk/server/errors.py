@@ -43,7 +43,7 @@ FIELD_NAMES = {
     "log": "工作日志", "to_window": "目标窗口", "to_queue": "目标队列", "note": "备注",
     "applicant": "申请人", "applicant_kind": "申请人类型", "id_number": "证件号码", "delivery": "送达方式",
     "action": "操作", "reason": "原因", "resume_by": "续办期限", "direction": "移交方向", "name": "名称",
-    "copies": "份数", "ticket_id": "号码",
+    "copies": "份数", "ticket_id": "号码", "to_hall": "目标大厅", "result": "办理结果",
 }
 
 

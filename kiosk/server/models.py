@@ -305,3 +305,20 @@ class CaseItem(Base):
     original: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime)
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+
+
+class Referral(Base):
+    """A ticket or case handed to the hall one level up or down (转办、纵向联动);
+    the helper who first took it stays responsible (首问负责制)."""
+    __tablename__ = "referrals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    from_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    to_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))  # the helper still responsible
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10))  # open accepted closed
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    result: Mapped[str] = mapped_column(Text, default="")

@@ -101,3 +101,13 @@ class CaseItemRequest(Strict):
     name: str = Field(min_length=1, max_length=200)
     copies: int = Field(default=1, ge=1, le=999)
     original: bool = False
+
+
+class ReferralRequest(Strict):
+    ticket_id: int = Field(ge=1, le=2**62)
+    to_hall: str = Field(min_length=1, max_length=32)
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class ReferralClose(Strict):
+    result: str = Field(min_length=1, max_length=5000)
