@@ -176,7 +176,7 @@ def run(server: LiveServer, seconds: float, issue_rate: float, service_s: float,
     requests_total = sum(len(v) for v in lat.values())
     ms = lambda v: round(v * 1000, 1)  # noqa: E731
     return {
-        "database": server.kind, "seconds": round(elapsed, 1),
+        "database": server.kind, "server_processes": server.workers, "seconds": round(elapsed, 1),
         "requests_per_s": round(requests_total / elapsed, 1),
         "tickets_per_s": round(issued[0] / elapsed, 1),
         **{f"{k}_p50_ms": ms(pct(v, 50)) for k, v in lat.items()},
@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--issue-rate", type=float, default=60, help="tickets per second from all kiosks")
     parser.add_argument("--service-s", type=float, default=0.25, help="mean service time at a window")
     parser.add_argument("--displays", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
     args = parser.parse_args()
     pg = None
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,7 +204,7 @@ def main() -> None:
             from tests.conftest import PostgresDatabase
 
             pg = PostgresDatabase()
-        server = LiveServer(Path(tmp), pg.url if pg else None)
+        server = LiveServer(Path(tmp), pg.url if pg else None, workers=args.workers)
         try:
             server.start()
             figures = run(server, args.seconds, args.issue_rate, args.service_s, args.displays)
