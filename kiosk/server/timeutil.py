@@ -1,7 +1,7 @@
 """Times are stored as naive UTC and shown in the hall's time zone with its offset."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 _zone = ZoneInfo("Asia/Shanghai")
@@ -25,3 +25,10 @@ def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
 def local_day(moment: datetime) -> date:
     """The hall's calendar day of a UTC moment: ticket numbers restart on it."""
     return moment.replace(tzinfo=timezone.utc).astimezone(_zone).date()
+
+
+def utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The hall's calendar days first..last as a half-open UTC range."""
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), _zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return midnight(first), midnight(last + timedelta(days=1))
