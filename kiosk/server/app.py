@@ -16,7 +16,7 @@ from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.routes import (
-    cases, documents, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
+    cases, documents, figures, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
 )
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings, SettingsError
@@ -53,7 +53,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan)
     app.state.bb = state
     errors.install(app)
-    for module in (health, hall, tickets, documents, cases, referrals, ratings, ledger, stream, status_page):
+    for module in (health, hall, tickets, documents, cases, referrals, ratings, ledger, figures, stream,
+                   status_page):
         app.include_router(module.router)
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)

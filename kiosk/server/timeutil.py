@@ -32,3 +32,8 @@ def utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time(), _zone).astimezone(timezone.utc).replace(tzinfo=None)
     return midnight(first), midnight(last + timedelta(days=1))
+
+
+def utc_offset_hours() -> int:
+    """The hall's offset from UTC now, in whole hours (China keeps +8 all year)."""
+    return int(datetime.now(_zone).utcoffset().total_seconds() // 3600)

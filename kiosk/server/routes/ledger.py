@@ -1,7 +1,7 @@
 """The ledger (台账) on screen or exported, with Chinese headers."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -10,14 +10,12 @@ from fastapi.responses import Response
 from kiosk.server import ledger
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError
+from kiosk.server.routes.figures import report_range
 from kiosk.server.tickets import audit
-from kiosk.server.timeutil import local_day, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 KINDS = {"services": (ledger.service_rows, ledger.SERVICE_COLUMNS, "服务台账"),
          "cases": (ledger.case_rows, ledger.CASE_COLUMNS, "代办台账")}
-MAX_DAYS = 400
 
 
 @router.get("/ledger/{kind}", responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
@@ -29,10 +27,7 @@ def ledger_export(kind: Annotated[Literal["services", "cases"], Path()],
     """Days ``from``..``to`` (the hall's calendar; default: the last 30 days). Supervisors see
     ID and phone numbers whole, and their export of them is audited; everyone else sees them masked."""
     require(who, "staff")
-    last = last or local_day(utcnow())
-    first = first or last - timedelta(days=29)
-    if first > last or (last - first).days > MAX_DAYS:
-        raise ApiError(422, "bad_range", f"起止日期有误：开始不能晚于结束，且跨度不超过 {MAX_DAYS} 天")
+    first, last = report_range(first, last)
     rows_of, columns, title = KINDS[kind]
     unmasked = who.is_supervisor
     with bb.db.write() as db:

@@ -1,0 +1,51 @@
+"""The figures a hall is judged by."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from kiosk.server import figures
+from kiosk.server.auth import Caller, require
+from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.errors import ApiError
+from kiosk.server.timeutil import local_day, utcnow
+
+router = APIRouter(prefix="/api/v1", tags=["figures"])
+MAX_DAYS = 400
+
+
+def report_range(first: date | None, last: date | None) -> tuple[date, date]:
+    """The hall's calendar days a report covers; the last 30 by default."""
+    last = last or local_day(utcnow())
+    first = first or last - timedelta(days=29)
+    if first > last or (last - first).days > MAX_DAYS:
+        raise ApiError(422, "bad_range", f"起止日期有误：开始不能晚于结束，且跨度不超过 {MAX_DAYS} 天")
+    return first, last
+
+
+@router.get("/figures")
+def hall_figures(first: date | None = Query(default=None, alias="from"),
+                 last: date | None = Query(default=None, alias="to"),
+                 who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """The hall's summary: times, satisfaction, coverage, on-time completion, follow-ups, and
+    seed 004's assessment where the records allow it."""
+    require(who, "staff")
+    first, last = report_range(first, last)
+    with bb.db.read() as db:
+        return figures.hall_summary(db, who.hall_id, first, last, local_day(utcnow()))
+
+
+@router.get("/figures/services")
+def service_figures(first: date | None = Query(default=None, alias="from"),
+                    last: date | None = Query(default=None, alias="to"),
+                    group: Literal["queue", "window", "helper"] | None = None,
+                    period: Literal["day", "month", "quarter"] | None = None,
+                    who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """Waiting and service times (mean, p90 in minutes), satisfaction and rating coverage,
+    per queue, window or helper and per day, month or quarter."""
+    require(who, "staff")
+    first, last = report_range(first, last)
+    with bb.db.read() as db:
+        return figures.service_figures(db, who.hall_id, first, last, group, period)
