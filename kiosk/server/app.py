@@ -1,6 +1,7 @@
 """The central server: FastAPI on one database, SQLite or PostgreSQL."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -11,7 +12,8 @@ from kiosk.domain.queue_policy import Policy
 from kiosk.domain.working_days import Calendar
 from kiosk.server import errors
 from kiosk.server.auth import CallerCache
-from kiosk.server.db import Database, migrate
+from kiosk import sdnotify
+from kiosk.server.db import Database, migrate, ping
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import LatencyMiddleware, Metrics
@@ -33,6 +35,17 @@ def _calendar(settings: Settings) -> Calendar:
         raise SettingsError("配置 [calendar] 的日期须写成 \"2026-10-01\" 这样的列表") from None
 
 
+async def _watchdog(database: Database) -> None:
+    """Tell systemd we are alive only while the database answers, so a stuck server is restarted."""
+    interval = sdnotify.watchdog_interval_s()
+    if interval is None:
+        return
+    while True:
+        if await asyncio.to_thread(ping, database.engine):
+            sdnotify.notify("WATCHDOG=1")
+        await asyncio.sleep(interval)
+
+
 def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     set_timezone(settings.timezone)
     if run_migrations:
@@ -46,7 +59,10 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app):
         await state.hub.start()
+        watchdog = asyncio.create_task(_watchdog(database))
+        sdnotify.notify("READY=1")
         yield
+        watchdog.cancel()
         await state.hub.stop()
         database.dispose()
 

@@ -1,0 +1,30 @@
+"""The server tells systemd it is ready, then keeps its watchdog fed while the database answers."""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+from tests.conftest import free_port
+
+
+def test_ready_then_watchdog_over_the_notify_socket(tmp_path):
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(20)
+    env = {**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"}
+    server = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "server", "--data", str(tmp_path),
+                               "--port", str(free_port())], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        messages = []
+        deadline = time.monotonic() + 20
+        while messages.count("WATCHDOG=1") < 2 and time.monotonic() < deadline:
+            messages.append(sock.recv(100).decode())
+        assert messages[0] == "READY=1" or "READY=1" in messages
+        assert messages.count("WATCHDOG=1") >= 2
+    finally:
+        server.terminate()
+        server.wait(10)
+        sock.close()
