@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from kiosk.settings import Settings, SettingsError, load_settings
 
@@ -106,6 +107,21 @@ def cmd_display(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from kiosk.backup import backup
+
+    print(backup(_settings(args), Path(args.out) if args.out else None))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from kiosk.backup import restore
+
+    restore(_settings(args), Path(args.archive), force=args.force)
+    print("已恢复；请启动服务器（bangban server），它会按需升级数据库")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from kiosk.demo import Demo
 
@@ -145,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     display = sub.add_parser("display", parents=[terminal], help="run the hall display")
     display.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
     display.set_defaults(func=cmd_display)
+
+    backup = sub.add_parser("backup", parents=[common], help="back up a SQLite hall (online)")
+    backup.add_argument("--out", help="the .tar.gz to write (default: DATA/backups/bangban-TIME.tar.gz)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", parents=[common], help="restore a backup into the data directory")
+    restore.add_argument("archive")
+    restore.add_argument("--force", action="store_true", help="overwrite an existing database")
+    restore.set_defaults(func=cmd_restore)
 
     sub.add_parser("migrate", parents=[common], help="upgrade the database schema").set_defaults(func=cmd_migrate)
     sub.add_parser("seed-demo", parents=[common], help="create the demo hall").set_defaults(func=cmd_seed_demo)
