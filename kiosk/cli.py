@@ -122,6 +122,21 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    import json
+
+    from kiosk import doctor
+
+    printer = json.loads(args.printer) if args.printer else None
+    token = args.token or os.environ.get("BANGBAN_TOKEN")
+    findings, healthy = doctor.run([
+        lambda: doctor.check_server(args.server, token), doctor.check_clock_sync, doctor.check_fonts,
+        lambda: doctor.check_printer(printer), lambda: doctor.check_camera(args.camera),
+        lambda: doctor.check_pad(args.pad)])
+    print(doctor.report(findings))
+    return 0 if healthy else 1
+
+
 def cmd_demo(args) -> int:
     from kiosk.demo import Demo
 
@@ -169,6 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("archive")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
     restore.set_defaults(func=cmd_restore)
+
+    doctor = sub.add_parser("doctor", help="check this machine: server, token, devices, fonts, clock")
+    doctor.add_argument("--server", default="http://127.0.0.1:8080")
+    doctor.add_argument("--token", help="this machine's device token (or BANGBAN_TOKEN)")
+    doctor.add_argument("--printer", help='printer config as JSON, e.g. {"backend": "network", "host": "..."}')
+    doctor.add_argument("--camera", help="camera device index or a video file")
+    doctor.add_argument("--pad", help="rating pad port, e.g. /dev/bangban-pad3")
+    doctor.set_defaults(func=cmd_doctor)
 
     sub.add_parser("migrate", parents=[common], help="upgrade the database schema").set_defaults(func=cmd_migrate)
     sub.add_parser("seed-demo", parents=[common], help="create the demo hall").set_defaults(func=cmd_seed_demo)

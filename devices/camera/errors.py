@@ -1,16 +1,16 @@
 """Typed errors of the document camera, each with a Chinese message a person can act on."""
 
+from devices.errors import DeviceError
 
-class CameraError(Exception):
+
+class CameraError(DeviceError):
     """Base class: `code` is a stable English code, `message` is shown on screen."""
 
     code = "camera_error"
     message = "高拍仪出现故障，请联系工作人员。"
 
     def __init__(self, message: str | None = None, *, detail: str = ""):
-        self.message = message or self.message
-        self.detail = detail
-        super().__init__(f"{self.code}: {self.message}" + (f" ({detail})" if detail else ""))
+        super().__init__(detail, message=message or None)
 
 
 class CameraUnavailable(CameraError):

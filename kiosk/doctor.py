@@ -1,0 +1,130 @@
+"""`bangban doctor`: checks what a hall machine needs and prints a report a person can act on.
+
+Each check answers (ok, what it found); a check whose device is not configured is skipped.
+"""
+from __future__ import annotations
+
+import email.utils
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import requests
+
+RARE_NAME = "刘䶮 周𠮷"
+MAX_CLOCK_SKEW_S = 5.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    ok: bool | None  # None: skipped
+    message: str
+
+
+def check_server(server: str | None, token: str | None) -> list[Finding]:
+    if not server:
+        return [Finding("服务器", None, "未配置（--server）")]
+    try:
+        health = requests.get(server.rstrip("/") + "/healthz", timeout=5)
+    except requests.RequestException as exc:
+        return [Finding("服务器", False, f"连不上 {server}：{exc.__class__.__name__}，请检查网络和服务器")]
+    found = [Finding("服务器", health.status_code == 200,
+                     "正常" if health.status_code == 200 else f"数据库不可用（HTTP {health.status_code}）")]
+    served = health.headers.get("date")
+    if served:
+        skew = abs(email.utils.parsedate_to_datetime(served).timestamp() - time.time())
+        found.append(Finding("时钟", skew <= MAX_CLOCK_SKEW_S,
+                             f"与服务器相差 {skew:.0f} 秒" + ("" if skew <= MAX_CLOCK_SKEW_S else "，请校准时间（NTP）")))
+    if token:
+        me = requests.get(server.rstrip("/") + "/api/v1/windows", timeout=5,
+                          headers={"Authorization": f"Bearer {token}"})
+        found.append(Finding("设备令牌", me.status_code == 200,
+                             "有效" if me.status_code == 200 else "无效或已停用，请用 bangban device add 重新生成"))
+    return found
+
+
+def check_clock_sync() -> Finding:
+    if shutil.which("timedatectl") is None:
+        return Finding("时间同步", None, "无法检查（没有 timedatectl）")
+    try:
+        out = subprocess.run(["timedatectl", "show", "-p", "NTPSynchronized", "--value"],
+                             capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return Finding("时间同步", None, "无法检查（timedatectl 没有回答）")
+    if out not in ("yes", "no"):
+        return Finding("时间同步", None, "无法检查（本机没有运行 systemd-timedated）")
+    return Finding("时间同步", out == "yes", "已与 NTP 同步" if out == "yes" else "未与 NTP 同步，请开启 systemd-timesyncd")
+
+
+def check_fonts() -> Finding:
+    from kiosk.ui.common.fonts import FontMissing, cjk_chain
+
+    try:
+        missing = cjk_chain().missing(RARE_NAME)
+    except FontMissing as exc:
+        return Finding("中文字体", False, str(exc))
+    return Finding("中文字体", not missing, "常用字和生僻字（䶮、𠮷）都能显示" if not missing
+                   else f"缺少字形：{missing}，请安装 fonts-noto-cjk")
+
+
+def check_printer(config: dict | None) -> Finding:
+    if not config:
+        return Finding("小票打印机", None, "未配置")
+    from devices.printer import PrinterError, ReceiptPrinter
+
+    try:
+        status = ReceiptPrinter(config).status()
+    except PrinterError as exc:
+        return Finding("小票打印机", False, exc.message)
+    if not status.checked:
+        return Finding("小票打印机", None, "此打印机不回报状态")
+    problems = [text for flag, text in ((status.paper_out, "缺纸"), (status.cover_open, "上盖未合"),
+                                        (not status.online, "离线"), (status.paper_near_end, "纸将用完"))
+                if flag]
+    return Finding("小票打印机", not problems or problems == ["纸将用完"], "、".join(problems) or "正常")
+
+
+def check_camera(device: str | None) -> Finding:
+    if device is None:
+        return Finding("高拍仪", None, "未配置")
+    from devices.camera import CameraSource, FileSource
+    from devices.errors import DeviceError
+
+    source = CameraSource(int(device)) if device.isdigit() else FileSource(device)
+    try:
+        source.open()
+        frame = source.read()
+    except DeviceError as exc:
+        return Finding("高拍仪", False, exc.message)
+    finally:
+        source.close()
+    return Finding("高拍仪", True, f"取到画面 {frame.shape[1]}×{frame.shape[0]}")
+
+
+def check_pad(port: str | None, wait_s: float = 3.0) -> Finding:
+    if not port:
+        return Finding("评价器", None, "未配置")
+    from devices.ratepad import RatePad
+
+    with RatePad(port) as pad:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline and not pad.connected:
+            time.sleep(0.1)
+        ok = pad.connected
+    return Finding("评价器", ok, "有心跳" if ok else f"{port} 没有回应，请检查评价器的线和电源")
+
+
+def run(checks: list[Callable[[], list[Finding] | Finding]]) -> tuple[list[Finding], bool]:
+    findings: list[Finding] = []
+    for check in checks:
+        result = check()
+        findings.extend(result if isinstance(result, list) else [result])
+    return findings, all(f.ok is not False for f in findings)
+
+
+def report(findings: list[Finding]) -> str:
+    marks = {True: "正常", False: "故障", None: "跳过"}
+    return "\n".join(f"[{marks[f.ok]}] {f.check}：{f.message}" for f in findings)
