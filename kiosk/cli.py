@@ -88,7 +88,9 @@ def cmd_window(args) -> int:
 
     settings = _settings(args)
     window_terminal.run(args.server, _terminal_token(args), args.window, settings.data_dir / f"window{args.window}",
-                        fullscreen=args.fullscreen)
+                        fullscreen=args.fullscreen, printer_config=settings.extra.get("printer"),
+                        camera_config=settings.extra.get("camera"),
+                        hall_name=settings.extra.get("hall", {}).get("name", ""))
     return 0
 
 

@@ -82,3 +82,13 @@ def test_a_lapsed_suspension_becomes_a_termination_and_deadlines_are_listed(sqli
     lapsed = agent.get(f"/api/v1/cases/{cid}").json()
     assert lapsed["state"] == "terminated" and lapsed["steps"][-1]["action"] == "expire"
     assert [c["id"] for c in agent.get("/api/v1/cases", params={"due": "overdue"}).json()] == [late]
+
+
+def test_the_case_opened_from_a_ticket_is_found_by_it(sqlite_server):
+    agent = helper(sqlite_server)
+    kiosk = Api(sqlite_server.url, sqlite_server.device_token("kiosk"))
+    ticket = kiosk.post("/api/v1/tickets", {"queue_id": 2, "service_type": "proxy"}).json()
+    agent.post("/api/v1/cases", PERSON)
+    mine = agent.post("/api/v1/cases", {**PERSON, "ticket_id": ticket["id"]}).json()
+    found = agent.get("/api/v1/cases", params={"ticket_id": ticket["id"]}).json()
+    assert [c["id"] for c in found] == [mine["id"]]

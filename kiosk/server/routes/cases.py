@@ -52,6 +52,7 @@ def case_item(case_id: CaseId, req: CaseItemRequest, who: Caller = Depends(calle
 @router.get("/cases")
 def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_length=20),
                due: str | None = Query(default=None, pattern="^(overdue|due_soon)$"),
+               ticket_id: int | None = Query(default=None, ge=1, le=2**62),
                who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """The hall's cases, newest first; ``due=overdue`` or ``due_soon`` for the deadline lists."""
     require(who, "staff")
@@ -61,6 +62,8 @@ def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_
         query = select(Case).where(Case.hall_id == who.hall_id)
         if state:
             query = query.where(Case.state == state)
+        if ticket_id:
+            query = query.where(Case.ticket_id == ticket_id)
         cases = db.scalars(query.order_by(Case.id.desc()).limit(500)).all()
         today = local_day(utcnow())
         if due:

@@ -13,11 +13,14 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.client import ApiClient, EventFollower
 from kiosk.ui.common.app_base import Background, load_layouts
+from kiosk.ui.common.page_outbox import PageOutbox
 
+from . import documents_panel  # noqa: F401  (registers DocumentsPanel for the layouts)
 from .log_drafts import LogDrafts
 from .serve_screen import ServeScreen
 from .shortcuts import action_for_key
 from .sign_in import SignInScreen
+from .window_api import upload_document
 
 log = logging.getLogger("bangban.window")
 ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
@@ -27,7 +30,12 @@ ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "pro
 class WindowTerminalApp(App):
     screen_name = StringProperty("sign_in")
 
-    def __init__(self, device_api: ApiClient, window: int, data_dir: Path, **kwargs):
+    def __init__(self, device_api: ApiClient, window: int, data_dir: Path, *,
+                 printer_config: dict | None = None, camera_config: dict | None = None,
+                 hall_name: str = "", helper_phone: str = "", **kwargs):
+        """``printer_config``: for devices.printer.ReceiptPrinter (None: no printer at this window);
+        ``camera_config``: {"device": 0} or {"file": path} (None: no document camera);
+        ``hall_name``, ``helper_phone``: printed on the forms when given."""
         super().__init__(**kwargs)
         self.title = f"帮办代办 {window} 号窗口"
         self.device_api, self.window_number = device_api, window
@@ -35,31 +43,49 @@ class WindowTerminalApp(App):
         self.helper: dict | None = None
         self.drafts = LogDrafts(Path(data_dir) / f"service_log_drafts_w{window}.sqlite3")
         self.background = Background()
+        self.device_work = Background()  # printing and camera stills: never queued behind the network
+        self.printer_config, self.camera_config, self.hall_name = printer_config, camera_config, hall_name
+        self.helper_extra = {"phone": helper_phone} if helper_phone else {}
+        self.outbox = PageOutbox(Path(data_dir) / f"outbox_w{window}", lambda: self.helper_api, upload_document,
+                                 on_settled=lambda meta, stored, refusal: Clock.schedule_once(
+                                     lambda _dt: self.page_settled(meta, refusal)))
         self.follower: EventFollower | None = None
         self.manager: ScreenManager | None = None
 
     def build(self) -> ScreenManager:
-        load_layouts("window_sign_in.kv", "window_serve.kv", "window_choices.kv")
+        load_layouts("window_sign_in.kv", "window_documents.kv", "window_serve.kv", "window_choices.kv")
         self.manager = ScreenManager(transition=NoTransition())
         self.manager.add_widget(SignInScreen())
         self.manager.add_widget(ServeScreen())
         self.manager.bind(current=lambda _m, name: setattr(self, "screen_name", name))
         self.manager.get_screen("sign_in").title_text = f"帮办代办员登录 · {self.window_number} 号窗口"
+        self.serve_screen.configure_devices(self.camera_config, self.printer_config)
         Window.bind(on_key_down=self.on_key_down)
         return self.manager
 
     def on_start(self) -> None:
         # any change in the hall may change this window's line: refresh it, bursts merged into one
         refresh = Clock.create_trigger(lambda _dt: self.serve_screen.refresh(), 0.05)
-        self.follower = EventFollower(self.device_api.base_url, self.device_api.token,
-                                      on_event=lambda _e: refresh())
+        pages = Clock.create_trigger(lambda _dt: self.serve_screen.ids.documents.reload(), 0.05)
+
+        def on_event(event: dict) -> None:
+            refresh()
+            if event.get("type") == "document.added" and \
+                    (event.get("data") or {}).get("ticket_id") == self.serve_screen.ticket_id:
+                pages()
+            self.outbox.wake()  # the server is there: pages waiting to upload may go now
+
+        self.follower = EventFollower(self.device_api.base_url, self.device_api.token, on_event=on_event)
         self.follower.start()
+        self.outbox.start()
         Clock.schedule_interval(lambda _dt: self.serve_screen.refresh(), 15)  # waited times age
 
     def on_stop(self) -> None:
         if self.follower:
             self.follower.stop(timeout=2)
+        self.outbox.stop()
         self.background.close()
+        self.device_work.close()
         self.drafts.close()
 
     @property
@@ -76,6 +102,7 @@ class WindowTerminalApp(App):
             self.manager.get_screen("sign_in").busy = False
             self.manager.current = "serve"
             self.serve_screen.refresh()
+            self.outbox.wake()
 
         self.background.run(lambda: self.device_api.sign_in(code, pin, self.window_number), done, on_error)
 
@@ -84,6 +111,13 @@ class WindowTerminalApp(App):
         self.helper_api, self.helper = None, None
         self.manager.get_screen("sign_in").message = message
         self.manager.current = "sign_in"
+
+    def page_settled(self, meta: dict, refusal: str) -> None:
+        """An uploaded (or refused) page: the panel shows it; a refusal is said, the file kept."""
+        if meta["ticket_id"] == self.serve_screen.ticket_id:
+            self.serve_screen.ids.documents.reload()
+        if refusal:
+            self.serve_screen.say(f"有一页材料未被服务器接收：{refusal}（文件已留存在本机）", error=True)
 
     # --- keys -----------------------------------------------------------------
     def on_key_down(self, _window, key: int, _scancode, _codepoint, _modifiers) -> bool:

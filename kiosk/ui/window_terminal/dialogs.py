@@ -33,12 +33,15 @@ class ChoiceDialog(Popup):
 
 
 def transfer_dialog(windows: list[dict], queues: list[dict], own_window: int,
-                    on_choose: Callable[[object, str], None]) -> ChoiceDialog:
-    """Values are ("window", n) or ("queue", id)."""
-    choices = [(f"{w['number']} 号窗口 · {w['name']}", ("window", w["number"]))
-               for w in windows if w["number"] != own_window]
+                    on_choose: Callable[[object, str], None], halls: list[dict] = ()) -> ChoiceDialog:
+    """Values are ("window", n), ("queue", id) or ("hall", code): a hall one level up or down."""
+    # the halls first: few, and they would otherwise sit below the fold under a dozen windows and queues
+    choices = [(f"转{'上' if h['relation'] == 'parent' else '下'}级大厅 · {h['name']}", ("hall", h["code"]))
+               for h in halls]
+    choices += [(f"{w['number']} 号窗口 · {w['name']}", ("window", w["number"]))
+                for w in windows if w["number"] != own_window]
     choices += [(f"{q['prefix']} 队列 · {q['name']}", ("queue", q["id"])) for q in queues]
-    return ChoiceDialog("转办到（排在对方队首，仍由您负责）", choices, on_choose, with_note=True)
+    return ChoiceDialog("转办到（窗口、队列排在对方队首；或转上下级大厅。仍由您负责）", choices, on_choose, with_note=True)
 
 
 def finish_dialog(on_choose: Callable[[object, str], None]) -> ChoiceDialog:

@@ -12,6 +12,8 @@ from kiosk.ui.common.widgets import ChainLabel
 
 from .dialogs import finish_dialog, transfer_dialog
 from .log_drafts import ServiceLog
+from .serve_extras import ServeExtras
+from .window_api import hall_neighbours, refer
 
 PRIORITY_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
                   "talent": "高层次人才", "key_project": "重点项目", "green_channel": "绿色通道"}
@@ -37,7 +39,7 @@ def next_line(item: dict) -> str:
     return "  ".join([item["number"], *marks, short_wait(item["waited_s"])])
 
 
-class ServeScreen(Screen):
+class ServeScreen(ServeExtras, Screen):
     who_text = StringProperty("")
     message = StringProperty("")
     message_is_error = BooleanProperty(False)
@@ -91,6 +93,8 @@ class ServeScreen(Screen):
 
     def show_ticket(self, ticket: dict | None) -> None:
         if ticket is None or ticket.get("status") not in ("called", "serving"):
+            if self.ticket_id:
+                self.ids.documents.show(0)
             self.ticket_id, self.ticket_number, self.status = 0, "", ""
             self.current_text = "当前没有号码，按 F1 叫号"
             self._fill_log(ServiceLog())
@@ -102,6 +106,7 @@ class ServeScreen(Screen):
         self.current_text = f"{ticket['number']}  {STATUS_NAMES.get(ticket['status'], '')}{recalls}{priority}"
         if changed:  # a draft typed before a crash or restart comes back
             self._fill_log(self.app.drafts.load(ticket["id"]) or ServiceLog())
+            self.ids.documents.show(ticket["id"])
 
     # --- the service log --------------------------------------------------
     def current_log(self) -> ServiceLog:
@@ -122,6 +127,10 @@ class ServeScreen(Screen):
 
     # --- actions --------------------------------------------------------------
     def do(self, action: str) -> None:
+        if action in ("capture", "print"):
+            if not self.busy:
+                self.open_capture() if action == "capture" else self.open_print()
+            return
         if self.busy or not self.can(action, self.status):
             return
         if action == "finish":
@@ -167,17 +176,23 @@ class ServeScreen(Screen):
     def _choose_transfer(self) -> None:
         app = self.app
 
-        def show(result):
-            windows, catalog = result
-            self.busy = False
-            self._open(transfer_dialog(windows, catalog["queues"], app.window_number, self._transfer))
+        api = app.helper_api
 
-        self._run(lambda: (app.helper_api.windows(), app.helper_api.catalog()), show)
+        def show(result):
+            windows, catalog, halls = result
+            self.busy = False
+            self._open(transfer_dialog(windows, catalog["queues"], app.window_number, self._transfer, halls))
+
+        self._run(lambda: (api.windows(), api.catalog(), hall_neighbours(api)), show)
 
     def _transfer(self, target: object, note: str) -> None:
         app, ticket_id, log = self.app, self.ticket_id, self.current_log()
         kind, value = target
         text = "\n".join(part for part in (note, log.as_text()) if part)
+
+        if kind == "hall":
+            self._refer(value, note, text)
+            return
 
         def done(ticket):
             app.drafts.discard(ticket_id)
@@ -187,6 +202,18 @@ class ServeScreen(Screen):
 
         self._run(lambda: app.helper_api.transfer(
             ticket_id, **({"to_window": value} if kind == "window" else {"to_queue": value}), note=text), done)
+
+    def _refer(self, hall_code: str, note: str, text: str) -> None:
+        """To the hall one level up or down: the ticket ends here as referred; the helper stays responsible."""
+        app, ticket_id, number = self.app, self.ticket_id, self.ticket_number
+        app.drafts.save(ticket_id, number, self.current_log())  # kept until the server has the referral
+
+        def done(_referral):
+            app.drafts.discard(ticket_id)
+            self.say(f"{number} 已转至其他层级大厅，仍由您跟踪负责（首问负责制）")
+            self._after_action(None)
+
+        self._run(lambda: refer(app.helper_api, ticket_id, hall_code, text or note), done)
 
     def _open(self, dialog) -> None:
         self.dialog_open = True
