@@ -94,6 +94,21 @@ def cmd_window(args) -> int:
     return 0
 
 
+def cmd_kiosk(args) -> int:
+    from kiosk.ui import kiosk_app
+
+    settings = _settings(args)
+    options = dict(settings.extra.get("kiosk", {}))
+    if args.size:
+        width, _, height = args.size.partition("x")
+        options["size"] = (int(width), int(height))
+    kiosk_app.run(args.server, _terminal_token(args), settings.data_dir / "kiosk",
+                  printer_config=settings.extra.get("printer"), camera_config=settings.extra.get("camera"),
+                  fullscreen=not args.windowed, elder_mode=args.elder or options.pop("elder_mode", False),
+                  **options)
+    return 0
+
+
 def cmd_display(args) -> int:
     from kiosk.ui import hall_display
 
@@ -175,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--window", type=int, required=True)
     window.add_argument("--fullscreen", action="store_true")
     window.set_defaults(func=cmd_window)
+    kiosk = sub.add_parser("kiosk", parents=[terminal], help="run the citizen kiosk")
+    kiosk.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
+    kiosk.add_argument("--elder", action="store_true", help="适老模式（更大的字、语音提示）")
+    kiosk.add_argument("--size", help="window size when windowed, e.g. 1080x1920")
+    kiosk.set_defaults(func=cmd_kiosk)
     display = sub.add_parser("display", parents=[terminal], help="run the hall display")
     display.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
     display.set_defaults(func=cmd_display)

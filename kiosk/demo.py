@@ -59,6 +59,25 @@ class Demo:
                 time.sleep(0.2)
         raise RuntimeError("服务器 30 秒内未能启动，请查看上面的日志")
 
+    def _terminal_config(self, printer_port: int) -> Path:
+        """The terminals' config: the simulated printer, and camera frames from the scene generator."""
+        import cv2
+        import numpy as np
+
+        from devices.camera.synthetic import make_scene
+
+        frames = self.settings.data_dir / "camera-sim"
+        frames.mkdir(exist_ok=True)
+        for n in range(3):
+            cv2.imwrite(str(frames / f"page{n}.jpg"), make_scene(np.random.default_rng(n)).image)
+        config = self.settings.data_dir / "demo-terminals.toml"
+        config.write_text(
+            f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {printer_port}\n'
+            f'profile = "generic-80-gb18030"\n\n[camera]\nfile = "{frames}"\n\n'
+            f'[hall]\nname = "示范县政务服务中心"\n\n[kiosk]\nhall_name = "示范县政务服务中心"\nadmin_pin = "2468"\n',
+            encoding="utf-8")
+        return config
+
     def run(self) -> int:
         from devices.printer.simulator import PrinterSimulator
         from devices.ratepad.simulator import VirtualPad
@@ -82,7 +101,11 @@ class Demo:
             self.spawn("pad", "--window", str(n), "--port", pads[n].path, "--server", self.url,
                        "--token", tokens[f"pad{n}"], "--data", data)
         if os.environ.get("DISPLAY"):
-            self.spawn("window", "--window", "1", "--server", self.url, "--token", tokens["window1"], "--data", data)
+            config = self._terminal_config(printer.port)
+            self.spawn("kiosk", "--windowed", "--size", "1080x1600", "--server", self.url,
+                       "--token", tokens["kiosk"], "--data", data, "--config", str(config))
+            self.spawn("window", "--window", "1", "--server", self.url, "--token", tokens["window1"], "--data", data,
+                       "--config", str(config))
             self.spawn("display", "--windowed", "--server", self.url, "--token", tokens["display"], "--data", data)
         else:
             print("没有图形界面（DISPLAY 未设置）：窗口终端和叫号大屏未启动")

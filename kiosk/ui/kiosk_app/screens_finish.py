@@ -1,0 +1,199 @@
+"""The second half of a visit: the phone number, the documents, the confirmation, the ticket."""
+from __future__ import annotations
+
+import cv2
+import qrcode
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from devices.camera import CameraError
+
+from .flow import phone_problem, spaced_phone
+from .receipt import wait_text
+from .screen_base import KioskScreen
+
+PREVIEW_FPS = 8
+
+
+def texture_of(bgr) -> Texture:
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if bgr.ndim == 3 else cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB)
+    h, w = rgb.shape[:2]
+    texture = Texture.create(size=(w, h), colorfmt="rgb")
+    texture.blit_buffer(rgb[::-1].tobytes(), colorfmt="rgb", bufferfmt="ubyte")  # Kivy's rows run bottom-up
+    return texture
+
+
+def qr_texture(url: str) -> Texture:
+    import numpy as np
+
+    matrix = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    matrix.add_data(url)
+    modules = np.array(matrix.get_matrix(), dtype=bool)
+    image = np.where(modules, 0, 255).astype(np.uint8)
+    image = cv2.resize(image, None, fx=8, fy=8, interpolation=cv2.INTER_NEAREST)  # crisp modules
+    texture = texture_of(image)
+    texture.mag_filter = texture.min_filter = "nearest"
+    return texture
+
+
+class PhoneScreen(KioskScreen):
+    prompt = "如果愿意，请输入手机号码，方便工作人员联系您。不想填，请点跳过。"
+    digits = StringProperty("")
+    shown = StringProperty("")
+
+    def on_digits(self, _screen, digits: str) -> None:
+        self.shown = spaced_phone(digits)
+
+    def refresh(self) -> None:
+        self.digits = self.app.flow.phone
+
+    def pad_key(self, key: str) -> None:
+        if key == "back":
+            self.digits = self.digits[:-1]
+        elif key == "clear":
+            self.digits = ""
+        elif len(self.digits) < 11:
+            self.digits += key
+        self.message = ""
+
+    def done(self) -> None:
+        problem = phone_problem(self.digits)
+        if problem:
+            self.message = problem
+            self.app.say("手机号不对，请核对。")
+            return
+        self.app.choose_phone(self.digits)
+
+    def skip(self) -> None:
+        self.digits = ""
+        self.app.choose_phone("")
+
+    def reset(self) -> None:
+        super().reset()
+        self.digits = ""
+
+
+class CaptureScreen(KioskScreen):
+    prompt = "请把材料平放在拍摄区，绿框框住材料后，点拍照。不拍也可以，请点跳过。"
+    live = BooleanProperty(True)  # False: reviewing the page just taken
+    working = BooleanProperty(False)
+    status_text = StringProperty("")
+    page_count = NumericProperty(0)
+    preview = ObjectProperty(None, allownone=True)
+    _event = None
+    _seq = -1
+
+    def on_pre_enter(self, *args) -> None:
+        super().on_pre_enter(*args)
+        self.live = True
+        self.app.camera.start()
+        self._event = Clock.schedule_interval(self.show_frame, 1 / PREVIEW_FPS)
+
+    def on_leave(self, *args) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        self.app.camera.stop()
+
+    def refresh(self) -> None:
+        self.page_count = len(self.app.flow.pages)
+
+    def show_frame(self, _dt) -> None:
+        if not self.live:
+            return
+        camera = self.app.camera
+        frame = camera.preview()
+        if camera.error:
+            self.status_text = camera.error + "\n也可以点“跳过”，到窗口出示原件。"
+            self.preview = None
+            return
+        if frame is None:
+            self.status_text = "正在打开高拍仪，请稍候…"
+            return
+        if frame.seq != self._seq:
+            self._seq = frame.seq
+            self.preview = texture_of(frame.image)
+        self.status_text = "绿框已框住材料，可以拍照" if frame.found else "请把材料平放在拍摄区中央"
+
+    def take(self) -> None:
+        if self.working:
+            return
+        self.working = True
+        self.status_text = "正在拍照…"
+        self.app.run_off_ui(self.app.camera.take, self._taken, self._failed)
+
+    def _taken(self, result) -> None:
+        self.working = False
+        self.app.flow.pages.append(result)
+        self.page_count = len(self.app.flow.pages)
+        self.live = False
+        self.preview = texture_of(result.image)
+        self.status_text = f"第 {self.page_count} 页：" + result.message
+
+    def _failed(self, exc: Exception) -> None:
+        self.working = False
+        self.message = (exc.message if isinstance(exc, CameraError) else "拍照没有成功") + " 请重拍，或点“跳过”。"
+
+    def retake(self) -> None:
+        if not self.live and self.app.flow.pages:
+            self.app.flow.pages.pop()
+        self.page_count = len(self.app.flow.pages)
+        self.live = True
+
+    def another(self) -> None:
+        self.live = True
+
+    def done(self) -> None:
+        self.app.choose_pages()
+
+    def reset(self) -> None:
+        super().reset()
+        self.live, self.preview, self.page_count = True, None, 0
+
+
+class ConfirmScreen(KioskScreen):
+    prompt = "请核对以上信息，没有问题请点确认取号。"
+    summary = StringProperty("")
+    busy = BooleanProperty(False)
+
+    def refresh(self) -> None:
+        self.summary = "\n".join(f"[b]{k}[/b]：{v}" for k, v in self.app.flow.summary())
+
+    def confirm(self) -> None:
+        if not self.busy:
+            self.app.issue()
+
+
+class TicketScreen(KioskScreen):
+    number = StringProperty("")
+    wait_line = StringProperty("")
+    where_line = StringProperty("")
+    print_line = StringProperty("")
+    print_failed = BooleanProperty(False)
+    qr = ObjectProperty(None, allownone=True)
+
+    def show(self, ticket: dict, where: str) -> None:
+        self.number = ticket["number"]
+        self.wait_line = wait_text(ticket)
+        self.where_line = where
+        self.print_failed = False
+        self.print_line = "凭条正在打印，请稍候取走"
+        self.qr = qr_texture(ticket["status_url"])
+
+    def printed(self, problem: str | None) -> None:
+        if problem is None:
+            self.print_failed = False
+            self.print_line = "凭条已打印，请从出纸口取走"
+        else:
+            self.print_failed = True
+            self.print_line = (f"凭条没能打印（{problem.rstrip('。')}）。\n请记住上面的号码，或用手机拍下本屏幕，"
+                               "到引导台出示即可，号码已经有效。")
+
+    def spoken_prompt(self) -> str:
+        return f"您的号码是 {self.number} 号。{self.wait_line}。" + ("请到引导台出示本屏幕。" if self.print_failed else "请取走凭条。")
+
+    def reset(self) -> None:
+        super().reset()
+        self.number = self.wait_line = self.where_line = self.print_line = ""
+        self.qr = None

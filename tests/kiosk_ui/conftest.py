@@ -1,0 +1,172 @@
+"""Kiosk UI tests: a private Xvfb screen big enough for a portrait kiosk (1080x1920), the printer
+simulator on a real TCP port, a folder of camera frames, and the kiosk app in its own process
+driven by drivers/kiosk_driver.py (one Kivy app per process)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).resolve().parent / "drivers" / "kiosk_driver.py"
+
+
+@pytest.fixture(scope="session")
+def kiosk_display(tmp_path_factory):
+    """DISPLAY and a private KIVY_HOME for the session's kiosk processes."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb): the kiosk tests need an X display")
+    display = f":{500 + os.getpid() % 400}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
+    deadline = time.monotonic() + 10
+    while not socket.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.skip(f"Xvfb could not start on {display}")
+        time.sleep(0.05)
+    home = tmp_path_factory.mktemp("kiosk_kivy_home")
+    env = {**os.environ, "DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+           "KIVY_HOME": str(home), "KIVY_NO_FILELOG": "1", "PYTHONPATH": str(REPO),
+           "XDG_CACHE_HOME": str(home / "cache"), "SDL_AUDIODRIVER": "dummy"}
+    yield env
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture
+def printer(tmp_path):
+    """The receipt printer simulator on 127.0.0.1; each job rendered to tmp_path/receipts/*.png."""
+    from devices.printer.simulator import PrinterSimulator
+
+    with PrinterSimulator(port=0, out_dir=tmp_path / "receipts") as sim:
+        yield sim
+
+
+@pytest.fixture(scope="session")
+def camera_frames(tmp_path_factory) -> Path:
+    """A folder of document-camera frames (a page on a desk), standing in for the camera."""
+    import cv2
+    import numpy as np
+
+    from devices.camera.synthetic import make_scene
+
+    folder = tmp_path_factory.mktemp("camera")
+    rng = np.random.default_rng(7)
+    for i in range(3):
+        scene = make_scene(rng, (1280, 720), kind="a4_text", background="wood")
+        cv2.imwrite(str(folder / f"frame{i}.jpg"), scene.image)
+    return folder
+
+
+class Kiosk:
+    """One kiosk process; talks through files in ``folder`` (see drivers/kiosk_driver.py)."""
+
+    def __init__(self, env: dict, folder: Path, args: list[str]):
+        self.folder = folder
+        self.sent = 0
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log = open(folder / "driver.log", "ab")
+        self.proc = subprocess.Popen([sys.executable, str(DRIVER), "--out", str(folder), *args], env=env,
+                                     cwd=str(REPO), stdout=self.log, stderr=subprocess.STDOUT)
+
+    def states(self) -> list[dict]:
+        path = self.folder / "states.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    @property
+    def state(self) -> dict:
+        states = self.states()
+        return states[-1] if states else {}
+
+    def wait_for(self, test, timeout: float = 20.0, what: str = "") -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for state in reversed(self.states()):
+                assert "error" not in state, state["error"]
+                if test(state):
+                    return state
+                break  # only the newest state counts: what the screen shows now
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"the kiosk never showed {what or test}; now: {self.state}\n"
+                             f"log:\n{self.log_text()[-3000:]}")
+
+    def do(self, *commands: str) -> None:
+        with open(self.folder / "commands.txt", "a", encoding="utf-8") as out:
+            out.write("".join(c + "\n" for c in commands))
+        self.sent += len(commands)
+
+    def done(self, timeout: float = 60.0) -> dict:
+        """Waits until every command sent so far was performed; returns the state then."""
+        return self.wait_for(lambda s: s["performed"] >= self.sent and not s["busy"], timeout, "all commands done")
+
+    def shots(self) -> list[dict]:
+        path = self.folder / "shots.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.proc.poll() is None:
+            self.do("stop")
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def kill(self) -> None:
+        """A crash or a power cut: nothing saved on the way out."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return (self.folder / "driver.log").read_text(errors="replace")
+
+
+@pytest.fixture
+def start_kiosk(kiosk_display, sqlite_server, tmp_path):
+    """start_kiosk(name, printer=sim, camera=folder, size="1080x1920", elder=False, idle=60) -> Kiosk."""
+    started: list[Kiosk] = []
+    token = sqlite_server.device_token("kiosk")
+
+    def start(name: str = "kiosk", printer=None, camera: Path | None = None, size: str = "1080x1920",
+              elder: bool = False, idle: float = 60.0, data: Path | None = None, speech: Path | None = None) -> Kiosk:
+        args = ["--url", sqlite_server.url, "--token", token, "--data", str(data or tmp_path / "kiosk-data"),
+                "--size", size, "--idle", str(idle)]
+        if printer is not None:
+            args += ["--printer-port", str(printer.port)]
+        if camera is not None:
+            args += ["--camera", str(camera)]
+        if elder:
+            args.append("--elder")
+        if speech is not None:
+            args += ["--speech-out", str(speech)]
+        kiosk = Kiosk(kiosk_display, tmp_path / name, args)
+        started.append(kiosk)
+        return kiosk
+
+    start.token = token  # the kiosks' device token (the server replays a key per device)
+    yield start
+    for kiosk in started:
+        kiosk.stop(timeout=5)
+
+
+@pytest.fixture
+def staff(sqlite_server):
+    """The server as a helper at window 1 sees it (to read tickets back)."""
+    from kiosk.client import ApiClient
+
+    return ApiClient(sqlite_server.url, sqlite_server.helper_session(1, code="1001"))
