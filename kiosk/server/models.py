@@ -134,6 +134,7 @@ class Ticket(Base):
         UniqueConstraint("hall_id", "day", "number"),
         UniqueConstraint("device_id", "idempotency_key"),
         Index("ix_tickets_waiting", "hall_id", "status", "tier", "rank_at"),
+        Index("ix_tickets_queue_line", "queue_id", "status", "day", "tier", "rank_at"),  # people ahead
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
