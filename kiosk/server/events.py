@@ -63,6 +63,7 @@ def _write_pending(db: Session) -> None:
 
 class EventHub:
     BUFFER = 5000
+    GATHER_S = 0.01
 
     def __init__(self, database):
         self.database, self.engine = database, database.engine
@@ -107,6 +108,8 @@ class EventHub:
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                # a busy hall commits hundreds of times a second: read them in one go
+                await asyncio.sleep(self.GATHER_S)
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
