@@ -8,6 +8,7 @@ import numpy as np
 from .candidates import generate
 from .corner_refine import REFINE_LONG_SIDE, refine_corners
 from .geometry import order_corners
+from .nesting import prefer_enclosing
 from .quad_score import FrameCues, order_many, plausible, score_quads
 
 DETECT_LONG_SIDE = 512
@@ -57,7 +58,7 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
         return []
     scored = score_quads(quads, cues)
     scores = scored.total * _placement_factor(quads, small.shape, frame_area)
-    order = np.argsort(-scores)[:REFINED_LEADERS]
+    order = prefer_enclosing(quads, scores, cues.colour)[:REFINED_LEADERS]
     order = order[scores[order] > MIN_SCORE * 0.7]
     if not len(order):
         return []
@@ -68,7 +69,7 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
         return []
     rescored = score_quads(refined * scale, cues)
     totals = rescored.total * _placement_factor(refined * scale, small.shape, frame_area)
-    return [refined[i] for i in np.argsort(-totals) if totals[i] > MIN_SCORE]
+    return [refined[i] for i in prefer_enclosing(refined * scale, totals, cues.colour) if totals[i] > MIN_SCORE]
 
 
 def _areas(quads: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from .desk_clutter import add_desk_things
+
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 # physical size in mm (width, height) of each kind of document
@@ -128,6 +130,7 @@ def _background(kind: str, w: int, h: int, rng: np.random.Generator) -> np.ndarr
         img += (checker * rng.uniform(15, 45))[..., None]
     elif kind == "cluttered":
         _add_clutter(img, rng, int(rng.integers(4, 9)))
+        add_desk_things(img, rng, int(rng.integers(1, 4)))
     texture = rng.normal(0, 1, (h // 2, w // 2)).astype(np.float32)
     texture = cv2.resize(cv2.GaussianBlur(texture, (0, 0), 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
     img += texture[..., None] * rng.uniform(2, 6)
@@ -151,7 +154,7 @@ def _placement(doc_mm, kind, w, h, rng) -> np.ndarray:
     """Where the document's own corners (its TL, TR, BR, BL) land in the frame."""
     aspect = doc_mm[1] / doc_mm[0]
     if kind == "id_card":
-        doc_w = w * rng.uniform(0.14, 0.35)
+        doc_w = w * rng.uniform(0.10, 0.35)  # held up to a camera fixed for A4: small
     elif kind == "receipt":
         doc_w = h * rng.uniform(0.5, 0.9) / aspect
     else:
@@ -191,8 +194,10 @@ def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
         doc_mm = (doc_mm[1], doc_mm[0])
     _drop_shadow(scene, quad, rng)
     warped = cv2.warpPerspective(doc, m, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32)
-    mask = cv2.warpPerspective(np.full((dh, dw), 255, np.uint8), m, (w, h)).astype(np.float32)[..., None] / 255
+    mask = cv2.warpPerspective(_outline_mask(kind, dw, dh), m, (w, h)).astype(np.float32)[..., None] / 255
     scene = scene * (1 - mask) + warped * mask
+    if kind == "id_card" or rng.random() < 0.15:
+        _add_gloss(scene, mask[..., 0], quad, rng)
     if rng.random() < 0.35:
         _add_hand(scene, quad, rng)
     scene = _lighting(scene, rng)
@@ -205,6 +210,32 @@ def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 92))])
     img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
     return Scene(img, quad.astype(np.float32), doc_mm, kind, background)
+
+
+def _outline_mask(kind: str, dw: int, dh: int) -> np.ndarray:
+    """The document's own shape: an ID card (ISO 7810 ID-1) has 3.18 mm rounded corners."""
+    mask = np.full((dh, dw), 255, np.uint8)
+    if kind != "id_card":
+        return mask
+    r = int(round(3.18 / DOC_KINDS["id_card"][0] * dw))
+    for cx, cy in ((r, r), (dw - 1 - r, r), (dw - 1 - r, dh - 1 - r), (r, dh - 1 - r)):
+        x0, y0 = (0 if cx == r else cx), (0 if cy == r else cy)
+        mask[y0:y0 + r + 1, x0:x0 + r + 1] = 0
+        cv2.circle(mask, (cx, cy), r, 255, -1, cv2.LINE_AA)
+    return mask
+
+
+def _add_gloss(scene, mask, quad, rng):
+    """A specular highlight off the laminate: a soft blown-out patch, on the document only."""
+    h, w = scene.shape[:2]
+    t = rng.uniform(0.1, 0.9, 2)
+    centre = quad[0] + (quad[1] - quad[0]) * t[0] + (quad[3] - quad[0]) * t[1]
+    size = rng.uniform(0.1, 0.5) * np.linalg.norm(quad[2] - quad[0])
+    spot = np.zeros((h, w), np.float32)
+    cv2.ellipse(spot, ((float(centre[0]), float(centre[1])), (float(size), float(size * rng.uniform(0.2, 0.6))),
+                       float(rng.uniform(0, 180))), 1.0, -1)
+    spot = cv2.GaussianBlur(spot, (0, 0), max(1.0, size * 0.15)) * mask * rng.uniform(0.4, 0.9)
+    scene += (255.0 - scene) * spot[..., None]
 
 
 def _drop_shadow(scene, quad, rng):

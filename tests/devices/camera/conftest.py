@@ -6,7 +6,7 @@ import pytest
 from devices.camera.synthetic import make_scene
 
 ACCURACY_FRAMES = 100
-ACCURACY_SEED = 2015  # the SmartDoc year; any fixed seed gives the same frames everywhere
+ACCURACY_SEED = 99  # held out: the detector was tuned on seed 2015 (benchmarks/docscan.py)
 
 
 @pytest.fixture(scope="session")

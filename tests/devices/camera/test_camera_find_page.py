@@ -45,8 +45,10 @@ def test_no_page_gives_none(frame):
 def test_accuracy_on_the_generated_set(accuracy_set):
     """Mean SmartDoc IoU and the share of frames above 0.9, with light and white desks among them.
 
-    The thresholds are what the detector reaches today (see benchmarks/docscan.py); a
-    change that lowers them is a regression.
+    The set is seed 99, which the detector was not tuned on (2015 was), drawn by the
+    harder generator (rounded, glossy ID cards; phones, keyboards and loose paper on
+    cluttered desks). The floors sit just under what it reaches today (see
+    benchmarks/docscan.py); a change that lowers them is a regression.
     """
     scores = np.array([smartdoc_iou(find_page(s.image), s.corners, s.doc_size_mm) for s in accuracy_set])
     light = np.array([s.background in ("white", "light_grey") for s in accuracy_set])
@@ -58,7 +60,7 @@ def test_accuracy_on_the_generated_set(accuracy_set):
     assert scores[light].mean() >= LIGHT_BACKGROUND_FLOOR
 
 
-# measured today on this set: mean 0.975, share 0.97, light backgrounds 0.952
-MEAN_IOU_FLOOR = 0.97
-SHARE_ABOVE_09_FLOOR = 0.96
-LIGHT_BACKGROUND_FLOOR = 0.94
+# measured today on this set (100 frames, seed 99): mean 0.955, share 0.94, light backgrounds 0.926
+MEAN_IOU_FLOOR = 0.95
+SHARE_ABOVE_09_FLOOR = 0.93
+LIGHT_BACKGROUND_FLOOR = 0.92

@@ -1,0 +1,72 @@
+"""Things that lie on a real service-hall desk next to the document, for synthetic frames.
+
+Phones, keyboards and loose sheets of paper are rectangles with sharp edges, the
+distractors a real ID-card photo is full of. Drawn into a float32 BGR image in place.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def _box(rng: np.random.Generator, w: int, h: int, size: tuple[float, float]) -> np.ndarray:
+    centre = (float(rng.uniform(0, w)), float(rng.uniform(0, h)))
+    return cv2.boxPoints((centre, size, float(rng.uniform(0, 180)))).astype(np.float32)
+
+
+def add_phone(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A dark slab with a lit or dark screen inset: an ID card's size and shape, nearly."""
+    h, w = img.shape[:2]
+    long_side = rng.uniform(0.12, 0.3) * w
+    box = _box(rng, w, h, (long_side, long_side * rng.uniform(0.45, 0.52)))
+    cv2.fillPoly(img, [np.rint(box).astype(np.int32)], tuple(float(c) for c in rng.integers(10, 60, 3)), cv2.LINE_AA)
+    screen = box.mean(axis=0) + (box - box.mean(axis=0)) * 0.88
+    lit = rng.random() < 0.5
+    colour = rng.integers(150, 255, 3) if lit else rng.integers(0, 30, 3)
+    cv2.fillPoly(img, [np.rint(screen).astype(np.int32)], tuple(float(c) for c in colour), cv2.LINE_AA)
+
+
+def add_keyboard(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A grey plate covered with a grid of keys: many small strong rectangles."""
+    h, w = img.shape[:2]
+    kw, kh = rng.uniform(0.4, 0.8) * w, rng.uniform(0.12, 0.25) * h
+    centre = np.float32([rng.uniform(0, w), rng.choice([rng.uniform(-0.05, 0.15), rng.uniform(0.85, 1.05)]) * h])
+    angle = np.radians(rng.uniform(-12, 12))
+    rot = np.float32([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    base = float(rng.integers(30, 200))
+    plate = np.float32([[-kw, -kh], [kw, -kh], [kw, kh], [-kw, kh]]) / 2 @ rot.T + centre
+    cv2.fillPoly(img, [np.rint(plate).astype(np.int32)], (base, base, base), cv2.LINE_AA)
+    rows, cols = 5, int(rng.integers(12, 18))
+    key = base + rng.choice([-25.0, 35.0])
+    for r in range(rows):
+        for c in range(cols):
+            x0, y0 = -kw / 2 + (c + 0.1) * kw / cols, -kh / 2 + (r + 0.1) * kh / rows
+            k = np.float32([[x0, y0], [x0 + 0.8 * kw / cols, y0], [x0 + 0.8 * kw / cols, y0 + 0.8 * kh / rows],
+                            [x0, y0 + 0.8 * kh / rows]]) @ rot.T + centre
+            cv2.fillPoly(img, [np.rint(k).astype(np.int32)], (key, key, key), cv2.LINE_AA)
+
+
+def add_loose_paper(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A white sheet running off the frame's edge, with lines of 'text' on it.
+
+    Off the edge so that the frame still holds exactly one whole document, as in the
+    SmartDoc set; its three visible sides are still strong page-like edges.
+    """
+    h, w = img.shape[:2]
+    side = rng.uniform(0.3, 0.6) * h
+    edge = int(rng.integers(4))
+    centre = [(rng.uniform(0, w), -0.1 * h), (w * 1.1, rng.uniform(0, h)),
+              (rng.uniform(0, w), h * 1.1), (-0.1 * w, rng.uniform(0, h))][edge]
+    box = cv2.boxPoints((tuple(float(c) for c in centre), (side, side * 1.41), float(rng.uniform(0, 180))))
+    white = float(rng.integers(225, 256))
+    cv2.fillPoly(img, [np.rint(box).astype(np.int32)], (white - 5, white - 2, white), cv2.LINE_AA)
+    a, b, d = box[0], box[1], box[3] - box[0]
+    for t in np.linspace(0.15, 0.85, 8):
+        p, q = a + d * t + (b - a) * 0.12, a + d * t + (b - a) * rng.uniform(0.5, 0.88)
+        cv2.line(img, tuple(int(v) for v in p), tuple(int(v) for v in q), (60.0, 60.0, 60.0), 2, cv2.LINE_AA)
+
+
+def add_desk_things(img: np.ndarray, rng: np.random.Generator, n: int) -> None:
+    for _ in range(n):
+        [add_phone, add_keyboard, add_loose_paper][int(rng.integers(3))](img, rng)
