@@ -6,7 +6,9 @@ with the reason, unless BANGBAN_REQUIRE_POSTGRES=1 makes that a failure.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +20,31 @@ import pytest
 import requests
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def x_display(home: Path, screen: str, first: int):
+    """A private Xvfb screen; yields the environment a Kivy process needs to run on it."""
+    if shutil.which("Xvfb") is None:
+        import pytest
+
+        pytest.skip("Xvfb is not installed (apt-get install xvfb): UI tests need an X display")
+    display = f":{first + os.getpid() % 400}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"Xvfb could not start on {display}")
+        time.sleep(0.05)
+    try:
+        yield {**os.environ, "DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
+               "KIVY_HOME": str(home), "KIVY_NO_FILELOG": "1", "PYTHONPATH": str(REPO),
+               "XDG_CACHE_HOME": str(home / "cache"), "SDL_AUDIODRIVER": "dummy"}
+    finally:
+        proc.terminate()
+        proc.wait(5)
 
 
 def free_port() -> int:

@@ -4,8 +4,6 @@ driven by drivers/kiosk_driver.py (one Kivy app per process)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,31 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import x_display
+
 REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "drivers" / "kiosk_driver.py"
 
 
 @pytest.fixture(scope="session")
 def kiosk_display(tmp_path_factory):
-    """DISPLAY and a private KIVY_HOME for the session's kiosk processes."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb): the kiosk tests need an X display")
-    display = f":{500 + os.getpid() % 400}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
-    deadline = time.monotonic() + 10
-    while not socket.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.skip(f"Xvfb could not start on {display}")
-        time.sleep(0.05)
-    home = tmp_path_factory.mktemp("kiosk_kivy_home")
-    env = {**os.environ, "DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "KIVY_HOME": str(home), "KIVY_NO_FILELOG": "1", "PYTHONPATH": str(REPO),
-           "XDG_CACHE_HOME": str(home / "cache"), "SDL_AUDIODRIVER": "dummy"}
-    yield env
-    proc.terminate()
-    proc.wait(5)
+    """DISPLAY and a private KIVY_HOME for the session's kiosk processes (room for 1080x1920)."""
+    with x_display(tmp_path_factory.mktemp("kiosk_kivy_home"), "1920x1920x24", 500) as env:
+        yield env
 
 
 @pytest.fixture

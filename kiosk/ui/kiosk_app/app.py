@@ -23,7 +23,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.client import ApiClient, ServerTrouble, ServerUnreachable
 from kiosk.ui.common.app_base import Background, load_layouts
 
-from .camera_feed import CameraFeed
+from kiosk.ui.common.camera_feed import CameraFeed
 from .config import KioskConfig
 from .flow import Flow, general_queue, search_matters
 from .issuing import Ticketing
