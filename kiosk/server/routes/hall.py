@@ -35,6 +35,8 @@ def _unknown_code_failure(device_id: int, code: str, limit: int, lock_s: int) ->
     """Unknown codes are slowed down too, so codes cannot be probed quickly."""
     now = time.monotonic()
     with _unknown_lock:
+        if len(_unknown_code_failures) > 10_000:  # made-up codes must not grow memory without end
+            _unknown_code_failures.clear()
         recent = [t for t in _unknown_code_failures.get((device_id, code), []) if now - t < lock_s]
         recent.append(now)
         _unknown_code_failures[(device_id, code)] = recent
