@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.domain import case_states, identity
@@ -16,6 +16,7 @@ from kiosk.server.tickets import audit, mask_phone
 from kiosk.server.timeutil import iso, local_day, utcnow
 
 DUE_SOON_WORKING_DAYS = 2
+_NUMBERING_LOCK = 0x63617365  # "case": orders acceptance numbers within a hall
 
 
 def _checked_identity(kind: str, number: str) -> str:
@@ -70,6 +71,9 @@ def open_case(db: Session, caller: Caller, req) -> Case:
 def _acceptance_number(db: Session, hall_id: int, day: date) -> str:
     """DB-20261123-003: the hall's acceptance slips of the day, in order."""
     prefix = f"DB-{day:%Y%m%d}-"
+    if db.get_bind().dialect.name == "postgresql":
+        # two acceptances at once would both count N and both take N+1; SQLite writes one at a time
+        db.execute(text("SELECT pg_advisory_xact_lock(:k, :hall)"), {"k": _NUMBERING_LOCK, "hall": hall_id})
     taken = db.scalar(select(func.count()).select_from(Case).where(
         Case.hall_id == hall_id, Case.number.like(prefix + "%"))) or 0
     return f"{prefix}{taken + 1:03d}"

@@ -92,3 +92,24 @@ def test_the_case_opened_from_a_ticket_is_found_by_it(sqlite_server):
     mine = agent.post("/api/v1/cases", {**PERSON, "ticket_id": ticket["id"]}).json()
     found = agent.get("/api/v1/cases", params={"ticket_id": ticket["id"]}).json()
     assert [c["id"] for c in found] == [mine["id"]]
+
+
+def test_cases_accepted_at_once_get_distinct_numbers(live_server):
+    import threading
+
+    agents = [helper(live_server, n, code) for n, code in ((1, "1003"), (2, "1004"), (3, "1005"), (4, "1006"))]
+    ids = [agent.post("/api/v1/cases", PERSON).json()["id"] for agent in agents]
+    start, answers = threading.Barrier(len(ids)), []
+
+    def accept(agent, cid):
+        start.wait()
+        answers.append(agent.post(f"/api/v1/cases/{cid}/steps", {"action": "accept"}))
+
+    threads = [threading.Thread(target=accept, args=pair) for pair in zip(agents, ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [r.status_code for r in answers] == [200] * len(ids)
+    numbers = {r.json()["number"] for r in answers}
+    assert len(numbers) == len(ids)
