@@ -125,7 +125,7 @@ class KioskApp(Ticketing, App):
                 result = work()
             except Exception as exc:
                 log.warning("device work failed: %r", exc)
-                Clock.schedule_once(lambda _dt: on_error(exc))
+                Clock.schedule_once(lambda _dt, exc=exc: on_error(exc))  # exc is unbound after except
                 return
             Clock.schedule_once(lambda _dt: on_done(result))
 
