@@ -35,7 +35,7 @@ def generate(db: Database, services: int, batch: int = 20000) -> None:
         queues = s.scalars(select(Queue.id).where(Queue.hall_id == hall.id)).all()
         windows = s.scalars(select(Window.id).where(Window.hall_id == hall.id)).all()
         helpers = s.scalars(select(Helper.id).where(Helper.hall_id == hall.id)).all()
-    device_token = add_device(db, "pad", "bench-pad", 1)  # noqa: F841  (a device for the ratings)
+    add_device(db, "pad", "bench-pad", 1)  # the ratings need a device
     with db.read() as s:
         from kiosk.server.models import Device
         device = s.scalar(select(Device.id).where(Device.name == "bench-pad"))
@@ -106,7 +106,7 @@ def main() -> None:
                 hall_id = s.scalar(select(Hall.id).where(Hall.code == "county"))
                 first, last = date(2026, 7, 1), date(2026, 9, 30)
                 figures = {
-                    "summary_quarter_s": lambda: hall_summary(s, hall_id, first, last, last),
+                    "summary_quarter_s": lambda: hall_summary(s, hall_id, first, last),
                     "by_queue_month_s": lambda: service_figures(s, hall_id, first, last, "queue", "month"),
                     "by_helper_day_s": lambda: service_figures(s, hall_id, first, last, "helper", "day"),
                     "by_window_quarter_s": lambda: service_figures(s, hall_id, first, last, "window", "quarter"),

@@ -14,7 +14,6 @@ import asyncio
 import multiprocessing as mp
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading

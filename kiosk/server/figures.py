@@ -4,7 +4,7 @@ per day, month or quarter; satisfaction and rating coverage; on-time completion;
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Integer, cast, func, literal, select, text
 from sqlalchemy.orm import Session
@@ -117,7 +117,7 @@ def service_figures(db: Session, hall_id: int, first: date, last: date, group: s
     return out
 
 
-def hall_summary(db: Session, hall_id: int, first: date, last: date, today: date) -> dict:
+def hall_summary(db: Session, hall_id: int, first: date, last: date) -> dict:
     low, high = utc_bounds(first, last)
     whole = service_figures(db, hall_id, first, last, None, None)
     row = whole[0] if whole else {"service": None, "satisfaction": calc.satisfaction({}), "rating_coverage": None}

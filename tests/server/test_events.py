@@ -3,7 +3,6 @@ import json
 import threading
 import time
 
-import pytest
 import requests
 
 from tests.conftest import LiveServer

@@ -1,7 +1,6 @@
 """A visit through the API: issue, call, serve, transfer, finish; on SQLite and PostgreSQL."""
 import re
 
-from tests.conftest import auth
 from tests.server.api import Api
 
 

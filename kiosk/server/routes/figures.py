@@ -34,7 +34,7 @@ def hall_figures(first: date | None = Query(default=None, alias="from"),
     require(who, "staff")
     first, last = report_range(first, last)
     with bb.db.read() as db:
-        return figures.hall_summary(db, who.hall_id, first, last, local_day(utcnow()))
+        return figures.hall_summary(db, who.hall_id, first, last)
 
 
 @router.get("/figures/services")

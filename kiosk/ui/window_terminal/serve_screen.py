@@ -141,7 +141,7 @@ class ServeScreen(ServeExtras, Screen):
             self._send(action)
 
     def _send(self, action: str) -> None:
-        app, ticket_id, number = self.app, self.ticket_id, self.ticket_number
+        app, ticket_id = self.app, self.ticket_id
         api = app.helper_api
         work = {
             "call_next": lambda: api.call_next(app.window_number),
