@@ -120,6 +120,19 @@ class HelperSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class WebSession(Base):
+    """A supervisor signed in to the web pages; the browser holds the token in a cookie."""
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
 class TicketCounter(Base):
     __tablename__ = "ticket_counters"
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
