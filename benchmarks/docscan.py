@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/docscan.py [--frames 200] [--seed 2015,7,99] [--captures 6] [--save DIR]
 
-The detector was tuned on seed 2015; 7 and 99 are held out. With --save, the frames
+The detector was tuned on seeds 2015 and 1 to 4; 7 and 99 are held out. With --save, the frames
 scoring under 0.9 are drawn as a grid (worst_SEED.png: truth green, found red).
 
 Runs on one core (cv2.setNumThreads(1)). Accuracy is the SmartDoc 2015 measure on

@@ -13,6 +13,7 @@ from itertools import combinations
 import cv2
 import numpy as np
 
+CHROMA_LEVEL = 2.5  # Cr + Cb levels above the frame's median tint distance: a card on a white desk
 FIXED_CANNY = ((30, 90), (70, 180))  # grey levels per pixel, strongest YCrCb channel
 _QUAD_INDEX = {n: np.array(list(combinations(range(n), 4))) for n in range(4, 13)}
 
@@ -116,6 +117,7 @@ def segment_maps(ycc: np.ndarray, hsv: np.ndarray) -> list[np.ndarray]:
     local = cv2.adaptiveThreshold(light, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
                                   _odd(min(light.shape) // 3), -3)
     maps.append(local)
+    maps.append(_chroma_map(ycc, background))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     maps = [cv2.morphologyEx(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), cv2.MORPH_CLOSE, kernel)
             for m in maps]
@@ -123,6 +125,19 @@ def segment_maps(ycc: np.ndarray, hsv: np.ndarray) -> list[np.ndarray]:
     # page's corners too, which the corner refinement (lines, not corners) does not mind
     radius = min(ycc.shape[:2]) // 32
     return maps + [_open_octagon(m, radius) for m in maps]
+
+
+def _chroma_map(ycc: np.ndarray, background: tuple[float, ...]) -> np.ndarray:
+    """Where the colour's tint departs from the desk's, just above the noise.
+
+    A tinted card or a slightly warm sheet on a white desk: the light channel is
+    swamped by the lamp's gradient and cast shadows, which barely move the tint.
+    """
+    tint = cv2.transform(cv2.absdiff(ycc, background), np.float32([[0, 2, 2]]))  # doubled: half levels count
+    chroma = cv2.GaussianBlur(tint, (5, 5), 0)
+    level = 2 * CHROMA_LEVEL + float(np.median(chroma[::4, ::4]))
+    _, mask = cv2.threshold(chroma, level, 255, cv2.THRESH_BINARY)
+    return mask
 
 
 def _open_octagon(mask: np.ndarray, radius: int) -> np.ndarray:

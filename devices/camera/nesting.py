@@ -18,6 +18,10 @@ TOLERANCE = 2.0  # pixels an inner corner may stick out (both outlines are noisy
 MAX_TILT = 4.0  # degrees: a table or a photo on a page runs parallel to its sides
 MAX_CUT_TILT = 20.0  # degrees: one side may be a shadow's edge or a ragged text margin
 MAX_CHROMA_SHIFT = 5.0  # Cr/Cb levels: paper in shadow keeps its colour, a hand or a desk does not
+MIN_PAPER_LIGHT = 120.0  # Y level: card stock and paper, lit or in a soft shadow
+MAX_PAPER_CHROMA = 14.0  # Cr/Cb levels from grey: tinted ID cards pass, skin (about 25) does not
+MAX_PAPER_SPREAD = 8.0  # Y levels, median absolute deviation: paper is plain between its lines of print
+MIN_DESK_STEP = 3.5  # YCrCb distance between the band and the desk just outside the outer quad
 
 
 def contains(outer: np.ndarray, inner: np.ndarray, tol: float = TOLERANCE) -> np.ndarray:
@@ -61,24 +65,41 @@ def _signed_areas(quads: np.ndarray) -> np.ndarray:
 
 
 def same_paper(colour: np.ndarray, outer: np.ndarray, inner: np.ndarray) -> bool:
-    """Whether the band between `inner` and `outer` has the inner quad's colour.
+    """Whether the band between `inner` and `outer` is more of the document `inner` lies on.
 
     `colour` is the frame in YCrCb. A cast shadow scales the light channel but leaves
     the chroma channels nearly where they were, so the shaded part of a page matches
-    its lit part there; a hand, a desk or a folder next to the page does not.
+    its lit part there; a hand, a desk or a folder next to the page does not. When the
+    inner quad is not paper itself (an ID card's photo), the band still counts if it
+    looks like paper and unlike the desk just outside `outer`.
     """
     h, w = colour.shape[:2]
+    outer_mask = np.zeros((h, w), np.uint8)
     inner_mask = np.zeros((h, w), np.uint8)
-    band = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(inner_mask, np.rint(inner).astype(np.int32), 255)
-    cv2.fillConvexPoly(band, np.rint(outer).astype(np.int32), 255)
-    band[cv2.dilate(inner_mask, np.ones((5, 5), np.uint8)) > 0] = 0
-    inside = cv2.erode(inner_mask, np.ones((5, 5), np.uint8)) > 0
-    if band.sum() < 255 * 20 or not inside.any():
+    cv2.fillConvexPoly(outer_mask, np.rint(outer).astype(np.int32), 255)
+    band = outer_mask.copy()
+    band[cv2.dilate(inner_mask, _KERNEL) > 0] = 0
+    inside = cv2.erode(inner_mask, _KERNEL) > 0
+    if np.count_nonzero(band) < 20 or not inside.any():
         return False
-    chroma_band = np.median(colour[band > 0][:, 1:], axis=0)
-    chroma_in = np.median(colour[inside][:, 1:], axis=0)
-    return bool(np.abs(chroma_band - chroma_in).max() <= MAX_CHROMA_SHIFT)
+    band_pixels = colour[band > 0]
+    band_colour = np.median(band_pixels, axis=0)
+    colour_in = np.median(colour[inside], axis=0)
+    if np.abs(band_colour[1:] - colour_in[1:]).max() <= MAX_CHROMA_SHIFT:
+        return True
+    ring = (cv2.dilate(outer_mask, _KERNEL, iterations=2) > 0) & (cv2.dilate(outer_mask, _KERNEL) == 0)
+    if not ring.any():
+        return False
+    desk = np.median(colour[ring], axis=0)
+    spread = np.median(np.abs(band_pixels[:, 0] - band_colour[0]))  # wood grain or a pattern is not paper
+    # lighter than what it frames: a card around its photo, not a drop shadow around a card
+    paper_like = (band_colour[0] >= max(MIN_PAPER_LIGHT, colour_in[0])
+                  and np.abs(band_colour[1:] - 128).max() <= MAX_PAPER_CHROMA and spread <= MAX_PAPER_SPREAD)
+    return bool(paper_like and np.linalg.norm(band_colour - desk) >= MIN_DESK_STEP)
+
+
+_KERNEL = np.ones((5, 5), np.uint8)
 
 
 def prefer_enclosing(quads: np.ndarray, scores: np.ndarray, colour: np.ndarray | None = None) -> np.ndarray:

@@ -8,12 +8,13 @@ import numpy as np
 from .candidates import generate
 from .corner_refine import REFINE_LONG_SIDE, refine_corners
 from .geometry import order_corners
-from .nesting import prefer_enclosing
+from .nesting import ENCLOSING_SHARE, contains, prefer_enclosing
 from .quad_score import FrameCues, order_many, plausible, score_quads
 
 DETECT_LONG_SIDE = 512
 MIN_AREA_FRACTION = 0.004  # an ID card far from the lens is still ~1% of the frame
 MIN_SCORE = 0.28  # a frame of pure noise scores up to ~0.25
+INNER_OBJECT_GROWTH = 1.5  # area ratio of a page to a photo or table on it
 REFINED_LEADERS = 4  # best coarse candidates refined and scored again
 
 
@@ -64,12 +65,34 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
         return []
     leaders = quads[order]
     refined = order_many(np.stack([refine_corners(image, q / scale) for q in leaders]))
-    refined = refined[plausible(refined * scale, frame_area, min_area)]
+    kept = plausible(refined * scale, frame_area, min_area)
+    refined = refined[kept]
     if not len(refined):
         return []
     rescored = score_quads(refined * scale, cues)
     totals = rescored.total * _placement_factor(refined * scale, small.shape, frame_area)
-    return [refined[i] for i in prefer_enclosing(refined * scale, totals, cues.colour) if totals[i] > MIN_SCORE]
+    final = prefer_enclosing(refined * scale, totals, cues.colour)
+    if kept[0] and order[0] != np.argmax(scores):
+        final = _keep_enclosing_leader(refined, totals, final)
+    found = totals.max() > MIN_SCORE
+    return [refined[i] for i in final if totals[i] > MIN_SCORE or (found and i == final[0])]
+
+
+def _keep_enclosing_leader(refined: np.ndarray, totals: np.ndarray, final: np.ndarray) -> np.ndarray:
+    """Keep the page that coarse nesting put first (refined[0]) around the refined winner.
+
+    Nesting is judged on the coarse quads, whose sides run parallel within a degree or
+    two; refined corners tilt a small card's sides by more than that, so the refined
+    set alone would hand an ID card back to its own photo.
+    """
+    winner = int(final[0])
+    if winner == 0 or totals[0] < ENCLOSING_SHARE * totals[winner]:
+        return final
+    if _areas(refined[:1])[0] < INNER_OBJECT_GROWTH * _areas(refined[winner:winner + 1])[0]:
+        return final  # the same outline, only placed better: keep the better one
+    if not contains(refined[:1], refined[winner:winner + 1])[0, 0]:
+        return final
+    return np.concatenate([[0], final[final != 0]])
 
 
 def _areas(quads: np.ndarray) -> np.ndarray:

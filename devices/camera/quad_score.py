@@ -16,6 +16,8 @@ import numpy as np
 
 SAMPLES_PER_SIDE = 32
 SEARCH = 4  # pixels either side of a candidate's side: candidates are only roughly placed
+STEP_REACH = 3  # pixels either side of an edge where the colours on each side are read
+_OFFSET_PRIOR = np.exp(-0.5 * (np.arange(-SEARCH, SEARCH + 1, dtype=np.float32) / 2.5) ** 2)[:, None, None, None]
 MIN_EDGE = 2.5  # grey levels per pixel: below this a gradient is sensor noise
 KNOWN_ASPECTS = np.array([1.414, 1.586, 1.0, 1.25])  # A4, ID card (85.6x54), square forms, 5:4 photos
 
@@ -109,12 +111,14 @@ def score_quads(quads: np.ndarray, cues: FrameCues) -> QuadScores:
     gx, gy = _sample(cues.grad_x, probe), _sample(cues.grad_y, probe)
     along = np.abs(gx * n5[..., 0] + gy * n5[..., 1])
     across = np.abs(gx * t5[..., 0] + gy * t5[..., 1])
-    best = np.argmax(along, axis=0)[None]
+    # the nearest strong edge, not the strongest one: an ID card's photo or a form's
+    # frame lies a few pixels inside the page's side and is often the stronger edge
+    best = np.argmax(along * _OFFSET_PRIOR, axis=0)[None]
     strength = np.take_along_axis(along, best, 0)[0]  # (N, 4, S)
     aligned = strength > 1.2 * np.take_along_axis(across, best, 0)[0]
     edge_pts = np.take_along_axis(probe, best[..., None], 0)[0]
-    inner = _sample(cues.colour, edge_pts - 4 * normal[:, :, None])
-    outer = _sample(cues.colour, edge_pts + 4 * normal[:, :, None])
+    inner = _sample(cues.colour, edge_pts - STEP_REACH * normal[:, :, None])
+    outer = _sample(cues.colour, edge_pts + STEP_REACH * normal[:, :, None])
     # paper on one side, desk on the other: the sides' typical colours differ (noise and
     # texture differ sample by sample, but their medians do not)
     inner_med, outer_med = np.median(inner, axis=2), np.median(outer, axis=2)  # (N, 4, 3)

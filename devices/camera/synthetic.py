@@ -187,13 +187,19 @@ def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
     placed = _placement(doc_mm, kind, w, h, rng)  # the document's TL, TR, BR, BL
     doc = render_document(kind, rng, px_per_mm=max(2.0, 1.1 * np.linalg.norm(placed[1] - placed[0]) / doc_mm[0]))
     dh, dw = doc.shape[:2]
-    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [dw, 0], [dw, dh], [0, dh]]), placed)
+    # OpenCV puts pixel i's centre at i, so the document's own outline runs along -0.5 and
+    # dw - 0.5: mapping 0 and dw instead drew the page half a pixel off its true corners
+    edge = np.float32([[0, 0], [dw, 0], [dw, dh], [0, dh]]) - 0.5
+    m = cv2.getPerspectiveTransform(edge, placed)
     quad = order_corners(placed)
     shift = int(np.argmin(np.abs(placed - quad[0]).sum(axis=1)))
     if shift % 2:  # the document lies across the frame: its width runs down the image
         doc_mm = (doc_mm[1], doc_mm[0])
     _drop_shadow(scene, quad, rng)
-    warped = cv2.warpPerspective(doc, m, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32)
+    # replicated border: the mask below sets the outline, so the page's own colour must
+    # reach its edge (a black border blended in twice drew a dark rim and shrank the page)
+    warped = cv2.warpPerspective(doc, m, (w, h), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
     mask = cv2.warpPerspective(_outline_mask(kind, dw, dh), m, (w, h)).astype(np.float32)[..., None] / 255
     scene = scene * (1 - mask) + warped * mask
     if kind == "id_card" or rng.random() < 0.15:

@@ -31,6 +31,13 @@ def test_small_id_card_on_a_cluttered_desk():
     assert smartdoc_iou(find_page(scene.image), scene.corners, scene.doc_size_mm) > 0.9
 
 
+def test_id_card_on_a_white_desk_is_the_card_not_its_photo():
+    # the grey photo has the sharpest outline in this frame; the card around it shows
+    # on the white desk mostly by its tint
+    scene = make_scene(np.random.default_rng(54), kind="id_card", background="white")
+    assert smartdoc_iou(find_page(scene.image), scene.corners, scene.doc_size_mm) > 0.95
+
+
 @pytest.mark.parametrize("frame", ["plain_desk", "noise"])
 def test_no_page_gives_none(frame):
     rng = np.random.default_rng(5)
@@ -60,7 +67,8 @@ def test_accuracy_on_the_generated_set(accuracy_set):
     assert scores[light].mean() >= LIGHT_BACKGROUND_FLOOR
 
 
-# measured today on this set (100 frames, seed 99): mean 0.955, share 0.94, light backgrounds 0.926
-MEAN_IOU_FLOOR = 0.95
-SHARE_ABOVE_09_FLOOR = 0.93
-LIGHT_BACKGROUND_FLOOR = 0.92
+# measured today on this set (100 frames, seed 99, the generator drawing pages on their
+# true corners without a dark rim): mean 0.970, share 0.95, light backgrounds 0.962
+MEAN_IOU_FLOOR = 0.965
+SHARE_ABOVE_09_FLOOR = 0.94
+LIGHT_BACKGROUND_FLOOR = 0.955
