@@ -6,11 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk import config_fields
+from kiosk.machine_config import ROLES
+from kiosk.settings import ConfigError, Settings, SettingsError, load_settings
+
+DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
-def _settings(args) -> Settings:
-    return load_settings(args.config, data_dir=args.data, db_url=args.db,
+def _settings(args, role: str = "server") -> Settings:
+    return load_settings(args.config, role, data_dir=args.data, db_url=args.db,
                          host=getattr(args, "host", None), port=getattr(args, "port", None))
 
 
@@ -76,20 +80,43 @@ def cmd_device_add(args) -> int:
     return 0
 
 
-def _terminal_token(args) -> str:
-    token = args.token or os.environ.get("BANGBAN_TOKEN")
-    if not token:
-        raise SettingsError("缺少设备令牌：请用 --token 或环境变量 BANGBAN_TOKEN 提供（bangban device add 生成）")
-    return token
+def _client(args, settings: Settings) -> tuple[str, str]:
+    """The server's address and this machine's token: the command line, then BANGBAN_TOKEN, then [client]."""
+    section = settings.extra.get("client", {})
+    problems, server, token = [], section.get("server", DEFAULT_SERVER), section.get("token")
+    for given, check, where in ((args.server, config_fields.url, "--server"),
+                                (os.environ.get("BANGBAN_TOKEN"), config_fields.device_token, "BANGBAN_TOKEN"),
+                                (args.token, config_fields.device_token, "--token")):
+        if given:
+            try:
+                value = check(given)
+            except config_fields.Problem as exc:
+                problems.append(f"{where}：{exc}")
+                continue
+            if where == "--server":
+                server = value
+            else:
+                token = value
+    if not token and not problems:
+        problems.append("缺少设备令牌：请写在配置文件 [client] token，或设环境变量 BANGBAN_TOKEN，"
+                        "或用 --token 给出（令牌由服务器上的 bangban device add 生成）")
+    if problems:
+        raise ConfigError("命令行与环境变量", problems)
+    return server, token
 
 
 def cmd_window(args) -> int:
     from kiosk.ui import window_terminal
 
-    settings = _settings(args)
-    window_terminal.run(args.server, _terminal_token(args), args.window, settings.data_dir / f"window{args.window}",
-                        fullscreen=args.fullscreen, printer_config=settings.extra.get("printer"),
-                        camera_config=settings.extra.get("camera"),
+    settings = _settings(args, "window")
+    server, token = _client(args, settings)
+    section = settings.extra.get("window", {})
+    number = args.window or section.get("number")
+    if number is None:
+        raise ConfigError("命令行", ["缺少窗口号：请用 --window N，或写在配置文件 [window] number"])
+    window_terminal.run(server, token, number, settings.data_dir / f"window{number}",
+                        fullscreen=args.fullscreen or section.get("fullscreen", False),
+                        printer_config=settings.extra.get("printer"), camera_config=settings.extra.get("camera"),
                         hall_name=settings.extra.get("hall", {}).get("name", ""))
     return 0
 
@@ -97,12 +124,14 @@ def cmd_window(args) -> int:
 def cmd_kiosk(args) -> int:
     from kiosk.ui import kiosk_app
 
-    settings = _settings(args)
+    settings = _settings(args, "kiosk")
+    server, token = _client(args, settings)
     options = dict(settings.extra.get("kiosk", {}))
+    if "name" in settings.extra.get("hall", {}):
+        options.setdefault("hall_name", settings.extra["hall"]["name"])
     if args.size:
-        width, _, height = args.size.partition("x")
-        options["size"] = (int(width), int(height))
-    kiosk_app.run(args.server, _terminal_token(args), settings.data_dir / "kiosk",
+        options["size"] = config_fields.window_size(args.size)
+    kiosk_app.run(server, token, settings.data_dir / "kiosk",
                   printer_config=settings.extra.get("printer"), camera_config=settings.extra.get("camera"),
                   fullscreen=not args.windowed, elder_mode=args.elder or options.pop("elder_mode", False),
                   **options)
@@ -112,15 +141,17 @@ def cmd_kiosk(args) -> int:
 def cmd_display(args) -> int:
     from kiosk.ui import hall_display
 
-    settings = _settings(args)
+    settings = _settings(args, "display")
+    server, token = _client(args, settings)
+    section = settings.extra.get("display", {})
     speech = None
     if "speech" in settings.extra:
         from devices.speech import SpeechSettings
 
         speech = SpeechSettings.from_mapping(settings.extra["speech"])
-    hall_display.run(args.server, _terminal_token(args), settings.data_dir / "display",
-                     fullscreen=not args.windowed, speech_settings=speech,
-                     notice=settings.extra.get("display", {}).get("notice"))
+    hall_display.run(server, token, settings.data_dir / "display",
+                     fullscreen=not args.windowed and section.get("fullscreen", True),
+                     speech_settings=speech, notice=section.get("notice"))
     return 0
 
 
@@ -144,14 +175,30 @@ def cmd_doctor(args) -> int:
 
     from kiosk import doctor
 
-    printer = json.loads(args.printer) if args.printer else None
-    token = args.token or os.environ.get("BANGBAN_TOKEN")
+    role = args.role or (Path(args.config).stem if args.config else None)
+    if args.config and role not in ROLES:
+        raise ConfigError("命令行", [f"请用 --role 说明 {args.config} 是哪种机器的配置：{'、'.join(ROLES)}"])
+    config, sections = doctor.check_config(args.config, role)
+    client, pad = sections.get("client", {}), sections.get("pad", {})
+    printer = json.loads(args.printer) if args.printer else sections.get("printer")
+    camera = args.camera or sections.get("camera", {}).get("file") or sections.get("camera", {}).get("device")
+    server = args.server or client.get("server", DEFAULT_SERVER)
+    token = args.token or os.environ.get("BANGBAN_TOKEN") or client.get("token")
     findings, healthy = doctor.run([
-        lambda: doctor.check_server(args.server, token), doctor.check_clock_sync, doctor.check_fonts,
-        lambda: doctor.check_printer(printer), lambda: doctor.check_camera(args.camera),
-        lambda: doctor.check_pad(args.pad)])
+        lambda: config, lambda: doctor.check_server(server, token), doctor.check_clock_sync,
+        doctor.check_fonts, lambda: doctor.check_printer(printer),
+        lambda: doctor.check_camera(None if camera is None else str(camera)),
+        lambda: doctor.check_pad(args.pad or pad.get("port"))])
     print(doctor.report(findings))
     return 0 if healthy else 1
+
+
+def cmd_check_config(args) -> int:
+    from kiosk import machine_config
+
+    machine_config.load(args.file, args.role)
+    print(f"{args.file} 正确（{machine_config.ROLE_NAMES[args.role]}的配置）")
+    return 0
 
 
 def cmd_demo(args) -> int:
@@ -184,10 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     terminal = argparse.ArgumentParser(add_help=False, parents=[common])
-    terminal.add_argument("--server", default="http://127.0.0.1:8080", help="服务器地址")
+    terminal.add_argument("--server", help=f"服务器地址（默认取配置 [client] server，否则 {DEFAULT_SERVER}）")
     terminal.add_argument("--token", help="设备令牌（也可用环境变量 BANGBAN_TOKEN）")
     window = sub.add_parser("window", parents=[terminal], help="run a window terminal")
-    window.add_argument("--window", type=int, required=True)
+    window.add_argument("--window", type=int, help="窗口号（也可写在配置 [window] number）")
     window.add_argument("--fullscreen", action="store_true")
     window.set_defaults(func=cmd_window)
     kiosk = sub.add_parser("kiosk", parents=[terminal], help="run the citizen kiosk")
@@ -208,12 +255,20 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(func=cmd_restore)
 
     doctor = sub.add_parser("doctor", help="check this machine: server, token, devices, fonts, clock")
-    doctor.add_argument("--server", default="http://127.0.0.1:8080")
+    doctor.add_argument("--config", default=os.environ.get("BANGBAN_CONFIG"),
+                        help="this machine's TOML: checked, and where the server, token and devices are read from")
+    doctor.add_argument("--role", choices=ROLES, help="which machine the config is for (default: the file's name)")
+    doctor.add_argument("--server", help=f"default: the config's [client] server, else {DEFAULT_SERVER}")
     doctor.add_argument("--token", help="this machine's device token (or BANGBAN_TOKEN)")
     doctor.add_argument("--printer", help='printer config as JSON, e.g. {"backend": "network", "host": "..."}')
     doctor.add_argument("--camera", help="camera device index or a video file")
     doctor.add_argument("--pad", help="rating pad port, e.g. /dev/bangban-pad3")
     doctor.set_defaults(func=cmd_doctor)
+
+    check = sub.add_parser("check-config", help="check one machine's TOML configuration, every mistake named")
+    check.add_argument("role", choices=ROLES)
+    check.add_argument("file")
+    check.set_defaults(func=cmd_check_config)
 
     sub.add_parser("migrate", parents=[common], help="upgrade the database schema").set_defaults(func=cmd_migrate)
     sub.add_parser("seed-demo", parents=[common], help="create the demo hall").set_defaults(func=cmd_seed_demo)

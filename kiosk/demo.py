@@ -59,24 +59,28 @@ class Demo:
                 time.sleep(0.2)
         raise RuntimeError("服务器 30 秒内未能启动，请查看上面的日志")
 
-    def _terminal_config(self, printer_port: int) -> Path:
-        """The terminals' config: the simulated printer, and camera frames from the scene generator."""
+    def _terminal_configs(self, printer_port: int) -> dict[str, Path]:
+        """The kiosk's and the window terminal's configs: the simulated printer, and camera frames
+        from the scene generator."""
         import cv2
         import numpy as np
 
+        from kiosk import machine_config
         from devices.camera.synthetic import make_scene
 
         frames = self.settings.data_dir / "camera-sim"
         frames.mkdir(exist_ok=True)
         for n in range(3):
             cv2.imwrite(str(frames / f"page{n}.jpg"), make_scene(np.random.default_rng(n)).image)
-        config = self.settings.data_dir / "demo-terminals.toml"
-        config.write_text(
-            f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {printer_port}\n'
-            f'profile = "generic-80-gb18030"\n\n[camera]\nfile = "{frames}"\n\n'
-            f'[hall]\nname = "示范县政务服务中心"\n\n[kiosk]\nhall_name = "示范县政务服务中心"\nadmin_pin = "2468"\n',
-            encoding="utf-8")
-        return config
+        shared = (f'[hall]\nname = "示范县政务服务中心"\n\n[printer]\nbackend = "network"\nhost = "127.0.0.1"\n'
+                  f'port = {printer_port}\nprofile = "generic-80-gb18030"\n\n[camera]\nfile = "{frames}"\n')
+        configs = {"kiosk": shared + '\n[kiosk]\nadmin_pin = "2468"\n', "window": shared}
+        paths = {}
+        for role, text in configs.items():
+            paths[role] = self.settings.data_dir / f"demo-{role}.toml"
+            paths[role].write_text(text, encoding="utf-8")
+            machine_config.load(paths[role], role)  # the demo's own files must pass the terminals' checks
+        return paths
 
     def run(self) -> int:
         from devices.printer.simulator import PrinterSimulator
@@ -101,11 +105,11 @@ class Demo:
             self.spawn("pad", "--window", str(n), "--port", pads[n].path, "--server", self.url,
                        "--token", tokens[f"pad{n}"], "--data", data)
         if os.environ.get("DISPLAY"):
-            config = self._terminal_config(printer.port)
+            configs = self._terminal_configs(printer.port)
             self.spawn("kiosk", "--windowed", "--size", "1080x1600", "--server", self.url,
-                       "--token", tokens["kiosk"], "--data", data, "--config", str(config))
+                       "--token", tokens["kiosk"], "--data", data, "--config", str(configs["kiosk"]))
             self.spawn("window", "--window", "1", "--server", self.url, "--token", tokens["window1"], "--data", data,
-                       "--config", str(config))
+                       "--config", str(configs["window"]))
             self.spawn("display", "--windowed", "--server", self.url, "--token", tokens["display"], "--data", data)
         else:
             print("没有图形界面（DISPLAY 未设置）：窗口终端和叫号大屏未启动")

@@ -46,6 +46,19 @@ def check_server(server: str | None, token: str | None) -> list[Finding]:
     return found
 
 
+def check_config(path: str | None, role: str | None) -> tuple[Finding, dict]:
+    """This machine's TOML, checked as the role's program checks it at start."""
+    from kiosk import machine_config
+
+    if not path:
+        return Finding("配置文件", None, "未指定（--config）"), {}
+    try:
+        return Finding("配置文件", True, f"{path} 正确（{machine_config.ROLE_NAMES[role]}）"), \
+            machine_config.load(path, role)
+    except machine_config.ConfigError as exc:
+        return Finding("配置文件", False, "；".join(exc.problems)), {}
+
+
 def check_clock_sync() -> Finding:
     if shutil.which("timedatectl") is None:
         return Finding("时间同步", None, "无法检查（没有 timedatectl）")
@@ -93,7 +106,11 @@ def check_camera(device: str | None) -> Finding:
     from devices.camera import CameraSource, FileSource
     from devices.errors import DeviceError
 
-    source = CameraSource(int(device)) if device.isdigit() else FileSource(device)
+    device = str(device)
+    if device.isdigit() or device.startswith("/dev/"):
+        source = CameraSource(int(device) if device.isdigit() else device)
+    else:
+        source = FileSource(device)
     try:
         source.open()
         frame = source.read()

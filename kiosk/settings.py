@@ -1,17 +1,18 @@
 """Settings from a TOML file, then environment variables, then command-line options.
 
-Every key, its variable and its default are listed in ``FIELDS`` and in the README.
+Every key is checked by ``kiosk.machine_config``; each, with its variable and default, is in the README.
 """
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kiosk import machine_config
+from kiosk.config_fields import Problem
+from kiosk.machine_config import ConfigError, SettingsError
 
-class SettingsError(ValueError):
-    """A mistake in the configuration, said so a person can fix it."""
+__all__ = ["Settings", "SettingsError", "ConfigError", "load_settings"]
 
 
 @dataclass(frozen=True)
@@ -47,42 +48,30 @@ ENV = {
 }
 
 
-def _coerce(name: str, value):
-    kind = {f.name: f.type for f in fields(Settings)}[name]
+def _coerce(name: str, value, source: str):
+    if name == "db_url" and value in ("", None):
+        return None
+    key = machine_config.SERVER[name]
     try:
-        if kind == "int":
-            value = int(value)
-            if name == "port" and not 0 < value < 65536:
-                raise ValueError
-            return value
-        if kind == "Path":
-            return Path(value)
-        return None if value in ("", None) and name == "db_url" else str(value)
-    except (TypeError, ValueError):
-        raise SettingsError(f"配置项 {name} 的值 {value!r} 不正确") from None
+        value = key.check(value)
+    except Problem as exc:
+        raise ConfigError(source, [f"{name} = {value!r}（{key.help}）：{exc}"]) from None
+    return Path(value) if name == "data_dir" else value
 
 
-def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> Settings:
-    values: dict = {}
+def load_settings(config_file: str | os.PathLike | None = None, role: str = "server",
+                  **overrides) -> Settings:
+    """The file's ``[server]`` section for the server; the role's other sections, checked, as ``extra``."""
     path = config_file or os.environ.get("BANGBAN_CONFIG")
-    if path:
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SettingsError(f"找不到配置文件 {path}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"配置文件 {path} 格式错误：{exc}") from None
-        known = {f.name for f in fields(Settings)} - {"extra"}
-        server = raw.pop("server", {})
-        for key, value in server.items():
-            if key not in known:
-                raise SettingsError(f"配置文件 {path} 中有未知的配置项 server.{key}")
-            values[key] = _coerce(key, value)
-        values["extra"] = raw  # other sections belong to the clients and devices
+    sections = machine_config.load(path, role)
+    values = dict(sections.pop("server", {}))
+    if "data_dir" in values:
+        values["data_dir"] = Path(values["data_dir"])
+    values["extra"] = sections
     for name, var in ENV.items():
         if os.environ.get(var):
-            values[name] = _coerce(name, os.environ[var])
+            values[name] = _coerce(name, os.environ[var], f"环境变量 {var}")
     for name, value in overrides.items():
         if value is not None:
-            values[name] = _coerce(name, value)
+            values[name] = _coerce(name, value, "命令行")
     return replace(Settings(), **values)

@@ -36,3 +36,24 @@ def test_a_healthy_machine_then_each_fault_named(sqlite_server, tmp_path):
     sqlite_server.stop()
     down = doctor("--server", sqlite_server.url)
     assert down.returncode == 1 and "[故障] 服务器：连不上" in down.stdout
+
+
+def test_doctor_reads_the_machines_config_and_checks_it(sqlite_server, tmp_path):
+    token = sqlite_server.device_token("window")
+    printer = PrinterSimulator(port=0, out_dir=tmp_path / "prints").start()
+    config = tmp_path / "window.toml"
+    config.write_text(f'[client]\nserver = "{sqlite_server.url}"\ntoken = "{token}"\n'
+                      f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {printer.port}\n', encoding="utf-8")
+    try:
+        checked = doctor("--config", str(config))  # the role is the file's name
+        assert checked.returncode == 0, checked.stdout
+        for line in (f"[正常] 配置文件：{config} 正确（窗口终端）", "[正常] 设备令牌：有效", "[正常] 小票打印机：正常"):
+            assert line in checked.stdout, checked.stdout
+        config.write_text('[client]\nserver = "http://127.0.0.1:9"\n[printer]\nhots = "x"\n', encoding="utf-8")
+        broken = doctor("--config", str(config), "--role", "window")
+        assert broken.returncode == 1
+        assert "[故障] 配置文件：[printer] 中没有配置项 hots（是不是 host？）" in broken.stdout
+    finally:
+        printer.stop()
+    unnamed = doctor("--config", str(tmp_path / "hall.toml"))
+    assert unnamed.returncode == 2 and "请用 --role 说明" in unnamed.stderr

@@ -28,3 +28,25 @@ def test_ready_then_watchdog_over_the_notify_socket(tmp_path):
         server.terminate()
         server.wait(10)
         sock.close()
+
+
+def test_the_pad_bridge_reports_ready_and_feeds_its_watchdog(tmp_path, sqlite_server):
+    from devices.ratepad.simulator import VirtualPad
+
+    path = str(tmp_path / "pad-notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(20)
+    env = {**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "1000000",
+           "BANGBAN_TOKEN": sqlite_server.device_token("pad", window=1)}
+    with VirtualPad(str(tmp_path / "pad")) as pad:
+        bridge = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "pad", "--window", "1", "--port", pad.path,
+                                   "--server", sqlite_server.url, "--data", str(tmp_path)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            messages = [sock.recv(100).decode() for _ in range(3)]
+            assert messages == ["READY=1", "WATCHDOG=1", "WATCHDOG=1"]
+        finally:
+            bridge.terminate()
+            bridge.wait(10)
+            sock.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from devices.ratepad import KeyPress, PadNotConnected, PadSettings, PadState, RatePad
+from kiosk import sdnotify
 
 from .errors import BridgeError
 from .outbox import Outbox
@@ -91,6 +92,11 @@ class PadBridge:
         for thread in self._threads:
             thread.join(timeout=5)
         self.pad.stop()
+
+    @property
+    def alive(self) -> bool:
+        """All three loops still run: a loop that died on a bug leaves ratings unread or unsent."""
+        return bool(self._threads) and all(t.is_alive() for t in self._threads)
 
     @property
     def open_request(self) -> RatingRequested | None:
@@ -283,9 +289,14 @@ def run_bridge(window: int, port_url: str, server_url: str, token: str, outbox_p
     with Outbox(outbox_path) as outbox:
         bridge = PadBridge(window, RatePad(port_url, pad_settings), link, outbox, bridge_settings).start()
         log.info("%s 号窗口评价器桥已启动：串口 %s，服务器 %s", window, port_url, server_url)
+        sdnotify.notify("READY=1")
+        watchdog = sdnotify.watchdog_interval_s()
+        fed = 0.0
         try:
             while not stop.wait(0.5):
-                pass
+                if watchdog and bridge.alive and time.monotonic() - fed >= watchdog:
+                    sdnotify.notify("WATCHDOG=1")  # withheld once a loop has died: systemd restarts us
+                    fed = time.monotonic()
         except KeyboardInterrupt:
             pass
         finally:

@@ -21,18 +21,12 @@ from kiosk.server.routes import (
     cases, documents, figures, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
 )
 from kiosk.server.timeutil import set_timezone
-from kiosk.settings import Settings, SettingsError
+from kiosk.settings import Settings
 
 
 def _calendar(settings: Settings) -> Calendar:
-    section = settings.extra.get("calendar", {})
-    unknown = set(section) - {"holidays", "workdays"}
-    if unknown:
-        raise SettingsError(f"配置 [calendar] 中有未知的配置项 {', '.join(sorted(unknown))}")
-    try:
-        return Calendar.from_config(section.get("holidays"), section.get("workdays"))
-    except (TypeError, ValueError):
-        raise SettingsError("配置 [calendar] 的日期须写成 \"2026-10-01\" 这样的列表") from None
+    section = settings.extra.get("calendar", {})  # checked by kiosk.machine_config: lists of dates
+    return Calendar(frozenset(section.get("holidays", ())), frozenset(section.get("workdays", ())))
 
 
 async def _watchdog(database: Database) -> None:

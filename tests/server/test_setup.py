@@ -1,6 +1,8 @@
 """The admin side: settings, migrations that match the models, the bangban commands."""
+import re
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -19,24 +21,27 @@ def bangban(*args, data):
 
 def test_settings_from_file_then_environment_then_options(tmp_path, monkeypatch):
     config = tmp_path / "server.toml"
-    config.write_text('[server]\nport = 9001\ntimezone = "Asia/Urumqi"\n[kiosk]\nidle_s = 60\n', encoding="utf-8")
+    config.write_text('[server]\nport = 9001\ntimezone = "Asia/Urumqi"\n[calendar]\nholidays = ["2026-10-01"]\n',
+                      encoding="utf-8")
     monkeypatch.setenv("BANGBAN_PORT", "9002")
     settings = load_settings(config, host="0.0.0.0")
     assert (settings.port, settings.timezone, settings.host) == (9002, "Asia/Urumqi", "0.0.0.0")
-    assert settings.extra == {"kiosk": {"idle_s": 60}}
+    assert settings.extra == {"calendar": {"holidays": [date(2026, 10, 1)]}}
     assert load_settings(config, port=9003).port == 9003
 
 
 @pytest.mark.parametrize("content, words", [
-    ("[server]\nprot = 1\n", "未知的配置项 server.prot"),
-    ("[server]\nport = 70000\n", "port"),
+    ("[server]\nprot = 1\n", "[server] 中没有配置项 prot（是不是 port？）"),
+    ("[server]\nport = 70000\n", "port = 70000（监听端口）：应在 1–65535 之间"),
     ("[server\n", "格式错误"),
+    ("[kiosk]\nidle_timeout_s = 60\n", "服务器不读配置段 [kiosk]"),
+    ('[calendar]\nholidays = ["2026-13-01"]\n', "'2026-13-01' 不是日期"),
 ])
 def test_a_mistake_in_the_settings_is_named(tmp_path, monkeypatch, content, words):
     monkeypatch.delenv("BANGBAN_PORT", raising=False)
     config = tmp_path / "bad.toml"
     config.write_text(content, encoding="utf-8")
-    with pytest.raises(SettingsError, match=words.replace(".", r"\.")):
+    with pytest.raises(SettingsError, match=re.escape(words)):
         load_settings(config)
 
 

@@ -13,11 +13,17 @@ LAYOUTS = Path(__file__).resolve().parents[3] / "layouts"
 log = logging.getLogger("bangban.ui")
 
 
-def prepare_kivy(*, fullscreen: bool, size: tuple[int, int] | None = None) -> None:
-    """Before the Window exists: window mode and size, no Kivy command-line parsing."""
+def prepare_kivy(data_dir: str | Path, *, fullscreen: bool, size: tuple[int, int] | None = None) -> None:
+    """Before the Window exists: window mode and size, no Kivy command-line parsing, and Kivy's own
+    files (config, logs) in the program's data directory: terminals started together on one machine
+    would otherwise race to create the same ~/.kivy, and one of them would die of it."""
     import os
 
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    if "KIVY_HOME" not in os.environ:
+        home = Path(data_dir) / "kivy"
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["KIVY_HOME"] = str(home)
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")
@@ -29,7 +35,26 @@ def prepare_kivy(*, fullscreen: bool, size: tuple[int, int] | None = None) -> No
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
     register_with_kivy()
+    _stop_on_sigterm()
     logging.getLogger("urllib3").setLevel(logging.WARNING)  # Kivy's log handler would show every request
+
+
+def _stop_on_sigterm() -> None:
+    """systemd and the demo stop a terminal with SIGTERM. Left alone, SDL turns it into a window-close
+    request, which the locked-down kiosk refuses, so the terminal would hang until it is killed. A
+    handler of our own (SDL keeps a handler it finds) stops the app cleanly: drafts kept, devices closed."""
+    import signal
+
+    def stop(_signum, _frame) -> None:
+        from kivy.app import App
+        from kivy.clock import Clock
+
+        app = App.get_running_app()
+        if app is None:
+            raise SystemExit(0)
+        Clock.schedule_once(lambda _dt: app.stop())
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def load_layouts(*names: str) -> None:

@@ -12,7 +12,7 @@ def run(server_url: str, token: str, data_dir: str | Path, fullscreen: bool = Tr
     or silence when it has none)."""
     from kiosk.ui.common.app_base import prepare_kivy
 
-    prepare_kivy(fullscreen=fullscreen, size=size)
+    prepare_kivy(data_dir, fullscreen=fullscreen, size=size)
     from kiosk.client import ApiClient
 
     from .app import HallDisplayApp, make_announcer

@@ -15,7 +15,7 @@ def make_app(config: KioskConfig):
     """The app, not yet running: Kivy's window is set up (size, fonts) before it is imported."""
     from kiosk.ui.common.app_base import prepare_kivy
 
-    prepare_kivy(fullscreen=config.fullscreen, size=config.size or (1080, 1920))
+    prepare_kivy(config.data_dir, fullscreen=config.fullscreen, size=config.size or (1080, 1920))
     from .app import KioskApp
 
     return KioskApp(config)

@@ -13,7 +13,7 @@ def run(server_url: str, token: str, window: int, data_dir: str | Path, fullscre
     the print button says 本窗口未配置打印机); ``camera_config``: {"device": 0} or {"file": path}."""
     from kiosk.ui.common.app_base import prepare_kivy
 
-    prepare_kivy(fullscreen=fullscreen, size=size)
+    prepare_kivy(data_dir, fullscreen=fullscreen, size=size)
     from kiosk.client import ApiClient
 
     from .app import WindowTerminalApp

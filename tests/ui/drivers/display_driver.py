@@ -6,6 +6,7 @@ WavFilePlayer in OUT/speech (played.jsonl and the WAV files)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def main() -> None:
 
     from kiosk.ui.common.app_base import prepare_kivy
 
-    prepare_kivy(fullscreen=False, size=(width, height))
+    prepare_kivy(os.environ["KIVY_HOME"], fullscreen=False, size=(width, height))  # set by the test
     from kivy.clock import Clock
 
     from devices.speech import SpeechSettings, WavFilePlayer

@@ -3,6 +3,7 @@ drawn differs from the font's .notdef box. Prints nothing; writes OUT/result.jso
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def main() -> None:
 
     from kiosk.ui.common.app_base import prepare_kivy
 
-    prepare_kivy(fullscreen=False, size=(400, 300))
+    prepare_kivy(os.environ["KIVY_HOME"], fullscreen=False, size=(400, 300))  # set by the test
     from kivy.core.text import Label as CoreLabel
     from kivy.core.window import Window  # noqa: F401  (a GL context for textures)
 

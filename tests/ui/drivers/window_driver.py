@@ -19,6 +19,7 @@ what the helper sees after every change."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def main() -> None:
 
     from kiosk.ui.common.app_base import prepare_kivy
 
-    prepare_kivy(fullscreen=False, size=(width, height))
+    prepare_kivy(os.environ["KIVY_HOME"], fullscreen=False, size=(width, height))  # set by the test
     from kivy.clock import Clock
     from kivy.core.window import Window
     from kivy.uix.popup import Popup
