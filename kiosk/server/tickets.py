@@ -77,9 +77,10 @@ def waiting_ahead(db: Session, ticket: Ticket) -> int:
         and_(Ticket.tier == ticket.tier, Ticket.rank_at < ticket.rank_at),
         and_(Ticket.tier == ticket.tier, Ticket.rank_at == ticket.rank_at, Ticket.id < ticket.id),
     )
+    # no hall_id: a queue belongs to one hall, and without it the count reads only ix_tickets_queue_line
     return db.scalar(select(func.count()).select_from(Ticket).where(
-        Ticket.hall_id == ticket.hall_id, Ticket.status == "waiting", Ticket.day == ticket.day,
-        Ticket.queue_id == ticket.queue_id, before)) or 0
+        Ticket.queue_id == ticket.queue_id, Ticket.status == "waiting", Ticket.day == ticket.day,
+        before)) or 0
 
 
 _wait_basis: dict[tuple[str, int], tuple[float, list[float], int]] = {}
@@ -113,10 +114,10 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
     return queue_policy.estimate_wait_s(ahead, durations, open_windows)
 
 
-def waiting_count(db: Session, hall_id: int, queue_id: int) -> int:
+def waiting_count(db: Session, queue_id: int) -> int:
+    """Today's line of a queue (a queue belongs to one hall), counted in ix_tickets_queue_line alone."""
     return db.scalar(select(func.count()).select_from(Ticket).where(
-        Ticket.hall_id == hall_id, Ticket.queue_id == queue_id, Ticket.status == "waiting",
-        Ticket.day == local_day(utcnow()))) or 0
+        Ticket.queue_id == queue_id, Ticket.status == "waiting", Ticket.day == local_day(utcnow()))) or 0
 
 
 # --- issuing ----------------------------------------------------------------
@@ -168,7 +169,7 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
     audit(db, caller, "ticket.issue", ticket.id, number=ticket.number)
     events.record(db, caller.hall_id, "ticket.issued", {
         "ticket_id": ticket.id, "number": ticket.number, "queue_id": queue.id,
-        "priority": bool(req.priority_group), "waiting": waiting_count(db, caller.hall_id, queue.id)})
+        "priority": bool(req.priority_group), "waiting": waiting_count(db, queue.id)})
     return ticket
 
 
@@ -221,7 +222,7 @@ def _announce_call(db: Session, ticket: Ticket, window: Window, type_: str) -> N
     events.record(db, ticket.hall_id, type_, {
         "ticket_id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
         "window": window.number, "window_name": window.name,
-        "waiting": waiting_count(db, ticket.hall_id, ticket.queue_id)})
+        "waiting": waiting_count(db, ticket.queue_id)})
 
 
 def held_by_caller(db: Session, caller: Caller, ticket_id: int) -> tuple[Ticket, Service]:
@@ -291,7 +292,7 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
     events.record(db, ticket.hall_id, "ticket.transferred", {
         "ticket_id": ticket.id, "number": ticket.number, "from_window": caller.window.number,
         "to_window": req.to_window, "queue_id": ticket.queue_id,
-        "waiting": waiting_count(db, ticket.hall_id, ticket.queue_id)})
+        "waiting": waiting_count(db, ticket.queue_id)})
     return ticket
 
 
