@@ -20,6 +20,7 @@ from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.routes import (
     cases, documents, figures, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
 )
+from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     for module in (health, hall, tickets, documents, cases, referrals, ratings, ledger, figures, stream,
                    status_page):
         app.include_router(module.router)
+    app.include_router(supervisor_router)
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)
     return app

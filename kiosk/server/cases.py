@@ -149,6 +149,24 @@ def due_status(case: Case, calendar: Calendar, today: date) -> str | None:
     return "due_soon" if left <= DUE_SOON_WORKING_DAYS else "on_time"
 
 
+def list_cases(db: Session, hall_id: int, calendar: Calendar, *, state: str | None = None,
+               due: str | None = None, ticket_id: int | None = None, limit: int = 500) -> list[Case]:
+    """A hall's cases, newest first; ``due`` ("overdue" or "due_soon") keeps the open cases with a
+    deadline that are in that state today, so the limit never hides a late case behind newer ones."""
+    query = select(Case).where(Case.hall_id == hall_id)
+    if state:
+        query = query.where(Case.state == state)
+    if ticket_id:
+        query = query.where(Case.ticket_id == ticket_id)
+    if due:
+        query = query.where(Case.state.in_(case_states.OPEN), Case.deadline.is_not(None))
+    found = db.scalars(query.order_by(Case.id.desc()).limit(limit)).all()
+    if due:
+        today = local_day(utcnow())
+        found = [c for c in found if due_status(c, calendar, today) == due]
+    return found
+
+
 def case_out(db: Session, case: Case, calendar: Calendar, *, full: bool) -> dict:
     """``full``: the helper in charge and supervisors see ID and phone; lists show them masked."""
     helper = db.get(Helper, case.helper_id)

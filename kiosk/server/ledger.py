@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from kiosk.domain import case_states
@@ -33,34 +33,46 @@ def _minutes(start: datetime | None, end: datetime | None) -> float | None:
     return round((end - start).total_seconds() / 60, 1) if start and end else None
 
 
-def service_rows(db: Session, hall_id: int, start: date, end: date, *, unmasked: bool) -> list[dict]:
+def service_query(hall_id: int, start: date, end: date) -> Select:
+    """The services of days start..end; callers may narrow it (search, paging) before running it."""
     low, high = utc_bounds(start, end)
     rated = aliased(Rating)
-    rows = db.execute(
-        select(Service, Ticket, Queue.name, Matter.name, Window.number, Helper.name, rated.score)
-        .join(Ticket, Ticket.id == Service.ticket_id).join(Queue, Queue.id == Service.queue_id)
-        .outerjoin(Matter, Matter.id == Ticket.matter_id).join(Window, Window.id == Service.window_id)
-        .join(Helper, Helper.id == Service.helper_id).outerjoin(rated, rated.service_id == Service.id)
-        .where(Service.hall_id == hall_id, Service.called_at >= low, Service.called_at < high)
-        .order_by(Service.id)).all()
-    return [{
+    return (select(Service, Ticket, Queue.name, Matter.name, Window.number, Helper.name, rated.score)
+            .join(Ticket, Ticket.id == Service.ticket_id).join(Queue, Queue.id == Service.queue_id)
+            .outerjoin(Matter, Matter.id == Ticket.matter_id).join(Window, Window.id == Service.window_id)
+            .join(Helper, Helper.id == Service.helper_id).outerjoin(rated, rated.service_id == Service.id)
+            .where(Service.hall_id == hall_id, Service.called_at >= low, Service.called_at < high)
+            .order_by(Service.id))
+
+
+def service_row(row, *, unmasked: bool) -> dict:
+    s, t, queue, matter, window, helper, score = row
+    return {
         "number": t.number, "queue": queue, "matter": matter or "", "service_type": SERVICE_TYPES[t.service_type],
         "window": window, "helper": helper, "phone": (t.phone if unmasked else mask_phone(t.phone)) or "",
         "issued_at": iso(t.issued_at), "called_at": iso(s.called_at), "finished_at": iso(s.finished_at) or "",
         "wait_min": _minutes(t.issued_at, s.called_at), "service_min": _minutes(s.called_at, s.finished_at),
         "outcome": OUTCOMES.get(s.outcome or "", {"no_show": "过号", "transferred": "转办"}.get(s.end_reason or "", "")),
         "rating": SCORE_NAMES.get(score, "未评价"), "log": s.log,
-    } for s, t, queue, matter, window, helper, score in rows]
+    }
 
 
-def case_rows(db: Session, hall_id: int, start: date, end: date, *, unmasked: bool) -> list[dict]:
+def service_rows(db: Session, hall_id: int, start: date, end: date, *, unmasked: bool) -> list[dict]:
+    return [service_row(r, unmasked=unmasked) for r in db.execute(service_query(hall_id, start, end))]
+
+
+def case_query(hall_id: int, start: date, end: date) -> Select:
+    """The cases entrusted on days start..end; callers may narrow it before running it."""
     low, high = utc_bounds(start, end)
-    rows = db.execute(
-        select(Case, Matter.name, Helper.name).join(Matter, Matter.id == Case.matter_id)
-        .join(Helper, Helper.id == Case.helper_id)
-        .where(Case.hall_id == hall_id, Case.entrusted_at >= low, Case.entrusted_at < high)
-        .order_by(Case.id)).all()
-    return [{
+    return (select(Case, Matter.name, Helper.name).join(Matter, Matter.id == Case.matter_id)
+            .join(Helper, Helper.id == Case.helper_id)
+            .where(Case.hall_id == hall_id, Case.entrusted_at >= low, Case.entrusted_at < high)
+            .order_by(Case.id))
+
+
+def case_row(row, *, unmasked: bool) -> dict:
+    c, matter, helper = row
+    return {
         "number": c.number or "（待受理）", "matter": matter, "applicant": c.applicant,
         "id_number": c.id_number if unmasked else mask_id(c.id_number),
         "phone": c.phone if unmasked else mask_phone(c.phone), "helper": helper,
@@ -68,7 +80,11 @@ def case_rows(db: Session, hall_id: int, start: date, end: date, *, unmasked: bo
         "accepted_at": iso(c.accepted_at) or "", "deadline": c.deadline.isoformat() if c.deadline else "",
         "closed_at": iso(c.closed_at) or "", "reason": case_states.REASONS.get(c.reason or "", ""),
         "delivery": DELIVERY[c.delivery],
-    } for c, matter, helper in rows]
+    }
+
+
+def case_rows(db: Session, hall_id: int, start: date, end: date, *, unmasked: bool) -> list[dict]:
+    return [case_row(r, unmasked=unmasked) for r in db.execute(case_query(hall_id, start, end))]
 
 
 def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from sqlalchemy import select
 
 from kiosk.server import cases as ops
 from kiosk.server.auth import Caller, require
@@ -12,7 +11,6 @@ from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import not_found
 from kiosk.server.models import Case
 from kiosk.server.schemas import CaseItemRequest, CaseRequest, CaseStepRequest
-from kiosk.server.timeutil import local_day, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=2**62)]
@@ -59,15 +57,7 @@ def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_
     with bb.db.write() as db:
         if ops.expire_suspensions(db, who.hall_id):
             bb.hub.wake()
-        query = select(Case).where(Case.hall_id == who.hall_id)
-        if state:
-            query = query.where(Case.state == state)
-        if ticket_id:
-            query = query.where(Case.ticket_id == ticket_id)
-        cases = db.scalars(query.order_by(Case.id.desc()).limit(500)).all()
-        today = local_day(utcnow())
-        if due:
-            cases = [c for c in cases if ops.due_status(c, bb.calendar, today) == due]
+        cases = ops.list_cases(db, who.hall_id, bb.calendar, state=state, due=due, ticket_id=ticket_id)
         return [ops.case_out(db, c, bb.calendar, full=False) for c in cases]
 
 

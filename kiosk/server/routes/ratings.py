@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kiosk.domain.ratings import SCORE_NAMES, needs_follow_up
 from kiosk.server import events
@@ -84,33 +85,44 @@ def follow_up_out(f: FollowUp, r: Rating) -> dict:
             "note": f.note, "helper_id": f.helper_id, "rating": rating_out(r)}
 
 
+def follow_ups(db: Session, hall_id: int, status: str | None = None) -> list[tuple[FollowUp, Rating]]:
+    """A hall's follow-ups with the rating that opened each, oldest first."""
+    query = select(FollowUp, Rating).join(Rating, Rating.id == FollowUp.rating_id).where(
+        FollowUp.hall_id == hall_id)
+    if status:
+        query = query.where(FollowUp.status == status)
+    return [(f, r) for f, r in db.execute(query.order_by(FollowUp.id))]
+
+
+def close_follow_up_record(db: Session, who: Caller, follow_up_id: int, note: str) -> FollowUp:
+    """Only a supervisor closes a follow-up of their own hall, once; the caller wakes the hub."""
+    if not who.is_supervisor:
+        raise ApiError(403, "forbidden", "差评回访整改须由协调员或首席帮办代办员关闭")
+    follow = db.get(FollowUp, follow_up_id)
+    if follow is None or follow.hall_id != who.hall_id:
+        raise not_found("回访记录")
+    if follow.status == "closed":
+        raise ApiError(409, "already_closed", "该回访记录已经关闭")
+    follow.status, follow.closed_at, follow.note = "closed", utcnow(), note
+    follow.closed_by = who.helper.id if who.helper else None
+    audit(db, who, "followup.close", follow_up_id=follow.id)
+    events.record(db, who.hall_id, "followup.closed", {"follow_up_id": follow.id})
+    return follow
+
+
 @router.get("/follow-ups")
 def list_follow_ups(status: str | None = Query(default=None, pattern="^(open|closed)$"),
                     who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
     with bb.db.read() as db:
-        query = select(FollowUp, Rating).join(Rating, Rating.id == FollowUp.rating_id).where(
-            FollowUp.hall_id == who.hall_id)
-        if status:
-            query = query.where(FollowUp.status == status)
-        return [follow_up_out(f, r) for f, r in db.execute(query.order_by(FollowUp.id))]
+        return [follow_up_out(f, r) for f, r in follow_ups(db, who.hall_id, status)]
 
 
 @router.post("/follow-ups/{follow_up_id}/close")
 def close_follow_up(follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)], req: FollowUpClose,
                     who: Caller = Depends(caller), bb: ServerState = Depends(server)):
-    if not who.is_supervisor:
-        raise ApiError(403, "forbidden", "差评回访整改须由协调员或首席帮办代办员关闭")
     with bb.db.write() as db:
-        follow = db.get(FollowUp, follow_up_id)
-        if follow is None or follow.hall_id != who.hall_id:
-            raise not_found("回访记录")
-        if follow.status == "closed":
-            raise ApiError(409, "already_closed", "该回访记录已经关闭")
-        follow.status, follow.closed_at, follow.note = "closed", utcnow(), req.note
-        follow.closed_by = who.helper.id if who.helper else None
-        audit(db, who, "followup.close", follow_up_id=follow.id)
-        events.record(db, who.hall_id, "followup.closed", {"follow_up_id": follow.id})
+        follow = close_follow_up_record(db, who, follow_up_id, req.note)
         out = follow_up_out(follow, db.get(Rating, follow.rating_id))
     bb.hub.wake()
     return out

@@ -1,0 +1,65 @@
+"""Checking a supervisor's helper code and PIN: the window terminals' rules, lockout included.
+
+Failed PINs count on the helper's own row (``failed_logins``, ``locked_until``), shared with the
+window terminals' sign-in, so guessing on one does not start afresh on the other.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.server.auth import SUPERVISOR_ROLES, check_pin
+from kiosk.server.errors import ApiError
+from kiosk.server.models import Hall, Helper
+from kiosk.server.routes.hall import _lock_message, _unknown_code_failure
+from kiosk.server.supervisor.web_caller import hall_caller, web_caller
+from kiosk.server.tickets import audit
+from kiosk.server.timeutil import utcnow
+from kiosk.settings import Settings
+
+ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
+              "helper": "帮办员", "liaison": "联络员"}
+BAD_CREDENTIALS = "工号或密码不正确"
+
+
+class Refused:
+    """A refusal whose bookkeeping (a failed count, an audit row) must be committed first."""
+
+    def __init__(self, error: ApiError):
+        self.error = error
+
+
+def halls_with_staff(db: Session) -> list[Hall]:
+    """The halls the form offers: any with helpers, so a helper who may not sign in is told why."""
+    ids = select(Helper.hall_id)
+    return list(db.scalars(select(Hall).where(Hall.id.in_(ids)).order_by(Hall.id)))
+
+
+def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, address: str) -> Helper | Refused:
+    """The helper who may sign in, or why not. Errors raised here have written nothing; a
+    ``Refused`` has (a failed count, an audit row), so the caller commits before showing it."""
+    helper = db.scalar(select(Helper).where(Helper.hall_id == hall_id, Helper.code == code))
+    now = utcnow()
+    if helper is None:
+        # a hall's negative id keeps these apart from the window terminals' device ids
+        _unknown_code_failure(-hall_id, code, settings.login_max_failures, settings.login_lock_s)
+        raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
+    if helper.locked_until and helper.locked_until > now:
+        raise _lock_message(int((helper.locked_until - now).total_seconds()) + 1)
+    if not check_pin(pin, helper.pin_hash):
+        helper.failed_logins += 1
+        over = helper.failed_logins - settings.login_max_failures
+        if over >= 0:
+            helper.locked_until = now + timedelta(seconds=min(settings.login_lock_s * 2 ** over, 900))
+        audit(db, hall_caller(hall_id), "web.sign_in_failed", helper_code=code, address=address)
+        return Refused(ApiError(401, "bad_credentials", BAD_CREDENTIALS))
+    helper.failed_logins, helper.locked_until = 0, None
+    if helper.role not in SUPERVISOR_ROLES:
+        audit(db, web_caller(helper), "web.sign_in_refused", role=helper.role, address=address)
+        return Refused(ApiError(403, "not_a_supervisor",
+                                f"您的角色是{ROLE_NAMES.get(helper.role, helper.role)}：监督页面只供协调员和"
+                                "首席帮办代办员登录。如需查看，请联系本厅协调员。"))
+    audit(db, web_caller(helper), "web.sign_in", address=address)
+    return helper
