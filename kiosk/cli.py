@@ -148,7 +148,9 @@ def cmd_display(args) -> int:
     if "speech" in settings.extra:
         from devices.speech import SpeechSettings
 
-        speech = SpeechSettings.from_mapping(settings.extra["speech"])
+        # the cache beside the display's other files: under systemd the home directory is read-only
+        speech = SpeechSettings.from_mapping({"cache_dir": settings.data_dir / "display" / "speech-cache",
+                                              **settings.extra["speech"]})
     hall_display.run(server, token, settings.data_dir / "display",
                      fullscreen=not args.windowed and section.get("fullscreen", True),
                      speech_settings=speech, notice=section.get("notice"))
