@@ -1,75 +1,46 @@
 """The hall's figures, aggregated in the database (SQLite or PostgreSQL) and finished by the
 pure ``kiosk.domain.figures``: waiting and service times per queue, window or helper and
-per day, month or quarter; satisfaction and rating coverage; on-time completion; follow-ups."""
+per day, month or quarter; satisfaction and rating coverage; on-time completion; follow-ups.
+
+Closed days come from their per-day rollups (``rollups``), the other days (today, and any
+day whose rollup is missing or stale and cannot be built) from the records
+(``figure_records``); both give per-minute histograms with exact sums, added up here.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Integer, cast, func, literal, select, text
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain import figures as calc
-from kiosk.server.models import Case, FollowUp, Helper, Queue, Rating, Service, Ticket, Window
-from kiosk.server.timeutil import local_day, utc_bounds, utc_offset_hours
+from kiosk.server import figure_records as records
+from kiosk.server import rollups
+from kiosk.server.models import Case, FollowUp, Helper, Queue, Rating, RatingExclusion, Service, Window
+from kiosk.server.timeutil import utc_bounds, utcnow
 
 GROUPS = ("queue", "window", "helper")
-# Grouping by column position: PostgreSQL would see the same expression with its own bound
-# parameters in SELECT and GROUP BY as two different expressions.
-BY_POSITION = (text("1"), text("2"), text("3"))
 PERIODS = ("day", "month", "quarter")
 
 
-def _seconds(db: Session, start, end):
-    if db.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
+class _Times:
+    """Per-minute histograms with counts and exact sums, per (key, period)."""
 
+    def __init__(self):
+        self.histograms: dict = defaultdict(lambda: defaultdict(int))
+        self.counts: dict = defaultdict(int)
+        self.totals_us: dict = defaultdict(int)
 
-def _whole_minutes(db: Session, seconds):
-    """Whole minutes of a duration, rounded to the second first (SQLite's julianday arithmetic
-    leaves 780 s as 779.99…). PostgreSQL's integer cast rounds, so it floors explicitly."""
-    if db.get_bind().dialect.name == "postgresql":
-        return cast(func.floor(func.round(seconds) / 60), Integer)
-    return cast(func.round(seconds) / 60, Integer)
+    def add(self, rows) -> None:
+        for key, period, minute, n, total_us in rows:
+            self.histograms[(key, period)][max(int(minute), 0)] += n
+            self.counts[(key, period)] += n
+            self.totals_us[(key, period)] += int(total_us)
 
-
-def _period(db: Session, moment, period: str | None):
-    """A label of the hall's local calendar: 2026-11-23, 2026-11 or 2026-Q4."""
-    if period is None:
-        return literal("全部")
-    hours = utc_offset_hours()
-    if db.get_bind().dialect.name == "postgresql":
-        local = moment + func.make_interval(0, 0, 0, 0, hours)
-        if period == "quarter":
-            return func.to_char(local, 'YYYY-"Q"Q')
-        return func.to_char(local, "YYYY-MM-DD" if period == "day" else "YYYY-MM")
-    local = func.datetime(moment, f"{hours:+d} hours")
-    if period == "quarter":
-        month = cast(func.strftime("%m", local), Integer)
-        return func.strftime("%Y", local).op("||")("-Q").op("||")(cast((month + 2) / 3, Integer))
-    return func.strftime("%Y-%m-%d" if period == "day" else "%Y-%m", local)
-
-
-def _durations(db: Session, key, period, seconds, where) -> dict:
-    """{(key, period): Durations} from one GROUP BY with a per-minute histogram."""
-    minute = _whole_minutes(db, seconds)
-    rows = db.execute(select(key, period, minute, func.count(), func.sum(seconds))
-                      .where(*where).group_by(*BY_POSITION[:3])).all()
-    histograms, totals, counts = defaultdict(dict), defaultdict(float), defaultdict(int)
-    for k, p, m, n, total in rows:
-        histograms[(k, p)][max(int(m or 0), 0)] = n
-        totals[(k, p)] += float(total or 0)
-        counts[(k, p)] += n
-    return {kp: calc.Durations.of(counts[kp], totals[kp], histograms[kp]) for kp in histograms}
-
-
-def _keys(group: str | None):
-    if group is None:
-        return literal(0), literal(0), literal(0)
-    return ({"queue": Ticket.queue_id, "window": Ticket.window_id, "helper": Ticket.helper_id}[group],
-            {"queue": Service.queue_id, "window": Service.window_id, "helper": Service.helper_id}[group],
-            {"queue": Service.queue_id, "window": Rating.window_id, "helper": Rating.helper_id}[group])
+    def durations(self) -> dict:
+        return {kp: calc.Durations.of(self.counts[kp], self.totals_us[kp] / 1_000_000, self.histograms[kp])
+                for kp in self.histograms}
 
 
 def _names(db: Session, hall_id: int, group: str | None) -> dict:
@@ -83,61 +54,79 @@ def _names(db: Session, hall_id: int, group: str | None) -> dict:
 
 
 def service_figures(db: Session, hall_id: int, first: date, last: date, group: str | None,
-                    period: str | None) -> list[dict]:
-    low, high = utc_bounds(first, last)
-    ticket_key, service_key, rating_key = _keys(group)
-    waiting = _durations(db, ticket_key, _period(db, Ticket.issued_at, period),
-                         _seconds(db, Ticket.issued_at, Ticket.called_at),
-                         (Ticket.hall_id == hall_id, Ticket.issued_at >= low, Ticket.issued_at < high,
-                          Ticket.called_at.is_not(None)))
-    serving = _durations(db, service_key, _period(db, Service.called_at, period),
-                         _seconds(db, Service.called_at, Service.finished_at),
-                         (Service.hall_id == hall_id, Service.called_at >= low, Service.called_at < high,
-                          Service.finished_at.is_not(None)))
-    scores = defaultdict(dict)
-    rating_period = _period(db, Service.called_at, period)
-    for k, p, score, n in db.execute(
-            select(rating_key, rating_period, Rating.score, func.count())
-            .join(Service, Service.id == Rating.service_id)
-            .where(Rating.hall_id == hall_id, Service.called_at >= low, Service.called_at < high)
-            .group_by(*BY_POSITION[:3])):
-        scores[(k, p)][score] = n
+                    period: str | None, *, use_rollups: bool = True, now: datetime | None = None) -> list[dict]:
+    """Figures per group and period over the hall's days first..last. ``use_rollups=False``
+    reads everything from the records (the definition the rollups are tested against)."""
+    rolled = rollups.fresh_days(db, hall_id, first, last, now) if use_rollups else set()
+    rest = [utc_bounds(a, b) for a, b in rollups.runs(set(rollups.days_between(first, last)) - rolled)]
+    waiting, serving, scores = _Times(), _Times(), defaultdict(lambda: defaultdict(int))
+    readers = []
+    if rolled:
+        readers.append(lambda measure: rollups.aggregate(db, measure, hall_id, rolled, group, period))
+    if rest:
+        readers.append(lambda measure: records.aggregate(db, measure, hall_id, rest, group, period))
+    for read in readers:
+        waiting.add(read("waiting"))
+        serving.add(read("service"))
+        for k, p, score, n, _ in read("scores"):
+            scores[(k, p)][score] += n
+    waits, served = waiting.durations(), serving.durations()
     names = _names(db, hall_id, group)
     out = []
-    for k, p in sorted(set(waiting) | set(serving) | set(scores), key=lambda kp: (str(kp[1]), str(kp[0]))):
-        served = serving.get((k, p))
-        liked = calc.satisfaction(scores.get((k, p), {}))
+    for k, p in sorted(set(waits) | set(served) | set(scores), key=lambda kp: (str(kp[1]), str(kp[0]))):
+        service = served.get((k, p))
+        liked = calc.satisfaction(dict(scores.get((k, p), {})))
         out.append({
             "group": names.get(k, str(k)), "period": p,
-            "waiting": vars(waiting[(k, p)]) if (k, p) in waiting else None,
-            "service": vars(served) if served else None,
+            "waiting": vars(waits[(k, p)]) if (k, p) in waits else None,
+            "service": vars(service) if service else None,
             "satisfaction": liked,
-            "rating_coverage": calc.share(liked["rated"], served.count if served else 0),
+            "rating_coverage": calc.share(liked["rated"], service.count if service else 0),
         })
     return out
 
 
-def hall_summary(db: Session, hall_id: int, first: date, last: date) -> dict:
+def cases_closed(db: Session, hall_id: int, first: date, last: date) -> tuple[int, int]:
+    """(closed, on time) of the proxy cases completed in first..last: on time when closed on or
+    before the deadline's day (or without a deadline). Counted in the database."""
     low, high = utc_bounds(first, last)
-    whole = service_figures(db, hall_id, first, last, None, None)
+    on_time = case((or_(Case.deadline.is_(None), records.local_date(db, Case.closed_at) <= Case.deadline), 1),
+                   else_=0)
+    closed, punctual = db.execute(select(func.count(), func.sum(on_time)).where(
+        Case.hall_id == hall_id, Case.closed_at >= low, Case.closed_at < high,
+        Case.state.in_(("completed", "archived")))).one()
+    return closed, int(punctual or 0)
+
+
+def hall_summary(db: Session, hall_id: int, first: date, last: date, *, use_rollups: bool = True,
+                 now: datetime | None = None) -> dict:
+    whole = service_figures(db, hall_id, first, last, None, None, use_rollups=use_rollups, now=now)
     row = whole[0] if whole else {"service": None, "satisfaction": calc.satisfaction({}), "rating_coverage": None}
-    closed = db.execute(select(Case.deadline, Case.closed_at).where(
-        Case.hall_id == hall_id, Case.state.in_(("completed", "archived")), Case.closed_at >= low,
-        Case.closed_at < high)).all()
-    on_time = sum(1 for deadline, closed_at in closed
-                  if deadline is None or local_day(closed_at) <= deadline)
+    closed, on_time = cases_closed(db, hall_id, first, last)
     follow_ups = dict(db.execute(select(FollowUp.status, func.count()).where(FollowUp.hall_id == hall_id)
                                  .group_by(FollowUp.status)).all())
     services = row["service"]["count"] if row["service"] else 0
     lines = calc.assessment(services=services, rated=row["satisfaction"]["rated"],
-                            satisfied_rate=row["satisfaction"]["rate"], cases_closed=len(closed),
+                            satisfied_rate=row["satisfaction"]["rate"], cases_closed=closed,
                             cases_on_time=on_time, follow_ups_open_overdue=0)
     return {
         "from": first.isoformat(), "to": last.isoformat(), "services": services,
         "waiting": row.get("waiting"), "service": row["service"], "satisfaction": row["satisfaction"],
         "rating_coverage": row["rating_coverage"],
-        "cases": {"closed": len(closed), "on_time": on_time, "on_time_rate": calc.share(on_time, len(closed))},
+        "cases": {"closed": closed, "on_time": on_time, "on_time_rate": calc.share(on_time, closed)},
         "follow_ups": {"open": follow_ups.get("open", 0), "closed": follow_ups.get("closed", 0)},
         "assessment": {"lines": lines, **calc.total_score(lines)},
     }
 
+
+def exclude_rating(db: Session, rating_id: int, decided_by: int | None, reason: str = "",
+                   now: datetime | None = None) -> RatingExclusion:
+    """Leave a rating out of the figures after an appeal found it mistaken or malicious
+    (申诉复核); the rating itself stays in the record."""
+    now = now or utcnow()
+    rating = db.get(Rating, rating_id)
+    exclusion = RatingExclusion(rating_id=rating.id, hall_id=rating.hall_id, decided_at=now,
+                                decided_by=decided_by, reason=reason)
+    db.add(exclusion)
+    rollups.changed(db, rating.hall_id, db.get(Service, rating.service_id).called_at, now)
+    return exclusion

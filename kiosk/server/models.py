@@ -336,3 +336,57 @@ class Referral(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     result: Mapped[str] = mapped_column(Text, default="")
+
+
+class RatingExclusion(Base):
+    """A rating found mistaken or malicious on appeal (申诉复核): kept in the record, left out
+    of the figures."""
+    __tablename__ = "rating_exclusions"
+    rating_id: Mapped[int] = mapped_column(BigId, ForeignKey("ratings.id"), primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class FigureDay(Base):
+    """One of a hall's closed days as the rollups know it: ``changes`` counts the writes that
+    changed its records after it closed; its rollup rows are fresh while ``built`` equals it."""
+    __tablename__ = "figure_days"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+    built: Mapped[int | None] = mapped_column(Integer)
+    built_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class FigureMinute(Base):
+    """Waiting or service times of one closed day as a per-minute histogram, per queue, window,
+    helper (key 0: none) or the whole hall (grouping "hall", key 0)."""
+    __tablename__ = "figure_minutes"
+    hall_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(8), primary_key=True)  # waiting service
+    grouping: Mapped[str] = mapped_column(String(8), primary_key=True)  # hall queue window helper
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    minute: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    total_us: Mapped[int] = mapped_column(BigInteger)  # the durations' sum, in microseconds
+
+
+class FigureScore(Base):
+    """Counted ratings of one closed day per score (excluded ones left out), grouped as above."""
+    __tablename__ = "figure_scores"
+    hall_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grouping: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+# The figures read a hall's records by time: today's (and the days not rolled up yet) straight
+# from these tables, the closed days' cases by their closing time.
+Index("ix_tickets_hall_issued", Ticket.hall_id, Ticket.issued_at)
+Index("ix_services_hall_called", Service.hall_id, Service.called_at)
+Index("ix_cases_hall_closed", Case.hall_id, Case.closed_at)

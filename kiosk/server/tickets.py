@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain import queue_policy
 from kiosk.domain.ticket_states import IllegalTransition, next_status
-from kiosk.server import events
+from kiosk.server import events, rollups
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import (
@@ -285,6 +285,7 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
     ticket.target_window_id = target_window.id if target_window else None
     ticket.window_id = None
     service.ended_at, service.end_reason = now, "transferred"
+    rollups.changed(db, ticket.hall_id, ticket.issued_at, now)  # held over midnight: yesterday's figures change
     if req.note:
         service.log = (service.log + "\n" if service.log else "") + f"转办说明：{req.note}"
     audit(db, caller, "ticket.transfer", ticket.id, to_window=req.to_window, to_queue=req.to_queue,
@@ -302,6 +303,7 @@ def finish(db: Session, caller: Caller, ticket_id: int, req) -> Ticket:
     now = utcnow()
     ticket.outcome, ticket.finished_at = req.outcome, now
     service.outcome, service.finished_at, service.ended_at, service.end_reason = req.outcome, now, now, "finished"
+    rollups.changed(db, ticket.hall_id, service.called_at, now)  # held over midnight: yesterday's figures change
     service.log = "\n".join(filter(None, [service.log, req.log]))
     audit(db, caller, "ticket.finish", ticket.id, outcome=req.outcome)
     window = caller.window

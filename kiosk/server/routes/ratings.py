@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.ratings import SCORE_NAMES, needs_follow_up
-from kiosk.server import events
+from kiosk.server import events, rollups
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, not_found
@@ -63,6 +63,7 @@ def rate(window: Annotated[int, Path(ge=1, le=9999)], req: RatingRequest,
                         pad_seq=req.pad_seq, rated_at=utcnow())
         db.add(rating)
         db.flush()
+        rollups.changed(db, who.hall_id, service.called_at)  # a late rating changes a closed day's figures
         audit(db, who, "rating.record", service.ticket_id, score=req.score, pad_seq=req.pad_seq)
         number = db.get(Ticket, service.ticket_id).number
         events.record(db, who.hall_id, "rating.recorded", {
