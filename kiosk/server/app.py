@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from kiosk.domain.queue_policy import Policy
 from kiosk.domain.working_days import Calendar
-from kiosk.server import errors
+from kiosk.server import errors, rollups
 from kiosk.server.auth import CallerCache
 from kiosk import sdnotify
 from kiosk.server.db import Database, migrate, ping
@@ -24,10 +24,23 @@ from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
 
+log = logging.getLogger("bangban.server")
+
 
 def _calendar(settings: Settings) -> Calendar:
     section = settings.extra.get("calendar", {})  # checked by kiosk.machine_config: lists of dates
     return Calendar(frozenset(section.get("holidays", ())), frozenset(section.get("workdays", ())))
+
+
+async def _warm_rollups(database: Database, every_s: float = 3600) -> None:
+    """Closed days' figures summed ahead of time, at start and then hourly."""
+    while True:
+        try:
+            days = await asyncio.to_thread(rollups.warm, database)
+            log.info("figure rollups up to date (%d days looked at)", days)
+        except Exception:  # the database away: the figures then read the records, try again later
+            log.warning("figure rollups not built", exc_info=True)
+        await asyncio.sleep(every_s)
 
 
 async def _watchdog(database: Database) -> None:
@@ -55,9 +68,11 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     async def lifespan(_app):
         await state.hub.start()
         watchdog = asyncio.create_task(_watchdog(database))
+        warming = asyncio.create_task(_warm_rollups(database))
         sdnotify.notify("READY=1")
         yield
         watchdog.cancel()
+        warming.cancel()
         await state.hub.stop()
         database.dispose()
 

@@ -98,6 +98,30 @@ def fresh_days(db: Session, hall_id: int, first: date, last: date, now: datetime
     return fresh
 
 
+WARM_DAYS = 400  # the longest range a report may cover (routes/figures.py MAX_DAYS)
+
+
+def warm(database, now: datetime | None = None) -> int:
+    """Build every missing or stale rollup of the closed days a report may cover, for every hall
+    with records: run in the background at start and hourly, so no supervisor waits for the
+    build after an upgrade or a midnight. Days before a hall's first ticket are skipped.
+    Returns how many days it looked at."""
+    from kiosk.server.models import Ticket  # the records the figures are made of
+
+    now = now or utcnow()
+    upto = last_closed_day(now)
+    with database.read() as db:
+        starts = db.execute(select(Ticket.hall_id, func.min(Ticket.issued_at)).group_by(Ticket.hall_id)).all()
+    looked = 0
+    for hall_id, first_issued in starts:
+        first = max(local_day(first_issued), upto - timedelta(days=WARM_DAYS - 1))
+        if first <= upto:
+            with database.read() as db:
+                fresh_days(db, hall_id, first, upto, now)
+            looked += (upto - first).days + 1
+    return looked
+
+
 def _may_build(db: Session) -> bool:
     """False where a separate write would wait on this very session: a SQLite session already
     inside a write transaction (the server's read sessions never are)."""

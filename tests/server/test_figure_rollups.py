@@ -311,3 +311,13 @@ def test_the_servers_late_writes_mark_their_days(live_server):
     assert row["service"]["count"] == 1 and row["satisfaction"]["rated"] == 1
     row = next(r for r in second if r["period"] == three_ago.isoformat() and r["group"] == "2 号窗口")
     assert row["satisfaction"] == {"rated": 1, "satisfied": 1, "rate": 1.0, "meets_target": True}
+
+
+def test_the_server_builds_closed_days_before_anyone_asks(quarter):
+    db, hall = quarter.db, quarter.hall
+    assert fresh(db, hall) == set()
+    looked = rollups.warm(db, NOW)
+    closed = set(rollups.days_between(FIRST, rollups.last_closed_day(NOW)))
+    assert looked == len(closed) and fresh(db, hall) == closed
+    assert rollups.warm(db, NOW) == looked and fresh(db, hall) == closed  # a second pass builds nothing new
+    assert_both_paths_agree(db, hall, FIRST, OPEN_DAY, NOW)
