@@ -42,22 +42,21 @@ def _number(value, kind):
     return kind(value)
 
 
-def integer(low: int, high: int) -> Check:
+def _in_range(kind, low, high) -> Check:
     def check(value):
-        number = _number(value, int)
-        if not low <= number <= high:
-            raise Problem(f"应在 {low}–{high} 之间")
-        return number
-    return check
-
-
-def decimal(low: float, high: float) -> Check:
-    def check(value):
-        number = _number(value, float)
+        number = _number(value, kind)
         if not low <= number <= high:
             raise Problem(f"应在 {low:g}–{high:g} 之间")
         return number
     return check
+
+
+def integer(low: int, high: int) -> Check:
+    return _in_range(int, low, high)
+
+
+def decimal(low: float, high: float) -> Check:
+    return _in_range(float, low, high)
 
 
 port = integer(1, 65535)
