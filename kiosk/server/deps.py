@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 
 from kiosk.domain.queue_policy import Policy
 from kiosk.domain.working_days import Calendar
@@ -26,23 +25,17 @@ class ServerState:
     calendar: Calendar
 
 
-# Both are async: FastAPI runs a plain `def` dependency in its thread pool, and two thread hops
-# per request cost more than everything a cached caller needs.
-async def server(request: Request) -> ServerState:
+def server(request: Request) -> ServerState:
     return request.app.state.bb
 
 
-async def caller(request: Request) -> Caller:
+def caller(request: Request) -> Caller:
     state: ServerState = request.app.state.bb
     token = bearer(request)
     known = state.callers.get(token)
     if known is not None:
         return known
-    who = await run_in_threadpool(_identify, state.db, token)
+    with state.db.read() as db:
+        who = identify(db, token)
     state.callers.put(token, who)
     return who
-
-
-def _identify(database: Database, token: str) -> Caller:
-    with database.read() as db:
-        return identify(db, token)
