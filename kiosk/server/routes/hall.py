@@ -1,8 +1,6 @@
 """The hall as terminals see it: sign-in, windows, the catalogue, the lines."""
 from __future__ import annotations
 
-import threading
-import time
 from datetime import timedelta
 
 from typing import Annotated
@@ -18,30 +16,11 @@ from kiosk.server.models import (
 )
 from kiosk.server.schemas import HealthReport, SessionRequest
 from kiosk.server import events
+from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
 from kiosk.server.tickets import audit, helper_public, ticket_out, window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
-_unknown_code_failures: dict[tuple[int, str], list[float]] = {}
-_unknown_lock = threading.Lock()
-
-
-def _lock_message(seconds: int) -> ApiError:
-    return ApiError(429, "too_many_attempts", f"密码错误次数过多，请 {seconds} 秒后再试",
-                    headers={"Retry-After": str(seconds)})
-
-
-def _unknown_code_failure(device_id: int, code: str, limit: int, lock_s: int) -> None:
-    """Unknown codes are slowed down too, so codes cannot be probed quickly."""
-    now = time.monotonic()
-    with _unknown_lock:
-        if len(_unknown_code_failures) > 10_000:  # made-up codes must not grow memory without end
-            _unknown_code_failures.clear()
-        recent = [t for t in _unknown_code_failures.get((device_id, code), []) if now - t < lock_s]
-        recent.append(now)
-        _unknown_code_failures[(device_id, code)] = recent
-    if len(recent) > limit:
-        raise _lock_message(lock_s)
 
 
 def _staffing_event(db, hall_id: int, window_id: int, helper: Helper | None) -> None:
@@ -63,10 +42,10 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
         helper = db.scalar(select(Helper).where(Helper.hall_id == who.hall_id, Helper.code == req.helper_code))
         now = utcnow()
         if helper is None:
-            _unknown_code_failure(who.device.id, req.helper_code, s.login_max_failures, s.login_lock_s)
+            unknown_code_failed(who.device.id, req.helper_code, s.login_max_failures, s.login_lock_s)
             raise ApiError(401, "bad_credentials", "工号或密码不正确")
         if helper.locked_until and helper.locked_until > now:
-            raise _lock_message(int((helper.locked_until - now).total_seconds()) + 1)
+            raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
         if not check_pin(req.pin, helper.pin_hash):
             helper.failed_logins += 1
             over = helper.failed_logins - s.login_max_failures

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kiosk.server.auth import SUPERVISOR_ROLES, check_pin
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall, Helper
-from kiosk.server.routes.hall import _lock_message, _unknown_code_failure
+from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
 from kiosk.server.supervisor.web_caller import hall_caller, web_caller
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import utcnow
@@ -44,10 +44,10 @@ def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, ad
     now = utcnow()
     if helper is None:
         # a hall's negative id keeps these apart from the window terminals' device ids
-        _unknown_code_failure(-hall_id, code, settings.login_max_failures, settings.login_lock_s)
+        unknown_code_failed(-hall_id, code, settings.login_max_failures, settings.login_lock_s)
         raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
     if helper.locked_until and helper.locked_until > now:
-        raise _lock_message(int((helper.locked_until - now).total_seconds()) + 1)
+        raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
     if not check_pin(pin, helper.pin_hash):
         helper.failed_logins += 1
         over = helper.failed_logins - settings.login_max_failures
