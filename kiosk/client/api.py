@@ -55,6 +55,18 @@ class ApiClient:
         response = self.request(method, path, **kwargs)
         return None if response.status_code == 204 or not response.content else response.json()
 
+    def upload_document(self, ticket_id: int, data: bytes, content_type: str, key: str) -> dict:
+        """A captured page for a ticket. Same ``key``, same page: a retried upload is never stored twice."""
+        try:
+            response = self.http.post(f"{self.base_url}/api/v1/tickets/{ticket_id}/documents", data=data,
+                                      headers={**self.headers(), "Content-Type": content_type,
+                                               "Idempotency-Key": key}, timeout=(self.timeout[0], 30.0))
+        except requests.RequestException as exc:
+            raise ServerUnreachable(repr(exc)) from exc
+        if response.status_code >= 400:
+            raise error_from(response)
+        return response.json()
+
     # --- routes -----------------------------------------------------------
     def health(self) -> dict:
         return self._json("GET", "/healthz")

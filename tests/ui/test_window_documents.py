@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from kiosk.client import ApiClient
-from kiosk.ui.window_terminal.window_api import ticket_documents, upload_document
+from kiosk.ui.window_terminal.window_api import ticket_documents
 
 F1, F6, F7, F8 = 282, 287, 288, 289
 
@@ -74,8 +74,8 @@ def pdf_page(tmp_path: Path) -> bytes:
 def test_pages_from_the_kiosk_are_viewed_and_a_new_page_is_captured(sqlite_server, start_driver, kiosk_api,
                                                                    queue_ids, camera_frames, tmp_path):
     ticket = kiosk_api.issue_ticket(queue_id=queue_ids["C"])
-    upload_document(kiosk_api, ticket["id"], png_page(), "image/png", uuid.uuid4().hex)  # as the kiosk did
-    upload_document(kiosk_api, ticket["id"], pdf_page(tmp_path), "application/pdf", uuid.uuid4().hex)
+    kiosk_api.upload_document(ticket["id"], png_page(), "image/png", uuid.uuid4().hex)  # as the kiosk did
+    kiosk_api.upload_document(ticket["id"], pdf_page(tmp_path), "application/pdf", uuid.uuid4().hex)
     terminal = start_window(start_driver, sqlite_server, tmp_path / "window", 3, "--camera", str(camera_frames))
     sign_in_and_call(terminal, "1004", ticket["number"])
     terminal.wait_for(lambda s: s["pages"] == [1, 2] and s["documents"] == "共 2 页", what="the two pages listed")

@@ -16,7 +16,7 @@ from kiosk.client import ApiClient
 from kiosk.ui.common.page_outbox import PageOutbox
 from kiosk.ui.window_terminal.form_fill import Facts, FormIncomplete, build_form, fields_for
 from kiosk.ui.window_terminal.page_images import pdf_summary
-from kiosk.ui.window_terminal.window_api import ticket_documents, upload_document
+from kiosk.ui.window_terminal.window_api import ticket_documents
 
 TICKET = {"id": 9, "number": "B007", "service_type": "proxy", "matter_id": 3, "phone": "13800138000"}
 MATTER = {"id": 3, "name": "企业设立登记", "category": "business"}
@@ -73,7 +73,7 @@ def test_a_page_added_while_the_server_is_down_is_sent_once_it_is_back(sqlite_se
     kiosk = ApiClient(sqlite_server.url, sqlite_server.device_token("kiosk"))
     ticket = kiosk.issue_ticket(queue_id=3)
     settled = []
-    outbox = PageOutbox(tmp_path / "outbox", lambda: helper, upload_document,
+    outbox = PageOutbox(tmp_path / "outbox", lambda: helper,
                         on_settled=lambda meta, stored, refusal: settled.append((stored, refusal)), retry_s=0.2)
     from devices.camera import to_jpeg
 
@@ -99,8 +99,8 @@ def test_the_same_key_stores_a_page_once(sqlite_server):
     from devices.camera import to_jpeg
 
     jpeg, key = to_jpeg(np.full((300, 200, 3), 230, np.uint8)), uuid.uuid4().hex
-    first = upload_document(helper, ticket["id"], jpeg, "image/jpeg", key)
-    again = upload_document(helper, ticket["id"], jpeg, "image/jpeg", key)  # a retry after a lost answer
+    first = helper.upload_document(ticket["id"], jpeg, "image/jpeg", key)
+    again = helper.upload_document(ticket["id"], jpeg, "image/jpeg", key)  # a retry after a lost answer
     assert first["id"] == again["id"] and len(ticket_documents(helper, ticket["id"])) == 1
 
 

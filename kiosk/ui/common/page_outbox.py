@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Callable
@@ -26,20 +27,18 @@ SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"
 
 class PageOutbox:
     def __init__(self, folder: Path, api: Callable[[], ApiClient | None],
-                 upload: Callable[[ApiClient, int, bytes, str, str], dict],
                  on_settled: Callable[[dict, dict | None, str], None] | None = None, retry_s: float = RETRY_S):
-        """``api()``: the client to send with now (None: nobody signed in, wait); ``upload``:
-        (api, ticket_id, data, content_type, key) -> the stored page; ``on_settled(meta,
+        """``api()``: the client to send with now (None: nobody signed in, wait); ``on_settled(meta,
         stored, refusal)`` runs on the worker thread once a page is taken or refused for good."""
         self.folder = Path(folder)
         self.rejected = self.folder / "rejected"  # refused for good: kept for staff, not retried
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.api, self.upload, self.on_settled, self.retry_s = api, upload, on_settled, retry_s
+        self.api, self.on_settled, self.retry_s = api, on_settled, retry_s
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
 
     def add(self, ticket_id: int, data: bytes, content_type: str = "image/jpeg") -> Path:
-        name = f"{ticket_id}-{uuid.uuid4().hex[:12]}"
+        name = f"{ticket_id}-{time.time_ns()}-{uuid.uuid4().hex[:8]}"  # a ticket's pages sort in capture order
         meta = {"ticket_id": ticket_id, "content_type": content_type, "key": uuid.uuid4().hex}
         (self.folder / f"{name}.json").write_text(json.dumps(meta), encoding="utf-8")
         body = self.folder / f"{name}{SUFFIXES[content_type]}"
@@ -87,7 +86,8 @@ class PageOutbox:
         meta_path = page.with_suffix(".json")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         try:
-            stored = self.upload(api, meta["ticket_id"], page.read_bytes(), meta["content_type"], meta["key"])
+            stored = api.upload_document(meta["ticket_id"], page.read_bytes(),
+                                         meta.get("content_type", "image/jpeg"), meta["key"])
         except (ServerUnreachable, ServerTrouble, TooManyAttempts) as exc:
             log.info("upload of %s waits: %s", page.name, exc)
             return False

@@ -24,6 +24,7 @@ from kiosk.client import ApiClient, ServerTrouble, ServerUnreachable
 from kiosk.ui.common.app_base import Background, load_layouts
 
 from kiosk.ui.common.camera_feed import CameraFeed
+from kiosk.ui.common.page_outbox import PageOutbox
 from .config import KioskConfig
 from .flow import Flow, general_queue, search_matters
 from .issuing import Ticketing
@@ -33,7 +34,6 @@ from .printing import PrintDesk
 from .screens_choose import CategoryScreen, MatterScreen, NoticeScreen, PriorityScreen, WelcomeScreen
 from .screens_finish import CaptureScreen, ConfirmScreen, PhoneScreen, TicketScreen
 from .sizes import KioskSizes
-from .uploads import DocumentOutbox
 
 log = logging.getLogger("bangban.kiosk")
 LAYOUTS = ("kiosk_frame.kv", "kiosk_welcome.kv", "kiosk_category.kv", "kiosk_matter.kv", "kiosk_notice.kv",
@@ -65,7 +65,7 @@ class KioskApp(Ticketing, App):
         self.camera = CameraFeed(config.camera_config) if config.camera_config else None
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.journal = TicketJournal(config.data_dir / "kiosk_tickets.sqlite3")
-        self.outbox = DocumentOutbox(config.data_dir / "outbox", self.api)
+        self.outbox = PageOutbox(config.data_dir / "outbox", lambda: self.api)
         self.catalog: dict = {}
         self.windows: list[dict] = []
         self.flow = Flow()

@@ -63,8 +63,8 @@ class Ticketing:
         from devices.camera import to_jpeg
 
         def write() -> None:
-            for number, page in enumerate(pages, 1):
-                self.outbox.add(ticket_id, to_jpeg(page.image), number)
+            for page in pages:
+                self.outbox.add(ticket_id, to_jpeg(page.image))
 
         threading.Thread(target=write, name="kiosk-pages", daemon=True).start()
 

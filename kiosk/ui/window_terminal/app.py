@@ -20,7 +20,6 @@ from .log_drafts import LogDrafts
 from .serve_screen import ServeScreen
 from .shortcuts import action_for_key
 from .sign_in import SignInScreen
-from .window_api import upload_document
 
 log = logging.getLogger("bangban.window")
 ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
@@ -46,7 +45,7 @@ class WindowTerminalApp(App):
         self.device_work = Background()  # printing and camera stills: never queued behind the network
         self.printer_config, self.camera_config, self.hall_name = printer_config, camera_config, hall_name
         self.helper_extra = {"phone": helper_phone} if helper_phone else {}
-        self.outbox = PageOutbox(Path(data_dir) / f"outbox_w{window}", lambda: self.helper_api, upload_document,
+        self.outbox = PageOutbox(Path(data_dir) / f"outbox_w{window}", lambda: self.helper_api,
                                  on_settled=lambda meta, stored, refusal: Clock.schedule_once(
                                      lambda _dt: self.page_settled(meta, refusal)))
         self.follower: EventFollower | None = None

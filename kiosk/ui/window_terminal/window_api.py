@@ -7,10 +7,7 @@ documents, proxy cases, the neighbouring halls and referrals. Plain functions ov
 """
 from __future__ import annotations
 
-import requests
-
-from kiosk.client import ApiClient, ServerUnreachable
-from kiosk.client.api import error_from
+from kiosk.client import ApiClient
 
 
 def ticket_documents(api: ApiClient, ticket_id: int) -> list[dict]:
@@ -21,19 +18,6 @@ def document_bytes(api: ApiClient, document_id: int) -> tuple[bytes, str]:
     """The page's bytes and its content type (every read is audited by the server)."""
     response = api.request("GET", f"/api/v1/documents/{document_id}")
     return response.content, response.headers.get("content-type", "").split(";")[0]
-
-
-def upload_document(api: ApiClient, ticket_id: int, data: bytes, content_type: str, key: str) -> dict:
-    """Same ``key``, same page: a retried upload is never stored twice."""
-    try:
-        response = api.http.post(f"{api.base_url}/api/v1/tickets/{ticket_id}/documents", data=data,
-                                 headers={**api.headers(), "Content-Type": content_type, "Idempotency-Key": key},
-                                 timeout=(3.0, 30.0))
-    except requests.RequestException as exc:
-        raise ServerUnreachable(repr(exc)) from exc
-    if response.status_code >= 400:
-        raise error_from(response)
-    return response.json()
 
 
 def hall_neighbours(api: ApiClient) -> list[dict]:
