@@ -55,6 +55,27 @@ class ApiClient:
         response = self.request(method, path, **kwargs)
         return None if response.status_code == 204 or not response.content else response.json()
 
+    def ticket_documents(self, ticket_id: int) -> list[dict]:
+        """[{"id", "page", "content_type", ...}] of a ticket's captured pages."""
+        return self._json("GET", f"/api/v1/tickets/{ticket_id}/documents")
+
+    def document_bytes(self, document_id: int) -> tuple[bytes, str]:
+        """The page's bytes and its content type (every read is audited by the server)."""
+        response = self.request("GET", f"/api/v1/documents/{document_id}")
+        return response.content, response.headers.get("content-type", "").split(";")[0]
+
+    def hall_neighbours(self) -> list[dict]:
+        """[{"code", "name", "level", "relation": "parent"|"child"}]"""
+        return self._json("GET", "/api/v1/halls/neighbours")
+
+    def refer(self, ticket_id: int, to_hall: str, note: str) -> dict:
+        return self._json("POST", "/api/v1/referrals", json={"ticket_id": ticket_id, "to_hall": to_hall, "note": note})
+
+    def case_for_ticket(self, ticket_id: int) -> dict | None:
+        """The proxy case opened from this ticket, in full (ID and phone unmasked for its helper), or None."""
+        found = next(iter(self._json("GET", "/api/v1/cases", params={"ticket_id": ticket_id})), None)
+        return None if found is None else self._json("GET", f"/api/v1/cases/{found['id']}")
+
     def upload_document(self, ticket_id: int, data: bytes, content_type: str, key: str) -> dict:
         """A captured page for a ticket. Same ``key``, same page: a retried upload is never stored twice."""
         try:

@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 
 from kiosk.client import ApiClient
-from kiosk.ui.window_terminal.window_api import ticket_documents
 
 F1, F6, F7, F8 = 282, 287, 288, 289
 
@@ -105,7 +104,7 @@ def test_pages_from_the_kiosk_are_viewed_and_a_new_page_is_captured(sqlite_serve
     terminal.wait_for(lambda s: s["pages"] == [1, 2, 3], what="the captured page listed")
 
     helper = ApiClient(sqlite_server.url, sqlite_server.helper_session(4, code="1008"))
-    stored = ticket_documents(helper, ticket["id"])
+    stored = helper.ticket_documents(ticket["id"])
     assert [(d["page"], d["content_type"]) for d in stored] == [(1, "image/png"), (2, "application/pdf"),
                                                                 (3, "image/jpeg")]
     page = helper.request("GET", f"/api/v1/documents/{stored[2]['id']}").content
@@ -186,7 +185,7 @@ def test_a_page_captured_while_the_server_is_down_is_uploaded_after_it_returns_t
     terminal.wait_for(lambda s: s["pages"] == [1], timeout=30, what="the page uploaded after the restart")
     assert not list(outbox.glob("*.jpg"))
     helper = ApiClient(sqlite_server.url, sqlite_server.helper_session(4, code="1008"))
-    assert [d["content_type"] for d in ticket_documents(helper, ticket["id"])] == ["image/jpeg"]
+    assert [d["content_type"] for d in helper.ticket_documents(ticket["id"])] == ["image/jpeg"]
 
     terminal.command(f"key {F6}")
     dialog = terminal.wait_for(lambda s: s["dialog"] and "转办" in s["dialog"], what="the transfer dialog")

@@ -16,7 +16,6 @@ from kiosk.client import ApiClient
 from kiosk.ui.common.page_outbox import PageOutbox
 from kiosk.ui.window_terminal.form_fill import Facts, FormIncomplete, build_form, fields_for
 from kiosk.ui.window_terminal.page_images import pdf_summary
-from kiosk.ui.window_terminal.window_api import ticket_documents
 
 TICKET = {"id": 9, "number": "B007", "service_type": "proxy", "matter_id": 3, "phone": "13800138000"}
 MATTER = {"id": 3, "name": "企业设立登记", "category": "business"}
@@ -90,7 +89,7 @@ def test_a_page_added_while_the_server_is_down_is_sent_once_it_is_back(sqlite_se
     outbox.stop()
     assert outbox.pending() == [] and len(list(outbox.rejected.glob("*.jpg"))) == 1  # refused: kept for staff
     assert sorted(bool(refusal) for _, refusal in settled) == [False, True]
-    assert [d["content_type"] for d in ticket_documents(helper, ticket["id"])] == ["image/jpeg"]
+    assert [d["content_type"] for d in helper.ticket_documents(ticket["id"])] == ["image/jpeg"]
 
 
 def test_the_same_key_stores_a_page_once(sqlite_server):
@@ -101,7 +100,7 @@ def test_the_same_key_stores_a_page_once(sqlite_server):
     jpeg, key = to_jpeg(np.full((300, 200, 3), 230, np.uint8)), uuid.uuid4().hex
     first = helper.upload_document(ticket["id"], jpeg, "image/jpeg", key)
     again = helper.upload_document(ticket["id"], jpeg, "image/jpeg", key)  # a retry after a lost answer
-    assert first["id"] == again["id"] and len(ticket_documents(helper, ticket["id"])) == 1
+    assert first["id"] == again["id"] and len(helper.ticket_documents(ticket["id"])) == 1
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")

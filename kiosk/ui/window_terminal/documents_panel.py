@@ -14,7 +14,6 @@ from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainButton
 
 from .page_images import pdf_summary, texture_from_bytes
-from .window_api import document_bytes, ticket_documents
 
 KIND_NAMES = {"image/jpeg": "照片", "image/png": "图片", "application/pdf": "PDF"}
 
@@ -43,7 +42,7 @@ class DocumentsPanel(BoxLayout):
         if not ticket_id or app.helper_api is None:
             return
         api = app.helper_api
-        app.background.run(lambda: ticket_documents(api, ticket_id),
+        app.background.run(lambda: api.ticket_documents(ticket_id),
                            lambda docs: self._listed(ticket_id, docs), self._failed)
 
     def _listed(self, ticket_id: int, documents: list[dict]) -> None:
@@ -84,7 +83,7 @@ class DocumentsPanel(BoxLayout):
         app, api = self.app, self.app.helper_api
 
         def fetch():
-            data, kind = document_bytes(api, doc["id"])
+            data, kind = api.document_bytes(doc["id"])
             return data, kind, (pdf_summary(data) if kind == "application/pdf" else None)
 
         app.background.run(fetch, lambda got: viewer.show(*got),

@@ -10,7 +10,6 @@ from kivy.properties import BooleanProperty, StringProperty
 from .capture_dialog import CaptureDialog
 from .form_fill import Facts
 from .print_dialog import NO_PRINTER, PrintDialog
-from .window_api import case_for_ticket
 
 NO_CAMERA = "本窗口未配置高拍仪"
 
@@ -49,7 +48,7 @@ class ServeExtras:
         def gather():
             ticket = api.ticket(ticket_id)
             matter = next((m for m in api.catalog()["matters"] if m["id"] == ticket.get("matter_id")), None)
-            return ticket, matter, case_for_ticket(api, ticket_id)
+            return ticket, matter, api.case_for_ticket(ticket_id)
 
         def show(found):
             ticket, matter, case = found

@@ -13,7 +13,6 @@ from kiosk.ui.common.widgets import ChainLabel
 from .dialogs import finish_dialog, transfer_dialog
 from .log_drafts import ServiceLog
 from .serve_extras import ServeExtras
-from .window_api import hall_neighbours, refer
 
 PRIORITY_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
                   "talent": "高层次人才", "key_project": "重点项目", "green_channel": "绿色通道"}
@@ -183,7 +182,7 @@ class ServeScreen(ServeExtras, Screen):
             self.busy = False
             self._open(transfer_dialog(windows, catalog["queues"], app.window_number, self._transfer, halls))
 
-        self._run(lambda: (api.windows(), api.catalog(), hall_neighbours(api)), show)
+        self._run(lambda: (api.windows(), api.catalog(), api.hall_neighbours()), show)
 
     def _transfer(self, target: object, note: str) -> None:
         app, ticket_id, log = self.app, self.ticket_id, self.current_log()
@@ -213,7 +212,7 @@ class ServeScreen(ServeExtras, Screen):
             self.say(f"{number} 已转至其他层级大厅，仍由您跟踪负责（首问负责制）")
             self._after_action(None)
 
-        self._run(lambda: refer(app.helper_api, ticket_id, hall_code, text or note), done)
+        self._run(lambda: app.helper_api.refer(ticket_id, hall_code, text or note), done)
 
     def _open(self, dialog) -> None:
         self.dialog_open = True
