@@ -4,16 +4,14 @@ driven by drivers/kiosk_driver.py (one Kivy app per process)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import x_display
+from tests.ui.ui_harness import Driver
 
-REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "drivers" / "kiosk_driver.py"
 
 
@@ -49,22 +47,12 @@ def camera_frames(tmp_path_factory) -> Path:
     return folder
 
 
-class Kiosk:
+class Kiosk(Driver):
     """One kiosk process; talks through files in ``folder`` (see drivers/kiosk_driver.py)."""
 
     def __init__(self, env: dict, folder: Path, args: list[str]):
-        self.folder = folder
+        super().__init__(str(DRIVER), args, env, folder)
         self.sent = 0
-        folder.mkdir(parents=True, exist_ok=True)
-        self.log = open(folder / "driver.log", "ab")
-        self.proc = subprocess.Popen([sys.executable, str(DRIVER), "--out", str(folder), *args], env=env,
-                                     cwd=str(REPO), stdout=self.log, stderr=subprocess.STDOUT)
-
-    def states(self) -> list[dict]:
-        path = self.folder / "states.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     @property
     def state(self) -> dict:
@@ -86,8 +74,8 @@ class Kiosk:
                              f"log:\n{self.log_text()[-3000:]}")
 
     def do(self, *commands: str) -> None:
-        with open(self.folder / "commands.txt", "a", encoding="utf-8") as out:
-            out.write("".join(c + "\n" for c in commands))
+        for command in commands:
+            self.command(command)
         self.sent += len(commands)
 
     def done(self, timeout: float = 60.0) -> dict:
@@ -101,23 +89,7 @@ class Kiosk:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.proc.poll() is None:
-            self.do("stop")
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-    def kill(self) -> None:
-        """A crash or a power cut: nothing saved on the way out."""
-        self.proc.kill()
-        self.proc.wait()
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return (self.folder / "driver.log").read_text(errors="replace")
+        super().stop(timeout)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ DRIVERS = Path(__file__).resolve().parent / "drivers"
 
 
 class Driver:
-    """One app process running a driver script; talks through files in ``folder``."""
+    """One app process running a driver script (a name in drivers/, or a path); talks through files
+    in ``folder``."""
 
     def __init__(self, script: str, args: list[str], env: dict, folder: Path):
         self.folder = folder
