@@ -6,25 +6,30 @@ pads rate, 50 displays follow the event stream. Prints throughput and latency fi
         (a fresh database is created beside the one named and dropped afterwards)
 
 The load is open-loop at the rates given (defaults: about 200 requests per second in all).
+Kiosks, windows and pads run in one process on asyncio with a bare HTTP client
+(benchmarks/raw_http.py), the displays in another, so that on a 2-core machine the load takes
+little of the CPU the server needs and its latencies are the server's, not a client's waiting
+for its own GIL. Besides the latencies it prints the server's CPU time per request, which
+holds up better than latency when other work shares the machine.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing as mp
+import os
 import random
 import re
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.raw_http import Connection, open_stream  # noqa: E402
 from tests.conftest import LiveServer  # noqa: E402  (the same server harness the tests use)
 
 WINDOWS = 20
@@ -63,20 +68,16 @@ def helper_codes():
 
 
 def display_process(url, tokens, stop_at, out_q):
-    """The displays, as cheap as a client can be (one asyncio loop, raw sockets) so that
-    on this 2-core machine the readers take as little CPU as possible from the server.
-    The server streams every event to all of them; the first one is the probe that
-    reads at once and measures lag on each chunk from its oldest event (a worst case),
-    the others read in 50 ms gulps, as a display that redraws at 20 fps would."""
+    """The displays, one asyncio loop for all. The server streams every event to all of them;
+    the first one is the probe that reads at once and measures lag on each chunk from its
+    oldest event (a worst case), the others read in 50 ms gulps, as a display that redraws
+    at 20 fps would."""
     host, port = url.split("//")[1].split(":")
     lags, counts = [], []
 
     async def follow(token, probe):
         got, tail = 0, b""
-        reader, writer = await asyncio.open_connection(host, int(port))
-        writer.write(f"GET /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-                     f"Accept: text/event-stream\r\n\r\n".encode())
-        await reader.readuntil(b"\r\n\r\n")
+        reader, writer = await open_stream(host, int(port), token)
         while time.time() < stop_at:
             try:
                 chunk = await asyncio.wait_for(reader.read(262144), timeout=max(0.1, stop_at - time.time()))
@@ -104,85 +105,119 @@ def display_process(url, tokens, stop_at, out_q):
     out_q.put((lags, counts))
 
 
+def load_process(url, tokens, start, stop_at, issue_rate, service_s, out_q):
+    """Kiosks issuing open-loop at ``issue_rate``, windows calling and finishing, pads rating:
+    one connection each, all on one asyncio loop in a process of their own."""
+    host, port = url.split("//")[1].split(":")
+    lat = {"issue": [], "call": [], "finish": [], "rate": []}
+    issued, failures = [0], []
+
+    async def timed(kind, conn, method, path, body=None, headers=None):
+        t0 = time.perf_counter()
+        status, data = await conn.request(method, path, body, headers)
+        lat[kind].append(time.perf_counter() - t0)
+        if status >= 400 and not (kind == "rate" and status == 409):
+            failures.append((kind, status, data[:100]))
+        return status, data
+
+    async def kiosk(token):
+        conn = Connection(host, int(port), token)
+        interval = len(tokens["kiosks"]) / issue_rate
+        next_at = start + random.random() * interval
+        while next_at < stop_at:
+            await asyncio.sleep(max(0, next_at - time.time()))
+            status, _ = await timed("issue", conn, "POST", "/api/v1/tickets",
+                                    {"queue_id": random.randint(1, 8), "service_type": "help"},
+                                    {"Idempotency-Key": uuid.uuid4().hex})
+            issued[0] += status == 201
+            next_at += interval
+
+    async def window(n, session, pad_token):
+        helper, pad = Connection(host, int(port), session), Connection(host, int(port), pad_token)
+        await asyncio.sleep(max(0, start - time.time()))
+        seq = 0
+        while time.time() < stop_at:
+            status, data = await timed("call", helper, "POST", f"/api/v1/windows/{n}/call-next")
+            if status != 200:
+                await asyncio.sleep(0.1)
+                continue
+            await asyncio.sleep(random.expovariate(1 / service_s))
+            tid = json.loads(data)["id"]
+            await timed("finish", helper, "POST", f"/api/v1/tickets/{tid}/finish",
+                        {"outcome": "done", "log": "基准测试"})
+            if random.random() < 0.35:
+                seq += 1
+                await timed("rate", pad, "POST", f"/api/v1/windows/{n}/ratings",
+                            {"score": random.randint(1, 5), "pad_seq": seq})
+
+    async def main():
+        await asyncio.gather(*(kiosk(t) for t in tokens["kiosks"]),
+                             *(window(n, s, tokens["pads"][n]) for n, s in tokens["sessions"].items()))
+
+    cpu = time.process_time()
+    asyncio.run(main())
+    out_q.put((lat, issued[0], failures, time.process_time() - cpu))
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process and its live descendants (uvicorn's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, cpu = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier and child not in tree]
+        tree.update(frontier)
+    return sum(cpu.get(p, 0.0) for p in tree)
+
+
 def run(server: LiveServer, seconds: float, issue_rate: float, service_s: float, displays: int) -> dict:
     add_windows_and_helpers(server)
-    kiosks = [server.device_token("kiosk") for _ in range(10)]
-    sessions = {n: server.helper_session(n, code) for n, code in zip(range(1, WINDOWS + 1), helper_codes())}
-    pads = {n: server.device_token("pad", n) for n in range(1, WINDOWS + 1)}
+    tokens = {
+        "kiosks": [server.device_token("kiosk") for _ in range(10)],
+        "sessions": {n: server.helper_session(n, code) for n, code in zip(range(1, WINDOWS + 1), helper_codes())},
+        "pads": {n: server.device_token("pad", n) for n in range(1, WINDOWS + 1)},
+    }
     display_tokens = [server.device_token("display") for _ in range(displays)]
 
     start = time.time() + 2
     stop_at = start + seconds
-    out_q = mp.Queue()
-    viewer = mp.Process(target=display_process, args=(server.url, display_tokens, stop_at + 1, out_q))
+    display_q, load_q = mp.Queue(), mp.Queue()
+    viewer = mp.Process(target=display_process, args=(server.url, display_tokens, stop_at + 1, display_q))
+    load = mp.Process(target=load_process,
+                      args=(server.url, tokens, start, stop_at, issue_rate, service_s, load_q))
     viewer.start()
+    load.start()
     time.sleep(max(0, start - time.time()))
-
-    lat = {"issue": [], "call": [], "finish": [], "rate": []}
-    issued = [0]
-    failures = []
-
-    def timed(kind, fn):
-        t0 = time.perf_counter()
-        r = fn()
-        lat[kind].append(time.perf_counter() - t0)
-        if r.status_code >= 400 and not (kind == "rate" and r.status_code == 409):
-            failures.append((kind, r.status_code, r.text[:100]))
-        return r
-
-    def kiosk_loop(i):
-        s = requests.Session()
-        s.headers["Authorization"] = f"Bearer {kiosks[i]}"
-        interval = len(kiosks) / issue_rate
-        next_at = time.time() + random.random() * interval
-        while next_at < stop_at:
-            time.sleep(max(0, next_at - time.time()))
-            body = {"queue_id": random.randint(1, 8), "service_type": "help"}
-            r = timed("issue", lambda: s.post(server.url + "/api/v1/tickets", json=body,
-                                              headers={"Idempotency-Key": uuid.uuid4().hex}))
-            issued[0] += r.status_code == 201
-            next_at += interval
-
-    def window_loop(n):
-        s = requests.Session()
-        s.headers["Authorization"] = f"Bearer {sessions[n]}"
-        pad = requests.Session()
-        pad.headers["Authorization"] = f"Bearer {pads[n]}"
-        seq = 0
-        while time.time() < stop_at:
-            r = timed("call", lambda: s.post(f"{server.url}/api/v1/windows/{n}/call-next"))
-            if r.status_code != 200:
-                time.sleep(0.1)
-                continue
-            time.sleep(random.expovariate(1 / service_s))
-            tid = r.json()["id"]
-            timed("finish", lambda: s.post(f"{server.url}/api/v1/tickets/{tid}/finish",
-                                           json={"outcome": "done", "log": "基准测试"}))
-            if random.random() < 0.35:
-                seq += 1
-                timed("rate", lambda: pad.post(f"{server.url}/api/v1/windows/{n}/ratings",
-                                               json={"score": random.randint(1, 5), "pad_seq": seq}))
-
-    threads = [threading.Thread(target=kiosk_loop, args=(i,)) for i in range(len(kiosks))]
-    threads += [threading.Thread(target=window_loop, args=(n,)) for n in range(1, WINDOWS + 1)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    server_cpu = process_tree_cpu_s(server.proc.pid)
+    lat, issued, failures, load_cpu = load_q.get(timeout=seconds + 120)
     elapsed = time.time() - start
-    lags, counts = out_q.get(timeout=60)
+    server_cpu = process_tree_cpu_s(server.proc.pid) - server_cpu
+    lags, counts = display_q.get(timeout=60)
+    load.join(10)
     viewer.join(10)
     requests_total = sum(len(v) for v in lat.values())
     ms = lambda v: round(v * 1000, 1)  # noqa: E731
     return {
         "database": server.kind, "server_processes": server.workers, "seconds": round(elapsed, 1),
         "requests_per_s": round(requests_total / elapsed, 1),
-        "tickets_per_s": round(issued[0] / elapsed, 1),
+        "tickets_per_s": round(issued / elapsed, 1),
         **{f"{k}_p50_ms": ms(pct(v, 50)) for k, v in lat.items()},
         **{f"{k}_p99_ms": ms(pct(v, 99)) for k, v in lat.items()},
         "event_lag_p50_ms": ms(pct(lags, 50)), "event_lag_p99_ms": ms(pct(lags, 99)),
         "displays": len(counts), "events_per_display_min": min(counts or [0]),
         "events_per_display_max": max(counts or [0]),
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(requests_total, 1), 2),
+        "server_cpu_share_of_one_core": round(server_cpu / elapsed, 2),
+        "load_generator_cpu_share": round(load_cpu / elapsed, 2),
         "failures": len(failures), "first_failures": failures[:3],
     }
 
