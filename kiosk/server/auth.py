@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from fastapi import Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kiosk.server.errors import ApiError
@@ -98,26 +98,57 @@ def identify(db: Session, token: str) -> Caller:
     raise ApiError(401, "invalid_token", "令牌无效或已失效，请重新登录或联系管理员")
 
 
-class CallerCache:
-    """Who a token is, remembered for a moment: most requests then cost no lookup.
+_DEVICE_VALID = select(Device.id).where(Device.id == bindparam("device_id"), Device.revoked.is_(False))
+_SESSION_VALID = (select(HelperSession.id).join(Device, Device.id == HelperSession.device_id)
+                  .where(HelperSession.id == bindparam("session_id"), HelperSession.ended_at.is_(None),
+                         Device.revoked.is_(False)))
 
-    Sign-in and sign-out clear it in this process; other worker processes notice a
-    revoked token within ``ttl`` seconds.
+
+def still_valid(db: Session, caller: Caller) -> bool:
+    """The caller's device is not revoked, and its helper session (if any) not ended: one
+    indexed read, where loading the whole identity takes a dozen."""
+    if caller.session_id is not None:
+        return db.execute(_SESSION_VALID, {"session_id": caller.session_id}).first() is not None
+    return db.execute(_DEVICE_VALID, {"device_id": caller.device.id}).first() is not None
+
+
+@dataclass
+class _Known:
+    caller: Caller
+    checked_until: float
+    loaded_until: float
+
+
+class CallerCache:
+    """Who a token is, remembered: most requests then cost no lookup.
+
+    A remembered identity is checked again (``still_valid``) after ``ttl`` seconds and loaded
+    again in full (names, roles, a window's queues) after ``reload_s``. Sign-in and sign-out
+    clear it in this process; other worker processes notice a revoked token within ``ttl``.
     """
 
-    def __init__(self, ttl: float = 2.0):
-        self.ttl, self._entries = ttl, {}
+    def __init__(self, ttl: float = 2.0, reload_s: float = 60.0):
+        self.ttl, self.reload_s, self._entries = ttl, reload_s, {}
 
     def get(self, token: str) -> Caller | None:
+        """The caller if checked within ``ttl``."""
         entry = self._entries.get(token)
-        if entry and entry[0] > time.monotonic():
-            return entry[1]
+        if entry and entry.checked_until > time.monotonic():
+            return entry.caller
         return None
 
-    def put(self, token: str, caller: Caller) -> None:
+    def load(self, db: Session, token: str) -> Caller:
+        """The caller, checked again if remembered and not due for a full load, else loaded."""
+        entry = self._entries.get(token)
+        now = time.monotonic()
+        if entry is not None and entry.loaded_until > now and still_valid(db, entry.caller):
+            entry.checked_until = now + self.ttl
+            return entry.caller
+        caller = identify(db, token)
         if len(self._entries) > 10_000:
             self._entries.clear()
-        self._entries[token] = (time.monotonic() + self.ttl, caller)
+        self._entries[token] = _Known(caller, now + self.ttl, now + self.reload_s)
+        return caller
 
     def clear(self) -> None:
         self._entries.clear()

@@ -1,28 +1,33 @@
 """The database: one engine per server, SQLite (WAL, immediate write transactions) or PostgreSQL."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.server.events import write_pending
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+T = TypeVar("T")
 
 
-def make_engine(url: str, *, write_lock: bool = True) -> Engine:
+def make_engine(url: str, *, write_lock: bool = True, autocheckpoint: bool = True) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                                pool_size=20, max_overflow=20)
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine, autocheckpoint)
         if write_lock:
             _sqlite_immediate_begin(engine)
         return engine
@@ -32,7 +37,7 @@ def make_engine(url: str, *, write_lock: bool = True) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=20)
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, autocheckpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
@@ -41,6 +46,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        if not autocheckpoint:  # Database.checkpoint() does it, off the request path
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
 
@@ -66,18 +73,43 @@ def migrate(url: str) -> None:
     command.upgrade(cfg, "head")
 
 
-class Database:
-    """Write transactions (serialised on SQLite) and plain reads (WAL readers never wait)."""
+class Transaction:
+    """A Core connection inside a write transaction. It answers ``execute``, ``get_bind`` and
+    ``info`` as a Session does, so the helpers shared with the ORM routes (``events.record``,
+    ``audit``, ``rollups.changed``) take either."""
 
-    def __init__(self, url: str):
+    def __init__(self, conn: Connection):
+        self.conn, self.info = conn, {}
+
+    def execute(self, statement, params=None):
+        return self.conn.execute(statement, params)
+
+    def get_bind(self) -> Connection:
+        return self.conn
+
+
+class Database:
+    """Write transactions (serialised on SQLite) and plain reads (WAL readers never wait).
+
+    ``background_checkpoints``: on SQLite, the commit that fills the write-ahead log past
+    1000 pages copies it into the database and syncs the disk, tens of milliseconds in the
+    middle of some request; the server turns that off and calls ``checkpoint()`` every second
+    from a thread of its own instead.
+    """
+
+    def __init__(self, url: str, *, background_checkpoints: bool = False):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, autocheckpoint=not background_checkpoints)
         self.read_engine = make_engine(url, write_lock=False) if url.startswith("sqlite") else self.engine
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
         # SQLite lets one writer in at a time and makes the others poll with growing sleeps;
         # queueing our own threads on a lock instead keeps the wait as short as the work.
-        self._sqlite_writer = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
+        self._sqlite_lock = threading.Lock() if url.startswith("sqlite") else None
+        self._sqlite_writer = self._sqlite_lock or contextlib.nullcontext()
+        # told of each commit's events, in commit order (the server's EventHub listens here)
+        self.on_commit: Callable[[list], None] | None = None
+        self._async = None
 
     @property
     def is_postgres(self) -> bool:
@@ -88,11 +120,93 @@ class Database:
         with self._sqlite_writer, self._write() as session:
             with session.begin():
                 yield session
+            self._committed(session.info)
+
+    def _committed(self, info: dict) -> None:
+        """After a commit, still in commit order (on SQLite the writer lock is held)."""
+        written = info.pop("written_events", None)
+        if written and self.on_commit is not None:
+            self.on_commit(written)
 
     @contextmanager
     def read(self):
         with self._read() as session:  # closing ends the read without expiring what was loaded
+            session.info["database"] = self  # for a write beside the read (rollups.build_day)
             yield session
+
+    @property
+    def writer_lock(self):
+        """What a write of its own must hold: on SQLite, the lock the server's writers take turns on."""
+        return self._sqlite_writer
+
+    def _in_transaction(self, conn: Connection, work: Callable[[Transaction], T]) -> T:
+        with conn.begin():
+            tx = Transaction(conn)
+            result = work(tx)
+            write_pending(tx)  # last, as a Session's before_commit does
+        self._committed(tx.info)
+        return result
+
+    @property
+    def _async_engine(self):
+        """PostgreSQL through psycopg's asyncio side, made when the server's loop first needs it."""
+        if self._async is None:
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            self._async = create_async_engine(self.engine.url, pool_size=20, max_overflow=20)
+        return self._async
+
+    async def run(self, work: Callable[[Transaction], T]) -> T:
+        """``work`` in a write transaction, called from the event loop, without a thread.
+
+        A thread costs more than the work itself (about a millisecond) in hand-offs, each of
+        which can wait out the GIL's 5 ms switch interval on a busy server. On SQLite, when no
+        other writer in this process holds the lock, the work runs right here; when one does,
+        on a thread, so the loop does not wait for it (another process writing to the file, a
+        command-line tool, is waited for as SQLite waits: briefly). On PostgreSQL it runs as
+        SQLAlchemy's asyncio extension runs plain code: in a greenlet that gives the loop back
+        while each statement is answered.
+        """
+        if self._sqlite_lock is None:
+            async with self._async_engine.connect() as conn:
+                return await conn.run_sync(self._in_transaction, work)
+        if self._sqlite_lock.acquire(blocking=False):
+            try:
+                with self.engine.connect() as conn:
+                    return self._in_transaction(conn, work)
+            finally:
+                self._sqlite_lock.release()
+        return await asyncio.to_thread(self._locked_transaction, work)
+
+    def _locked_transaction(self, work: Callable[[Transaction], T]) -> T:
+        with self._sqlite_writer, self.engine.connect() as conn:
+            return self._in_transaction(conn, work)
+
+    async def read_on_loop(self, work: Callable[[Session], T]) -> T:
+        """``work`` on a read session, called from the event loop: on SQLite right here (a WAL
+        reader waits for nobody), on PostgreSQL in a greenlet as ``run`` does."""
+        if self._sqlite_lock is None:
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async with AsyncSession(self._async_engine, expire_on_commit=False) as session:
+                session.sync_session.info["database"] = self
+                return await session.run_sync(work)
+        with self.read() as session:
+            return work(session)
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database as far as readers allow (SQLite's PASSIVE
+        checkpoint: writers go on meanwhile)."""
+        if self.url.startswith("sqlite"):
+            with self.read_engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def close(self) -> None:
+        """The end of the server's loop: its asyncio connections are closed on it."""
+        if self._async is not None:
+            await self._async.dispose()
+            self._async = None
+        self.dispose()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,7 +7,7 @@ from fastapi import Request
 
 from kiosk.domain.queue_policy import Policy
 from kiosk.domain.working_days import Calendar
-from kiosk.server.auth import Caller, CallerCache, bearer, identify
+from kiosk.server.auth import Caller, CallerCache, bearer
 from kiosk.server.db import Database
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import Metrics
@@ -25,17 +25,17 @@ class ServerState:
     calendar: Calendar
 
 
-def server(request: Request) -> ServerState:
+# Both are async so that FastAPI calls them on the event loop: a plain function would cost
+# each request a round trip through the thread pool for what is a dictionary lookup.
+
+async def server(request: Request) -> ServerState:
     return request.app.state.bb
 
 
-def caller(request: Request) -> Caller:
+async def caller(request: Request) -> Caller:
     state: ServerState = request.app.state.bb
     token = bearer(request)
     known = state.callers.get(token)
     if known is not None:
         return known
-    with state.db.read() as db:
-        who = identify(db, token)
-    state.callers.put(token, who)
-    return who
+    return await state.db.read_on_loop(lambda db: state.callers.load(db, token))

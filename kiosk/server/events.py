@@ -4,21 +4,27 @@ Ids must reach readers in order with no gaps that later fill in, or a client
 resuming from ``Last-Event-ID`` would skip an event for ever. SQLite writes
 one transaction at a time, so this holds by itself; on PostgreSQL a
 transaction takes an advisory lock before it inserts its first event, so event
-ids commit in the order they were handed out. Every server process on the same
-PostgreSQL hears of new events through LISTEN/NOTIFY; each process keeps a
-small buffer of recent events and fans them out to its SSE clients.
+ids commit in the order they were handed out.
+
+Each process keeps a buffer of recent events and fans them out to its SSE
+clients. A commit in this process hands its events to the buffer straight away
+(``Database`` calls ``EventHub.published`` after each commit, in commit order);
+events of other processes (PostgreSQL's other workers, heard of through
+LISTEN/NOTIFY, or a command-line tool on SQLite) are read from the log, as is
+anything after a gap in the ids the buffer has.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
 import threading
 from collections import deque
 from dataclasses import dataclass
 from typing import AsyncIterator
 
-from sqlalchemy import event as sa_event, insert, select, text
+from sqlalchemy import bindparam, event as sa_event, insert, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.server.models import Event
@@ -33,37 +39,53 @@ _EVENT_LOCK = 0x62616E67  # "bang": the advisory lock that orders event ids
 class StoredEvent:
     id: int
     hall_id: int
-    sse: str  # the wire form, made once however many clients receive it
+    sse: bytes  # the wire form, made once however many clients receive it
 
 
-def _stored(row: Event) -> StoredEvent:
-    payload = json.dumps({"id": row.id, "type": row.type, "at": iso(row.at, "milliseconds"), **row.data},
-                         ensure_ascii=False)
-    return StoredEvent(row.id, row.hall_id, f"id: {row.id}\nevent: {row.type}\ndata: {payload}\n\n")
+def _stored(id_: int, hall_id: int, type_: str, at, data: dict) -> StoredEvent:
+    payload = json.dumps({"id": id_, "type": type_, "at": iso(at, "milliseconds"), **data}, ensure_ascii=False)
+    return StoredEvent(id_, hall_id, f"id: {id_}\nevent: {type_}\ndata: {payload}\n\n".encode())
 
 
 def record(db: Session, hall_id: int, type_: str, data: dict) -> None:
-    """Add an event to the caller's transaction; it is written just before the commit."""
+    """Add an event to the caller's transaction (a Session or a ``db.Transaction``);
+    it is written just before the commit."""
     db.info.setdefault("pending_events", []).append(
         {"hall_id": hall_id, "type": type_, "at": utcnow(), "data": data})
 
 
 @sa_event.listens_for(Session, "before_commit")
 def _write_pending(db: Session) -> None:
-    """Events go in last, so on PostgreSQL the lock that orders their ids is held only
-    from here to the commit, not through the rest of the transaction's work."""
+    write_pending(db)
+
+
+_INSERT_EVENTS = insert(Event.__table__).returning(Event.__table__.c.id, sort_by_parameter_order=True)
+# the payload names the writing process, which has its events already (EventHub.published)
+_ORDER_IDS = text(f"SELECT pg_advisory_xact_lock({_EVENT_LOCK}), pg_notify('{CHANNEL}', :writer)")
+_EVENTS_AFTER = (select(Event.__table__).where(Event.__table__.c.id > bindparam("after"))
+                 .order_by(Event.__table__.c.id).limit(bindparam("limit")))
+
+
+def write_pending(db) -> None:
+    """The transaction's recorded events, written last, so on PostgreSQL the lock that orders
+    their ids is held only from here to the commit, not through the rest of its work. What
+    was written is left in ``db.info["written_events"]`` for the hub, once committed."""
     pending = db.info.pop("pending_events", None)
     if not pending:
         return
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_LOCK})
-        db.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
-    db.execute(insert(Event), pending)
+        db.execute(_ORDER_IDS, {"writer": str(os.getpid())})
+    ids = db.execute(_INSERT_EVENTS, pending).scalars().all()
+    db.info["written_events"] = [_stored(i, e["hall_id"], e["type"], e["at"], e["data"])
+                                 for i, e in zip(ids, pending)]
 
 
 class EventHub:
     BUFFER = 5000
-    GATHER_S = 0.01
+    FETCH_LIMIT = 1000
+    GATHER_S = 0.02  # clients are told of new events at most this often: a display redraws at 50 fps at best
+    POLL_S = 1.0  # how soon another process's events on SQLite are seen
+    KEEP_ALIVE_S = 15.0
 
     def __init__(self, database):
         self.database, self.engine = database, database.engine
@@ -71,45 +93,86 @@ class EventHub:
         self.last_id = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
-        self._cond: asyncio.Condition | None = None
+        # one per waiting stream: an Event, not a shared future or a Condition, so that a client
+        # who leaves cancels only its own wait
+        self._listeners: set[asyncio.Event] = set()
+        self._beats = 0  # keep-alive rounds so far
+        self._telling = False
         self._stop = threading.Event()
+        database.on_commit = self.published
 
     # --- lifecycle -------------------------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._wake, self._cond = asyncio.Event(), asyncio.Condition()
+        self._wake = asyncio.Event()
         self.last_id = await asyncio.to_thread(self._max_id)
-        self._task = asyncio.create_task(self._pump())
+        self._tasks = [asyncio.create_task(self._pump()), asyncio.create_task(self._keep_alive())]
         if self.engine.dialect.name == "postgresql":
             threading.Thread(target=self._listen, daemon=True, name="pg-listen").start()
 
     async def stop(self) -> None:
         self._stop.set()
-        self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
 
     def wake(self) -> None:
-        """Thread-safe: new events may be in the database."""
+        """Thread-safe: events may be in the log that this process did not write."""
         if self._loop and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
 
-    # --- reading the log -------------------------------------------------
+    def published(self, events: list[StoredEvent]) -> None:
+        """Thread-safe: ``events`` were just committed, by this process. Called in commit order,
+        and the loop runs what it is handed in the order handed, so they reach the buffer in order."""
+        if self._loop and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._take, events)
+
+    # --- filling the buffer ----------------------------------------------
+    def _take(self, events: list[StoredEvent]) -> None:
+        if events[0].id <= self.last_id:  # already read from the log
+            events = [e for e in events if e.id > self.last_id]
+            if not events:
+                return
+        if events[0].id != self.last_id + 1:  # others' events come between: read them from the log
+            self._wake.set()
+            return
+        self._extend(events)
+
+    def _extend(self, events: list[StoredEvent]) -> None:
+        self.buffer.extend(events)
+        self.last_id = events[-1].id
+        if not self._telling:
+            self._telling = True
+            self._loop.call_later(self.GATHER_S, self._tell)
+
+    def _tell(self) -> None:
+        self._telling = False
+        for listener in self._listeners:
+            listener.set()
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(self.KEEP_ALIVE_S)
+            self._beats += 1
+            self._tell()
+
     def _max_id(self) -> int:
         with self.database.read() as db:
             return db.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
 
-    def _fetch(self, after: int, hall_ids: set[int] | None = None, limit: int = 1000) -> list[StoredEvent]:
+    def _fetch(self, after: int, hall_ids: set[int] | None = None, limit: int = FETCH_LIMIT) -> list[StoredEvent]:
         with self.database.read() as db:
-            query = select(Event).where(Event.id > after)
+            query = _EVENTS_AFTER
             if hall_ids is not None:
-                query = query.where(Event.hall_id.in_(hall_ids))
-            return [_stored(r) for r in db.scalars(query.order_by(Event.id).limit(limit))]
+                query = query.where(Event.__table__.c.hall_id.in_(hall_ids))
+            rows = db.execute(query, {"after": after, "limit": limit})
+            return [_stored(r.id, r.hall_id, r.type, r.at, r.data) for r in rows]
 
     async def _pump(self) -> None:
+        """Reads the log when told that others wrote to it, and every POLL_S in any case."""
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                # a busy hall commits hundreds of times a second: read them in one go
-                await asyncio.sleep(self.GATHER_S)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.POLL_S)
+                await asyncio.sleep(self.GATHER_S)  # a busy hall commits hundreds of times a second
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
@@ -119,13 +182,11 @@ class EventHub:
                 log.warning("event pump: database unreachable", exc_info=True)
                 await asyncio.sleep(1)
                 continue
+            fresh = [e for e in fresh if e.id > self.last_id]  # this process may have published some meanwhile
             if fresh:
-                self.buffer.extend(fresh)
-                self.last_id = fresh[-1].id
-                if len(fresh) == 1000:
+                self._extend(fresh)
+                if len(fresh) == self.FETCH_LIMIT:
                     self._wake.set()
-                async with self._cond:
-                    self._cond.notify_all()
 
     def _listen(self) -> None:
         import psycopg
@@ -135,9 +196,11 @@ class EventHub:
             try:
                 with psycopg.connect(dsn, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    mine = str(os.getpid())
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
-                            self.wake()
+                        for note in conn.notifies(timeout=1.0, stop_after=1):
+                            if note.payload != mine:
+                                self.wake()
             except Exception:
                 log.warning("LISTEN connection lost; retrying", exc_info=True)
                 self._stop.wait(1.0)
@@ -157,29 +220,33 @@ class EventHub:
         """Where a stream starts: after ``after``, or now; ids past ours mean a reset log: now."""
         return self.last_id if after is None else min(after, self.last_id)
 
-    async def stream(self, hall_ids: set[int], after: int) -> AsyncIterator[str | None]:
-        """SSE text of the events for these halls after event ``after``, in batches;
+    async def stream(self, hall_ids: set[int], after: int) -> AsyncIterator[bytes | None]:
+        """SSE bytes of the events for these halls after event ``after``, in batches;
         None now and then means "still here"."""
-        cursor = after
-        while True:
-            oldest = self.buffer[0].id if self.buffer else self.last_id + 1
-            if cursor < oldest - 1:  # older than the buffer holds: read the log itself
-                backlog = await asyncio.to_thread(self._fetch, cursor, hall_ids)
-                if backlog:
-                    cursor = backlog[-1].id
-                    yield "".join(e.sse for e in backlog)
-                if len(backlog) == 1000:
+        cursor, news = after, asyncio.Event()
+        self._listeners.add(news)
+        try:
+            while True:
+                oldest = self.buffer[0].id if self.buffer else self.last_id + 1
+                if cursor < oldest - 1:  # older than the buffer holds: read the log itself
+                    backlog = await asyncio.to_thread(self._fetch, cursor, hall_ids)
+                    if backlog:
+                        cursor = backlog[-1].id
+                        yield b"".join(e.sse for e in backlog)
+                    if len(backlog) == self.FETCH_LIMIT:
+                        continue
+                    cursor = max(cursor, min(oldest - 1, self.last_id))
+                fresh = self._after(cursor)
+                if fresh:
+                    cursor = fresh[-1].id
+                    mine = b"".join(e.sse for e in fresh if e.hall_id in hall_ids)
+                    if mine:
+                        yield mine
                     continue
-                cursor = max(cursor, min(oldest - 1, self.last_id))
-            fresh = self._after(cursor)
-            if fresh:
-                cursor = fresh[-1].id
-                mine = "".join(e.sse for e in fresh if e.hall_id in hall_ids)
-                if mine:
-                    yield mine
-                continue
-            async with self._cond:
-                try:
-                    await asyncio.wait_for(self._cond.wait(), timeout=15)
-                except asyncio.TimeoutError:
+                beats = self._beats
+                news.clear()
+                await news.wait()
+                if self._beats != beats and not self._after(cursor):
                     yield None
+        finally:
+            self._listeners.discard(news)

@@ -178,7 +178,8 @@ class Ticket(Base):
 class Service(Base):
     """One helper serving one ticket at one window; a transfer starts another."""
     __tablename__ = "services"
-    __table_args__ = (Index("ix_services_window_finished", "window_id", "finished_at"),)
+    __table_args__ = (Index("ix_services_window_finished", "window_id", "finished_at"),
+                      Index("ix_services_queue_finished", "queue_id", "finished_at"))  # recent services
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)

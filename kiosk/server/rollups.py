@@ -24,7 +24,7 @@ is read from the records instead: slower, never different.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
@@ -156,10 +156,13 @@ def build_day(db: Session, hall_id: int, day: date, changes: int) -> bool:
 
 @contextmanager
 def _writing(db: Session):
-    """A write transaction on a connection of its own, beside the (read) session ``db``."""
+    """A write transaction on a connection of its own, beside the (read) session ``db``; in
+    turn with the server's other writers when ``db`` came from its ``Database``, so that they
+    wait on its lock (or, from the event loop, go to a thread) rather than in SQLite's."""
     bind = db.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
-    with engine.connect() as conn:
+    database = db.info.get("database")
+    with database.writer_lock if database else nullcontext(), engine.connect() as conn:
         with conn.begin():
             dbapi = conn.connection.dbapi_connection
             if conn.dialect.name == "sqlite" and not dbapi.in_transaction:

@@ -1,42 +1,48 @@
 """Issuing, calling and serving tickets: the queue's database side.
 
 The order of the line is the pure ``queue_policy``'s; this module stores each
-ticket's call key and lets the database pick the head under its own lock.
+ticket's call key and lets the database pick the head under its own lock. The
+functions take a Session or a ``db.Transaction`` and run prebuilt Core
+statements (``ticket_statements``); a ticket is the row as its change left it.
 """
 from __future__ import annotations
 
 import secrets
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import and_, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from kiosk.domain import queue_policy
 from kiosk.domain.ticket_states import IllegalTransition, next_status
 from kiosk.server import events, rollups
+from kiosk.server import ticket_statements as sql
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
-from kiosk.server.models import (
-    AuditEntry, Helper, HelperSession, Matter, Queue, Service, Ticket, TicketCounter, Window,
-    WindowQueue,
-)
+from kiosk.server.models import AuditEntry, Helper, Window
 from kiosk.server.timeutil import iso, local_day, utcnow
 
 RECENT_SERVICES = 20
 CLOCK_SKEW = timedelta(seconds=5)  # between a pad bridge's clock and ours
 
+_INSERT_AUDIT = insert(AuditEntry)
+
 
 def audit(db: Session, caller: Caller, action: str, ticket_id: int | None = None, **detail) -> None:
-    db.execute(insert(AuditEntry).values(  # Core insert: cheaper than the ORM for a write-only row
-        hall_id=caller.hall_id, at=utcnow(), action=action,
-        helper_id=caller.helper.id if caller.helper else None,
-        device_id=caller.device.id, ticket_id=ticket_id, detail=detail))
+    db.execute(_INSERT_AUDIT, {  # a prebuilt Core insert: a write-only row needs no ORM
+        "hall_id": caller.hall_id, "at": utcnow(), "action": action,
+        "helper_id": caller.helper.id if caller.helper else None,
+        "device_id": caller.device.id, "ticket_id": ticket_id, "detail": detail})
 
 
 def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "****" + phone[-4:] if phone and len(phone) >= 7 else phone
+
+
+def _database_key(db) -> str:
+    return str(db.get_bind().engine.url)
 
 
 _window_numbers: dict[tuple[str, int], int] = {}
@@ -46,13 +52,14 @@ def window_number(db: Session, window_id: int | None) -> int | None:
     """A window's number by id; numbers do not change, so each is read once per process."""
     if window_id is None:
         return None
-    key = (str(db.get_bind().url), window_id)
+    key = (_database_key(db), window_id)
     if key not in _window_numbers:
-        _window_numbers[key] = db.scalar(select(Window.number).where(Window.id == window_id))
+        _window_numbers[key] = db.execute(sql.WINDOW_NUMBER, {"window_id": window_id}).scalar()
     return _window_numbers[key]
 
 
-def ticket_out(db: Session, ticket: Ticket, *, staff: bool = False) -> dict:
+def ticket_out(db: Session, ticket, *, staff: bool = False) -> dict:
+    """``ticket``: an ORM Ticket or a row of the tickets table."""
     out = {
         "id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
         "matter_id": ticket.matter_id, "service_type": ticket.service_type,
@@ -71,16 +78,9 @@ def ticket_out(db: Session, ticket: Ticket, *, staff: bool = False) -> dict:
 
 # --- the line ---------------------------------------------------------------
 
-def waiting_ahead(db: Session, ticket: Ticket) -> int:
-    before = or_(
-        Ticket.tier < ticket.tier,
-        and_(Ticket.tier == ticket.tier, Ticket.rank_at < ticket.rank_at),
-        and_(Ticket.tier == ticket.tier, Ticket.rank_at == ticket.rank_at, Ticket.id < ticket.id),
-    )
-    # no hall_id: a queue belongs to one hall, and without it the count reads only ix_tickets_queue_line
-    return db.scalar(select(func.count()).select_from(Ticket).where(
-        Ticket.queue_id == ticket.queue_id, Ticket.status == "waiting", Ticket.day == ticket.day,
-        before)) or 0
+def waiting_ahead(db: Session, ticket) -> int:
+    return db.execute(sql.AHEAD, {"queue_id": ticket.queue_id, "day": ticket.day, "tier": ticket.tier,
+                                  "rank_at": ticket.rank_at, "ticket_id": ticket.id}).scalar() or 0
 
 
 _wait_basis: dict[tuple[str, int], tuple[float, list[float], int]] = {}
@@ -90,19 +90,13 @@ WAIT_BASIS_TTL_S = 2.0
 def _service_basis(db: Session, queue_id: int) -> tuple[list[float], int]:
     """Recent service times and open windows of a queue, re-read at most every 2 s:
     an estimate in minutes does not need them fresher, and issuing is the hot path."""
-    key = (str(db.get_bind().url), queue_id)
+    key = (_database_key(db), queue_id)
     cached = _wait_basis.get(key)
     if cached and cached[0] > time.monotonic():
         return cached[1], cached[2]
-    recent = db.execute(
-        select(Service.called_at, Service.finished_at)
-        .where(Service.queue_id == queue_id, Service.finished_at.is_not(None))
-        .order_by(Service.id.desc()).limit(RECENT_SERVICES)).all()
+    recent = db.execute(sql.RECENT_SERVICES, {"queue_id": queue_id, "limit": RECENT_SERVICES}).all()
     durations = [(r.finished_at - r.called_at).total_seconds() for r in recent]
-    open_windows = db.scalar(
-        select(func.count(func.distinct(HelperSession.window_id)))
-        .join(WindowQueue, WindowQueue.window_id == HelperSession.window_id)
-        .where(WindowQueue.queue_id == queue_id, HelperSession.ended_at.is_(None))) or 0
+    open_windows = db.execute(sql.OPEN_WINDOWS, {"queue_id": queue_id}).scalar() or 0
     _wait_basis[key] = (time.monotonic() + WAIT_BASIS_TTL_S, durations, open_windows)
     return durations, open_windows
 
@@ -115,62 +109,66 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
 
 
 def waiting_count(db: Session, queue_id: int) -> int:
-    """Today's line of a queue (a queue belongs to one hall), counted in ix_tickets_queue_line alone."""
-    return db.scalar(select(func.count()).select_from(Ticket).where(
-        Ticket.queue_id == queue_id, Ticket.status == "waiting", Ticket.day == local_day(utcnow()))) or 0
+    """Today's line of a queue."""
+    return db.execute(sql.LINE_LENGTH, {"queue_id": queue_id, "day": local_day(utcnow())}).scalar() or 0
 
 
 # --- issuing ----------------------------------------------------------------
 
-def _next_seq(db: Session, hall_id: int, queue_id: int, day) -> int:
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(TicketCounter).values(hall_id=hall_id, queue_id=queue_id, day=day, last_seq=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["hall_id", "queue_id", "day"],
-        set_={"last_seq": TicketCounter.last_seq + 1},
-    ).returning(TicketCounter.last_seq)
-    return db.execute(stmt).scalar_one()
-
-
-def find_replay(db: Session, caller: Caller, key: str | None) -> Ticket | None:
+def find_replay(db: Session, caller: Caller, key: str | None) -> Row | None:
     if not key:
         return None
-    return db.scalar(select(Ticket).where(Ticket.device_id == caller.device.id,
-                                          Ticket.idempotency_key == key))
+    return db.execute(sql.REPLAY, {"device_id": caller.device.id, "key": key}).first()
 
 
-def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> Ticket:
-    matter = None
+def _queue_of(db: Session, caller: Caller, req) -> tuple[int, str, int | None]:
+    """The queue a kiosk's request joins, its prefix, and the matter, checked against the hall."""
+    matter_id = None
     if req.matter_id is not None:
-        matter = db.get(Matter, req.matter_id)
+        matter = db.execute(sql.MATTER, {"matter_id": req.matter_id}).first()
         if matter is None or matter.hall_id != caller.hall_id:
             raise not_found("事项")
         if req.service_type == "proxy" and not matter.proxy_allowed:
             raise ApiError(422, "proxy_not_offered", f"“{matter.name}”不在代办事项清单内，请选择帮办或咨询")
-        queue_id = matter.queue_id
+        queue_id, matter_id = matter.queue_id, req.matter_id
     else:
         queue_id = req.queue_id
-    queue = db.get(Queue, queue_id)
+    queue = db.execute(sql.QUEUE, {"queue_id": queue_id}).first()
     if queue is None or queue.hall_id != caller.hall_id:
         raise not_found("队列")
+    return queue_id, queue.prefix, matter_id
+
+
+def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> dict:
+    """A new ticket, as the kiosk shows it (phone masked), with the people ahead of it."""
+    queue_id, prefix, matter_id = _queue_of(db, caller, req)
     now = utcnow()
     day = local_day(now)
-    seq = _next_seq(db, caller.hall_id, queue.id, day)
-    key_ = queue_policy.call_key(now, req.priority_group, None, policy)
-    ticket = Ticket(
-        hall_id=caller.hall_id, queue_id=queue.id, matter_id=matter.id if matter else None,
+    seq = db.execute(sql.NEXT_SEQ[db.get_bind().dialect.name],
+                     {"hall": caller.hall_id, "queue": queue_id, "today": day}).scalar_one()
+    call_key = queue_policy.call_key(now, req.priority_group, None, policy)
+    ticket = dict(
+        hall_id=caller.hall_id, queue_id=queue_id, matter_id=matter_id,
         device_id=caller.device.id, idempotency_key=key, service_type=req.service_type,
-        day=day, seq=seq, number=f"{queue.prefix}{seq:03d}", public_token=secrets.token_urlsafe(12),
+        day=day, seq=seq, number=f"{prefix}{seq:03d}", public_token=secrets.token_urlsafe(12),
         status="waiting", priority_group=req.priority_group, phone=req.phone,
-        tier=key_.tier, rank_at=key_.rank_at, issued_at=now,
-    )
-    db.add(ticket)
-    db.flush()
-    audit(db, caller, "ticket.issue", ticket.id, number=ticket.number)
+        tier=call_key.tier, rank_at=call_key.rank_at, issued_at=now, recall_count=0,
+        target_window_id=None, window_id=None, helper_id=None, called_at=None,
+        outcome=None, finished_at=None)
+    ticket["id"] = db.execute(sql.INSERT_TICKET, ticket).scalar_one()
+    audit(db, caller, "ticket.issue", ticket["id"], number=ticket["number"])
+    waiting, ahead = db.execute(sql.LINE_AND_AHEAD, {
+        "queue_id": queue_id, "day": day, "tier": call_key.tier, "rank_at": call_key.rank_at,
+        "ticket_id": ticket["id"]}).one()
     events.record(db, caller.hall_id, "ticket.issued", {
-        "ticket_id": ticket.id, "number": ticket.number, "queue_id": queue.id,
-        "priority": bool(req.priority_group), "waiting": waiting_count(db, queue.id)})
-    return ticket
+        "ticket_id": ticket["id"], "number": ticket["number"], "queue_id": queue_id,
+        "priority": bool(req.priority_group), "waiting": waiting})
+    out = {k: ticket[k] for k in ("id", "number", "queue_id", "matter_id", "service_type", "status",
+                                  "priority_group", "outcome", "recall_count", "public_token")}
+    out.update(issued_at=iso(now), called_at=None, finished_at=None, window=None,
+               phone=mask_phone(req.phone), waiting_ahead=ahead,
+               estimated_wait_s=estimated_wait(db, queue_id, ahead))
+    return out
 
 
 # --- at the window ----------------------------------------------------------
@@ -183,79 +181,77 @@ def helper_window(caller: Caller, window_number: int) -> Window:
     return caller.window
 
 
-def _held_ticket(db: Session, window: Window) -> Ticket | None:
-    return db.scalar(select(Ticket).where(Ticket.window_id == window.id,
-                                          Ticket.status.in_(("called", "serving"))).limit(1))
-
-
-def call_next(db: Session, caller: Caller, window_number: int) -> Ticket | None:
+def call_next(db: Session, caller: Caller, window_number: int) -> Row | None:
     window = helper_window(caller, window_number)
-    held = _held_ticket(db, window)
+    held = db.execute(sql.HELD_AT_WINDOW, {"hall_id": caller.hall_id, "window_id": window.id}).first()
     if held is not None:
         raise ApiError(409, "window_busy",
                        f"本窗口的 {held.number} 号尚未办结，请先办结、转办或过号")
-    queue_ids = [q.id for q in window.queues]
-    eligible = or_(
-        Ticket.target_window_id == window.id,
-        and_(Ticket.target_window_id.is_(None), Ticket.queue_id.in_(queue_ids)),
-    )
-    ticket = db.scalar(
-        select(Ticket)
-        .where(Ticket.hall_id == caller.hall_id, Ticket.status == "waiting",
-               Ticket.day == local_day(utcnow()), eligible)
-        .order_by(Ticket.tier, Ticket.rank_at, Ticket.id)
-        .limit(1).with_for_update(skip_locked=True))
+    now = utcnow()
+    ticket = db.execute(sql.CALL_HEAD, {
+        "hall": caller.hall_id, "today": local_day(now), "window": window.id,
+        "queue_ids": [q.id for q in window.queues], "helper": caller.helper.id, "now": now}).first()
     if ticket is None:
         return None
-    now = utcnow()
-    ticket.status = next_status(ticket.status, "call")
-    ticket.window_id, ticket.helper_id, ticket.called_at = window.id, caller.helper.id, now
-    ticket.target_window_id = None
-    db.add(Service(hall_id=ticket.hall_id, ticket_id=ticket.id, queue_id=ticket.queue_id,
-                   window_id=window.id, helper_id=caller.helper.id, called_at=now))
+    db.execute(sql.INSERT_SERVICE, dict(
+        hall_id=ticket.hall_id, ticket_id=ticket.id, queue_id=ticket.queue_id, window_id=window.id,
+        helper_id=caller.helper.id, called_at=now, started_at=None, ended_at=None, finished_at=None,
+        end_reason=None, outcome=None, log=""))
     audit(db, caller, "ticket.call", ticket.id, window=window.number)
     _announce_call(db, ticket, window, "ticket.called")
     return ticket
 
 
-def _announce_call(db: Session, ticket: Ticket, window: Window, type_: str) -> None:
+def _announce_call(db: Session, ticket, window: Window, type_: str) -> None:
     events.record(db, ticket.hall_id, type_, {
         "ticket_id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
         "window": window.number, "window_name": window.name,
         "waiting": waiting_count(db, ticket.queue_id)})
 
 
-def held_by_caller(db: Session, caller: Caller, ticket_id: int) -> tuple[Ticket, Service]:
+def held_by_caller(db: Session, caller: Caller, ticket_id: int) -> tuple[Row, Row]:
+    """The ticket (locked) that the caller's window holds, and its open service."""
     if caller.helper is None or caller.window is None:
         raise ApiError(403, "forbidden", "只有在窗口登录的帮办代办员可以办理号码")
-    ticket = db.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    ticket = db.execute(sql.TICKET_FOR_UPDATE, {"ticket_id": ticket_id}).first()
     if ticket is None or ticket.hall_id != caller.hall_id:
         raise not_found("号码")
-    if ticket.window_id != caller.window.id or ticket.status not in ("called", "serving"):
+    if ticket.window_id != caller.window.id or ticket.status not in sql.HELD:
         raise ApiError(409, "not_held", f"{ticket.number} 号不在本窗口办理中")
-    service = db.scalar(select(Service).where(Service.ticket_id == ticket.id, Service.ended_at.is_(None))
-                        .order_by(Service.id.desc()).limit(1))
+    service = db.execute(sql.OPEN_SERVICE, {"ticket_id": ticket.id}).first()
     return ticket, service
 
 
-def act(db: Session, caller: Caller, ticket_id: int, action: str) -> Ticket:
-    """recall, no_show or start on a ticket the caller's window holds."""
-    ticket, service = held_by_caller(db, caller, ticket_id)
+def _update_ticket(db: Session, ticket_id: int, **values) -> Row:
+    return db.execute(sql.UPDATE_TICKET, {"ticket_id": ticket_id, **values}).one()
+
+
+def _update_service(db: Session, service_id: int, **values) -> None:
+    db.execute(sql.UPDATE_SERVICE, {"service_id": service_id, **values})
+
+
+def _next(ticket, action: str) -> str:
     try:
-        ticket.status = next_status(ticket.status, action)
+        return next_status(ticket.status, action)
     except IllegalTransition as exc:
         raise ApiError(409, "illegal_transition", str(exc)) from None
-    now = utcnow()
+
+
+def act(db: Session, caller: Caller, ticket_id: int, action: str) -> Row:
+    """recall, no_show or start on a ticket the caller's window holds."""
+    ticket, service = held_by_caller(db, caller, ticket_id)
+    status, now = _next(ticket, action), utcnow()
     if action == "recall":
-        ticket.recall_count += 1
+        ticket = _update_ticket(db, ticket.id, status=status, recall_count=ticket.recall_count + 1)
         _announce_call(db, ticket, caller.window, "ticket.recalled")
     elif action == "start":
-        service.started_at = now
+        ticket = _update_ticket(db, ticket.id, status=status)
+        _update_service(db, service.id, started_at=now)
         events.record(db, ticket.hall_id, "ticket.started",
                       {"ticket_id": ticket.id, "number": ticket.number, "window": caller.window.number})
     elif action == "no_show":
-        service.ended_at, service.end_reason = now, "no_show"
-        ticket.finished_at = now
+        ticket = _update_ticket(db, ticket.id, status=status, finished_at=now)
+        _update_service(db, service.id, ended_at=now, end_reason="no_show")
         events.record(db, ticket.hall_id, "ticket.no_show",
                       {"ticket_id": ticket.id, "number": ticket.number, "window": caller.window.number,
                        "queue_id": ticket.queue_id})
@@ -263,31 +259,33 @@ def act(db: Session, caller: Caller, ticket_id: int, action: str) -> Ticket:
     return ticket
 
 
-def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_policy.Policy) -> Ticket:
-    ticket, service = held_by_caller(db, caller, ticket_id)
-    target_window = None
-    if req.to_window is not None:
-        target_window = db.scalar(select(Window).where(Window.hall_id == caller.hall_id,
-                                                       Window.number == req.to_window))
-        if target_window is None:
-            raise not_found("目标窗口")
-        if target_window.id == caller.window.id:
-            raise ApiError(409, "same_window", "不能转办到本窗口")
-    else:
-        queue = db.get(Queue, req.to_queue)
+def _target_of(db: Session, caller: Caller, req) -> tuple[int | None, int]:
+    """Where a transfer goes: a window of this hall (not the caller's own), or a queue of it."""
+    if req.to_window is None:
+        queue = db.execute(sql.QUEUE, {"queue_id": req.to_queue}).first()
         if queue is None or queue.hall_id != caller.hall_id:
             raise not_found("目标队列")
-        ticket.queue_id = queue.id
+        return None, req.to_queue
+    window_id = db.execute(sql.WINDOW_ID, {"hall_id": caller.hall_id, "number": req.to_window}).scalar()
+    if window_id is None:
+        raise not_found("目标窗口")
+    if window_id == caller.window.id:
+        raise ApiError(409, "same_window", "不能转办到本窗口")
+    return window_id, None
+
+
+def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_policy.Policy) -> Row:
+    ticket, service = held_by_caller(db, caller, ticket_id)
+    target_window_id, to_queue = _target_of(db, caller, req)
     now = utcnow()
-    ticket.status = next_status(ticket.status, "transfer")
     key = queue_policy.call_key(ticket.issued_at, ticket.priority_group, now, policy)
-    ticket.tier, ticket.rank_at = key.tier, key.rank_at
-    ticket.target_window_id = target_window.id if target_window else None
-    ticket.window_id = None
-    service.ended_at, service.end_reason = now, "transferred"
+    ticket = _update_ticket(db, ticket.id, status=_next(ticket, "transfer"), tier=key.tier, rank_at=key.rank_at,
+                            queue_id=to_queue or ticket.queue_id, target_window_id=target_window_id,
+                            window_id=None)
+    note = f"转办说明：{req.note}" if req.note else None
+    _update_service(db, service.id, ended_at=now, end_reason="transferred",
+                    log="\n".join(filter(None, [service.log, note])))
     rollups.changed(db, ticket.hall_id, ticket.issued_at, now)  # held over midnight: yesterday's figures change
-    if req.note:
-        service.log = (service.log + "\n" if service.log else "") + f"转办说明：{req.note}"
     audit(db, caller, "ticket.transfer", ticket.id, to_window=req.to_window, to_queue=req.to_queue,
           note=req.note)
     events.record(db, ticket.hall_id, "ticket.transferred", {
@@ -297,14 +295,13 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
     return ticket
 
 
-def finish(db: Session, caller: Caller, ticket_id: int, req) -> Ticket:
+def finish(db: Session, caller: Caller, ticket_id: int, req) -> Row:
     ticket, service = held_by_caller(db, caller, ticket_id)
-    ticket.status = next_status(ticket.status, "finish")
     now = utcnow()
-    ticket.outcome, ticket.finished_at = req.outcome, now
-    service.outcome, service.finished_at, service.ended_at, service.end_reason = req.outcome, now, now, "finished"
+    ticket = _update_ticket(db, ticket.id, status=_next(ticket, "finish"), outcome=req.outcome, finished_at=now)
+    _update_service(db, service.id, outcome=req.outcome, finished_at=now, ended_at=now, end_reason="finished",
+                    log="\n".join(filter(None, [service.log, req.log])))
     rollups.changed(db, ticket.hall_id, service.called_at, now)  # held over midnight: yesterday's figures change
-    service.log = "\n".join(filter(None, [service.log, req.log]))
     audit(db, caller, "ticket.finish", ticket.id, outcome=req.outcome)
     window = caller.window
     events.record(db, ticket.hall_id, "ticket.finished", {
@@ -314,18 +311,6 @@ def finish(db: Session, caller: Caller, ticket_id: int, req) -> Ticket:
         "window": window.number, "service_id": service.id, "ticket_id": ticket.id,
         "number": ticket.number, "helper_code": caller.helper.code, "helper_name": caller.helper.name})
     return ticket
-
-
-def service_to_rate(db: Session, window: Window, within_s: int, at: datetime,
-                    service_id: int | None = None) -> Service | None:
-    """The service a press at moment ``at`` rates: the one named, or the window's last
-    finished one; either way finished at this window no more than ``within_s`` before."""
-    query = select(Service).where(Service.window_id == window.id, Service.finished_at.is_not(None),
-                                  Service.finished_at >= at - timedelta(seconds=within_s),
-                                  Service.finished_at <= at + CLOCK_SKEW)
-    if service_id is not None:
-        query = query.where(Service.id == service_id)
-    return db.scalar(query.order_by(Service.finished_at.desc(), Service.id.desc()).limit(1))
 
 
 def helper_public(helper: Helper | None) -> dict | None:

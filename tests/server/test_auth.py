@@ -1,4 +1,6 @@
 """Who may do what: tokens, sign-in, slowed-down guessing, roles bound to windows."""
+import time
+
 import requests
 
 from tests.server.api import Api
@@ -72,3 +74,24 @@ def test_pins_are_stored_hashed(sqlite_server):
     with sqlite_server.database.read() as db:
         stored = db.scalar(select(Helper.pin_hash).where(Helper.code == "1003"))
     assert stored.startswith("scrypt$") and "246810" not in stored
+
+
+def test_a_revoked_device_is_refused_within_seconds_though_its_identity_is_remembered(sqlite_server):
+    """The server remembers who a token is for a minute, but checks every few seconds that the
+    device has not been revoked (here by another process writing to the database)."""
+    from sqlalchemy import update
+
+    from kiosk.server.auth import token_hash
+    from kiosk.server.models import Device
+
+    token = sqlite_server.device_token("kiosk")
+    kiosk = Api(sqlite_server.url, token)
+    assert kiosk.get("/api/v1/queues/waiting").status_code == 200
+    with sqlite_server.database.write() as db:
+        db.execute(update(Device).where(Device.token_hash == token_hash(token)).values(revoked=True))
+    deadline = time.monotonic() + 5
+    while kiosk.get("/api/v1/queues/waiting").status_code == 200:
+        assert time.monotonic() < deadline, "a revoked device still served after 5 s"
+        time.sleep(0.2)
+    refused = kiosk.get("/api/v1/queues/waiting")
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "invalid_token"

@@ -25,7 +25,6 @@ def open_case(req: CaseRequest, who: Caller = Depends(caller), bb: ServerState =
     with bb.db.write() as db:
         case = ops.open_case(db, who, req)
         out = ops.case_out(db, case, bb.calendar, full=True)
-    bb.hub.wake()
     return out
 
 
@@ -35,7 +34,6 @@ def case_step(case_id: CaseId, req: CaseStepRequest, who: Caller = Depends(calle
     with bb.db.write() as db:
         case = ops.take_step(db, who, case_id, req, bb.calendar)
         out = ops.case_out(db, case, bb.calendar, full=_sees_in_full(who, case))
-    bb.hub.wake()
     return out
 
 
@@ -55,8 +53,7 @@ def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_
     """The hall's cases, newest first; ``due=overdue`` or ``due_soon`` for the deadline lists."""
     require(who, "staff")
     with bb.db.write() as db:
-        if ops.expire_suspensions(db, who.hall_id):
-            bb.hub.wake()
+        ops.expire_suspensions(db, who.hall_id)
         cases = ops.list_cases(db, who.hall_id, bb.calendar, state=state, due=due, ticket_id=ticket_id)
         return [ops.case_out(db, c, bb.calendar, full=False) for c in cases]
 

@@ -113,7 +113,6 @@ async def upload_document(ticket_id: TicketId, request: Request,
         raise ApiError(413, "too_large", "文件超过 10 MB，请降低分辨率后重新拍摄")
     kind = _check_body(request.headers.get("content-type", ""), data)
     out, status = await run_in_threadpool(_store, bb, who, ticket_id, kind, data, idempotency_key)
-    bb.hub.wake()
     return JSONResponse(out, status_code=status)
 
 

@@ -68,7 +68,6 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
             audit(db, who, "session.start", helper_code=helper.code, window=window.number)
             _staffing_event(db, who.hall_id, window.id, helper)
     bb.callers.clear()  # sessions this sign-in ended must stop working at once
-    bb.hub.wake()
     if failed:
         raise failed
     return {"token": token, "helper": helper_public(helper), "window": req.window}
@@ -82,7 +81,6 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
         session.ended_at = utcnow()
         audit(db, who, "session.end")
         _staffing_event(db, who.hall_id, session.window_id, None)
-    bb.hub.wake()
     bb.callers.clear()
 
 

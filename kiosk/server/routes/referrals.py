@@ -62,7 +62,6 @@ def refer(req: ReferralRequest, who: Caller = Depends(caller), bb: ServerState =
         for hall_id in (who.hall_id, target.id):
             events.record(db, hall_id, "referral.created", {"referral_id": referral.id, "number": ticket.number,
                                                             "to_hall": target.code})
-    bb.hub.wake()
     return out
 
 
@@ -96,7 +95,6 @@ def _answer(bb: ServerState, who: Caller, referral_id: int, status: str, result:
         for hall_id in (referral.from_hall_id, referral.to_hall_id):
             events.record(db, hall_id, f"referral.{status}", {"referral_id": referral.id})
         out = referral_out(db, referral)
-    bb.hub.wake()
     return out
 
 

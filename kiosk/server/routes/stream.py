@@ -30,15 +30,15 @@ async def event_stream(last_event_id: str | None = Header(default=None, alias="L
     start = bb.hub.position(after)
 
     async def body():
-        yield "retry: 2000\n\n"
+        yield b"retry: 2000\n\n"
         if after is None:
             # A client starting "from now" learns where now is, so that if it drops before any
             # event comes it can still resume from here and miss nothing.
             data = json.dumps({"id": start, "type": "stream.position"})
-            yield f"id: {start}\nevent: stream.position\ndata: {data}\n\n"
+            yield f"id: {start}\nevent: stream.position\ndata: {data}\n\n".encode()
         # Starlette cancels this generator when the client goes away
         async for chunk in bb.hub.stream(halls, start):
-            yield ": keep-alive\n\n" if chunk is None else chunk
+            yield b": keep-alive\n\n" if chunk is None else chunk
 
     return StreamingResponse(body(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no",

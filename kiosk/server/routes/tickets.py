@@ -22,34 +22,30 @@ TicketId = Annotated[int, Path(ge=1, le=2**62)]
 WindowNo = Annotated[int, Path(ge=1, le=9999)]
 
 
-def _described(bb: ServerState, ticket: Ticket, staff: bool = True) -> dict:
-    """The ticket as its change committed it; what needs counting (people ahead) is read after
-    the commit, so writers hold their locks for less."""
-    with bb.db.read() as db:
-        return ops.ticket_out(db, ticket, staff=staff)
-
-
 @router.post("/tickets", status_code=201)
-def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
-                 who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
+                       who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "kiosk")
     key = idempotency_key.strip() if idempotency_key else None
+
+    def work(tx):
+        replay = ops.find_replay(tx, who, key)
+        if replay is not None:
+            return ops.ticket_out(tx, replay, staff=False), True
+        return ops.issue(tx, who, req, key, bb.policy), False
+
     for attempt in range(2):
         try:
-            with bb.db.write() as db:
-                replay = ops.find_replay(db, who, key)
-                ticket = replay or ops.issue(db, who, req, key, bb.policy)
+            out, replayed = await bb.db.run(work)
             break
         except IntegrityError:  # the same key raced in from a retry: answer with its ticket
             if attempt or not key:
                 raise ApiError(409, "conflict", "取号冲突，请重试")
-    out = _described(bb, ticket, staff=False)
     out["status_url"] = f"{bb.settings.public_url}/t/{out['public_token']}"  # for the receipt's QR code
-    bb.hub.wake()
-    if replay is not None:
+    if replayed:
         return JSONResponse(out, status_code=200)
     bb.metrics.tickets_issued.labels(str(who.hall_id), req.service_type).inc()
-    return out
+    return JSONResponse(out, status_code=201)
 
 
 @router.get("/tickets/{ticket_id}")
@@ -91,25 +87,29 @@ def public_ticket(public_token: Annotated[str, Path(max_length=40)], bb: ServerS
 
 
 @router.post("/windows/{window}/call-next", responses={204: {"description": "无人等候"}})
-def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
-    with bb.db.write() as db:
-        ticket = ops.call_next(db, who, window)
+async def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    def work(tx):
+        ticket = ops.call_next(tx, who, window)
+        return ticket, ticket and ops.ticket_out(tx, ticket, staff=True)
+
+    ticket, out = await bb.db.run(work)
     if ticket is None:
         return Response(status_code=204)
-    out = _described(bb, ticket)
-    bb.hub.wake()
     bb.metrics.calls.labels(str(who.hall_id), str(window)).inc()
     bb.metrics.waiting.labels(str(who.hall_id)).observe(
         (ticket.called_at - ticket.issued_at).total_seconds())
-    return out
+    return JSONResponse(out)
+
+
+async def _served(bb: ServerState, change) -> JSONResponse:
+    """A change to a held ticket, answered with the ticket as the change left it."""
+    out = await bb.db.run(lambda tx: ops.ticket_out(tx, change(tx), staff=True))
+    return JSONResponse(out)
 
 
 def _act(action: str):
-    def handler(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
-        with bb.db.write() as db:
-            ticket = ops.act(db, who, ticket_id, action)
-        bb.hub.wake()
-        return _described(bb, ticket)
+    async def handler(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+        return await _served(bb, lambda tx: ops.act(tx, who, ticket_id, action))
     handler.__name__ = f"{action}_ticket"
     return handler
 
@@ -120,18 +120,12 @@ router.post("/tickets/{ticket_id}/start")(_act("start"))
 
 
 @router.post("/tickets/{ticket_id}/transfer")
-def transfer_ticket(ticket_id: TicketId, req: TransferRequest, who: Caller = Depends(caller),
-                    bb: ServerState = Depends(server)):
-    with bb.db.write() as db:
-        ticket = ops.transfer(db, who, ticket_id, req, bb.policy)
-    bb.hub.wake()
-    return _described(bb, ticket)
+async def transfer_ticket(ticket_id: TicketId, req: TransferRequest, who: Caller = Depends(caller),
+                          bb: ServerState = Depends(server)):
+    return await _served(bb, lambda tx: ops.transfer(tx, who, ticket_id, req, bb.policy))
 
 
 @router.post("/tickets/{ticket_id}/finish")
-def finish_ticket(ticket_id: TicketId, req: FinishRequest, who: Caller = Depends(caller),
-                  bb: ServerState = Depends(server)):
-    with bb.db.write() as db:
-        ticket = ops.finish(db, who, ticket_id, req)
-    bb.hub.wake()
-    return _described(bb, ticket)
+async def finish_ticket(ticket_id: TicketId, req: FinishRequest, who: Caller = Depends(caller),
+                        bb: ServerState = Depends(server)):
+    return await _served(bb, lambda tx: ops.finish(tx, who, ticket_id, req))

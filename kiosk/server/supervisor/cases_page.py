@@ -15,7 +15,7 @@ HEADERS = ["受理单编号", "事项", "申请人（单位）", "证件号码",
 
 def gather(db: Session, hall_id: int, calendar: Calendar) -> tuple[dict, int]:
     """{"overdue": [...], "due_soon": [...]} as the API's masked case views, and how many
-    suspensions lapsed into terminations on the way (the caller then wakes the event hub)."""
+    suspensions lapsed into terminations on the way."""
     lapsed = ops.expire_suspensions(db, hall_id)
     today = local_day(utcnow())
     out = {}

@@ -159,8 +159,6 @@ def cases_screen(request: Request, who: Supervisor = Depends(supervisor), bb: Se
         halls = forms.halls_seen(db, who)
         hall_id = forms.chosen_hall(halls, request.query_params.get("hall"), who.caller.hall_id)
         data, lapsed = cases_page.gather(db, hall_id, bb.calendar)
-    if lapsed:
-        bb.hub.wake()
     return respond(page(who, "到期代办件", "cases", cases_page.render(data, halls, hall_id, lapsed)))
 
 
@@ -184,7 +182,6 @@ def close_follow_up(follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)], requ
             follow_ups_page.close(db, who, follow_up_id, form.get("note", ""))
     except ApiError as exc:
         return _follow_ups(who, bb, exc.status, error=(follow_up_id, exc.message))
-    bb.hub.wake()
     return _see_other(f"/supervisor/follow-ups?closed={follow_up_id}")
 
 
