@@ -107,7 +107,8 @@ class Database:
         # queueing our own threads on a lock instead keeps the wait as short as the work.
         self._sqlite_lock = threading.Lock() if url.startswith("sqlite") else None
         self._sqlite_writer = self._sqlite_lock or contextlib.nullcontext()
-        # told of each commit's events, in commit order (the server's EventHub listens here)
+        # told of each commit's events, in commit order (the server's EventHub listens here;
+        # on PostgreSQL the list is empty: they are in the outbox)
         self.on_commit: Callable[[list], None] | None = None
         self._async = None
 
@@ -125,7 +126,7 @@ class Database:
     def _committed(self, info: dict) -> None:
         """After a commit, still in commit order (on SQLite the writer lock is held)."""
         written = info.pop("written_events", None)
-        if written and self.on_commit is not None:
+        if written is not None and self.on_commit is not None:
             self.on_commit(written)
 
     @contextmanager

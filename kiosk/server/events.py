@@ -2,16 +2,21 @@
 
 Ids must reach readers in order with no gaps that later fill in, or a client
 resuming from ``Last-Event-ID`` would skip an event for ever. SQLite writes
-one transaction at a time, so this holds by itself; on PostgreSQL a
-transaction takes an advisory lock before it inserts its first event, so event
-ids commit in the order they were handed out.
+one transaction at a time, so this holds by itself. On PostgreSQL a
+transaction writes its events to ``event_outbox``; the hub's sequencer moves
+them into ``events`` in transactions of its own, one at a time across every
+server process (an advisory lock), so ids commit in the order they are given
+out. The lock is held for a sequencer round, not for the rest of a request's
+work: holding it from each request's event insert to its commit made every
+request on PostgreSQL wait for the one before.
 
 Each process keeps a buffer of recent events and fans them out to its SSE
 clients. A commit in this process hands its events to the buffer straight away
-(``Database`` calls ``EventHub.published`` after each commit, in commit order);
-events of other processes (PostgreSQL's other workers, heard of through
-LISTEN/NOTIFY, or a command-line tool on SQLite) are read from the log, as is
-anything after a gap in the ids the buffer has.
+(``Database`` calls ``EventHub.published`` after each commit, in commit order;
+on PostgreSQL, the sequencer's rounds); events of other processes (PostgreSQL's
+other workers, heard of through LISTEN/NOTIFY, or a command-line tool on
+SQLite) are read from the log, as is anything after a gap in the ids the
+buffer has.
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ from typing import AsyncIterator
 from sqlalchemy import bindparam, event as sa_event, insert, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.server.models import Event
+from kiosk.server.models import Event, EventOutbox
 from kiosk.server.timeutil import iso, utcnow
 
 log = logging.getLogger("bangban.events")
@@ -60,24 +65,41 @@ def _write_pending(db: Session) -> None:
 
 
 _INSERT_EVENTS = insert(Event.__table__).returning(Event.__table__.c.id, sort_by_parameter_order=True)
-# the payload names the writing process, which has its events already (EventHub.published)
-_ORDER_IDS = text(f"SELECT pg_advisory_xact_lock({_EVENT_LOCK}), pg_notify('{CHANNEL}', :writer)")
+_INSERT_OUTBOX = insert(EventOutbox.__table__)
+# the payload names the sequencing process, which has the events already
+_SEQUENCER_TURN = text(f"SELECT pg_advisory_xact_lock({_EVENT_LOCK}), pg_notify('{CHANNEL}', :writer)")
+_MOVE_OUTBOX = text("""
+    WITH moved AS (DELETE FROM event_outbox RETURNING id AS outbox_id, hall_id, type, at, data)
+    INSERT INTO events (hall_id, type, at, data)
+    SELECT hall_id, type, at, data FROM moved ORDER BY outbox_id
+    RETURNING id, hall_id, type, at, data""").columns(
+    id=Event.id.type, hall_id=Event.hall_id.type, type=Event.type.type, at=Event.at.type, data=Event.data.type)
 _EVENTS_AFTER = (select(Event.__table__).where(Event.__table__.c.id > bindparam("after"))
                  .order_by(Event.__table__.c.id).limit(bindparam("limit")))
 
 
 def write_pending(db) -> None:
-    """The transaction's recorded events, written last, so on PostgreSQL the lock that orders
-    their ids is held only from here to the commit, not through the rest of its work. What
-    was written is left in ``db.info["written_events"]`` for the hub, once committed."""
+    """The transaction's recorded events, written last. What was written is left in
+    ``db.info["written_events"]`` for the hub, once committed: the events, or on PostgreSQL
+    an empty list (they wait in the outbox for the sequencer)."""
     pending = db.info.pop("pending_events", None)
     if not pending:
         return
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(_ORDER_IDS, {"writer": str(os.getpid())})
+        db.execute(_INSERT_OUTBOX, pending)
+        db.info["written_events"] = []
+        return
     ids = db.execute(_INSERT_EVENTS, pending).scalars().all()
     db.info["written_events"] = [_stored(i, e["hall_id"], e["type"], e["at"], e["data"])
                                  for i, e in zip(ids, pending)]
+
+
+def move_outbox(db) -> list[StoredEvent]:
+    """One sequencer round on PostgreSQL: every committed outbox event into the log, in the
+    order written, after the rounds of other processes. ``db``: a ``db.Transaction``."""
+    db.execute(_SEQUENCER_TURN, {"writer": str(os.getpid())})
+    rows = sorted(db.execute(_MOVE_OUTBOX).all(), key=lambda r: r.id)
+    return [_stored(r.id, r.hall_id, r.type, r.at, r.data) for r in rows]
 
 
 class EventHub:
@@ -85,6 +107,7 @@ class EventHub:
     FETCH_LIMIT = 1000
     GATHER_S = 0.02  # clients are told of new events at most this often: a display redraws at 50 fps at best
     POLL_S = 1.0  # how soon another process's events on SQLite are seen
+    SWEEP_S = 5.0  # how soon PostgreSQL's outbox events of a process that died are moved
     KEEP_ALIVE_S = 15.0
 
     def __init__(self, database):
@@ -93,6 +116,7 @@ class EventHub:
         self.last_id = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._outboxed: asyncio.Event | None = None  # PostgreSQL: the outbox has events to move
         # one per waiting stream: an Event, not a shared future or a Condition, so that a client
         # who leaves cancels only its own wait
         self._listeners: set[asyncio.Event] = set()
@@ -104,10 +128,14 @@ class EventHub:
     # --- lifecycle -------------------------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
+        self._wake, self._outboxed = asyncio.Event(), asyncio.Event()
+        postgres = self.engine.dialect.name == "postgresql"
+        if postgres:
+            await self._sequence_once()  # what a process that stopped left in the outbox
         self.last_id = await asyncio.to_thread(self._max_id)
         self._tasks = [asyncio.create_task(self._pump()), asyncio.create_task(self._keep_alive())]
-        if self.engine.dialect.name == "postgresql":
+        if postgres:
+            self._tasks.append(asyncio.create_task(self._sequencer()))
             threading.Thread(target=self._listen, daemon=True, name="pg-listen").start()
 
     async def stop(self) -> None:
@@ -121,10 +149,14 @@ class EventHub:
             self._loop.call_soon_threadsafe(self._wake.set)
 
     def published(self, events: list[StoredEvent]) -> None:
-        """Thread-safe: ``events`` were just committed, by this process. Called in commit order,
-        and the loop runs what it is handed in the order handed, so they reach the buffer in order."""
+        """Thread-safe: ``events`` were just committed, by this process (none: into PostgreSQL's
+        outbox). Called in commit order, and the loop runs what it is handed in the order
+        handed, so they reach the buffer in order."""
         if self._loop and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._take, events)
+            if events:
+                self._loop.call_soon_threadsafe(self._take, events)
+            else:
+                self._loop.call_soon_threadsafe(self._outboxed.set)
 
     # --- filling the buffer ----------------------------------------------
     def _take(self, events: list[StoredEvent]) -> None:
@@ -166,6 +198,29 @@ class EventHub:
                 query = query.where(Event.__table__.c.hall_id.in_(hall_ids))
             rows = db.execute(query, {"after": after, "limit": limit})
             return [_stored(r.id, r.hall_id, r.type, r.at, r.data) for r in rows]
+
+    async def _sequencer(self) -> None:
+        """PostgreSQL: a round after commits that wrote to the outbox (those arriving meanwhile
+        share the next round), and every SWEEP_S in any case."""
+        while True:
+            try:
+                await asyncio.wait_for(self._outboxed.wait(), timeout=self.SWEEP_S)
+            except asyncio.TimeoutError:
+                pass
+            self._outboxed.clear()
+            if not await self._sequence_once():
+                await asyncio.sleep(1)
+                self._outboxed.set()
+
+    async def _sequence_once(self) -> bool:
+        try:
+            moved = await self.database.run(move_outbox)
+        except Exception:  # database away: the events wait in the outbox, committed
+            log.warning("event sequencer: database unreachable", exc_info=True)
+            return False
+        if moved:
+            self._take(moved)
+        return True
 
     async def _pump(self) -> None:
         """Reads the log when told that others wrote to it, and every POLL_S in any case."""

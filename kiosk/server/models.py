@@ -232,6 +232,17 @@ class Event(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
+class EventOutbox(Base):
+    """On PostgreSQL, events as their transactions commit them, before the hub's sequencer
+    moves them into ``events`` and so gives them their ids in commit order."""
+    __tablename__ = "event_outbox"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
