@@ -15,6 +15,7 @@ import numpy as np
 
 CHROMA_LEVEL = 2.5  # Cr + Cb levels above the frame's median tint distance: a card on a white desk
 FIXED_CANNY = ((30, 90), (70, 180))  # grey levels per pixel, strongest YCrCb channel
+_NEXT = [1, 2, 3, 0]
 _QUAD_INDEX = {n: np.array(list(combinations(range(n), 4))) for n in range(4, 13)}
 
 
@@ -46,22 +47,28 @@ def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
 
 
 def _quads_from_long_sides(poly: np.ndarray, top: int = 5) -> list[np.ndarray]:
+    # plain Python floats: a handful of lines per contour, where numpy's per-call cost dominates
     d = np.roll(poly, -1, axis=0) - poly
     longest = np.sort(np.argsort(np.linalg.norm(d, axis=1))[::-1][:top])  # kept in hull order
     if len(longest) < 4:
         return []
-    p, d = poly[longest].astype(np.float64), d[longest].astype(np.float64)
-    # every pair of these lines meets at p_i + s_ij d_i
-    cross = d[:, None, 0] * d[None, :, 1] - d[:, None, 1] * d[None, :, 0]
-    diff = p[None, :, :] - p[:, None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):  # parallel pairs are masked out by `ok`
-        s = (diff[..., 0] * d[None, :, 1] - diff[..., 1] * d[None, :, 0]) / cross
-        meet = p[:, None, :] + s[..., None] * d[:, None, :]
-    ok = np.abs(cross) > 1e-3 * np.outer(np.linalg.norm(d, axis=1), np.linalg.norm(d, axis=1))
-    combos = _QUAD_INDEX[len(longest)]
-    prev = combos[:, [3, 0, 1, 2]]  # corner k is where side k-1 meets side k
-    valid = ok[prev, combos].all(axis=1)
-    return list(meet[prev[valid], combos[valid]].astype(np.float32))
+    p = poly[longest].astype(np.float64).tolist()
+    d = d[longest].astype(np.float64).tolist()
+    n = len(longest)
+    norms = [(dx * dx + dy * dy) ** 0.5 for dx, dy in d]
+    meet = {}
+    for i in range(n):
+        for j in range(n):
+            cross = d[i][0] * d[j][1] - d[i][1] * d[j][0]
+            if abs(cross) > 1e-3 * norms[i] * norms[j]:  # not parallel: lines i and j meet at p_i + s d_i
+                s = ((p[j][0] - p[i][0]) * d[j][1] - (p[j][1] - p[i][1]) * d[j][0]) / cross
+                meet[i, j] = (p[i][0] + s * d[i][0], p[i][1] + s * d[i][1])
+    quads = []
+    for combo in _QUAD_INDEX[n].tolist():
+        corners = [meet.get((combo[k - 1], combo[k])) for k in range(4)]  # corner k: side k-1 meets side k
+        if all(c is not None for c in corners):
+            quads.append(np.array(corners, np.float32))
+    return quads
 
 
 def _largest_inscribed_quad(points: np.ndarray) -> np.ndarray:
@@ -70,7 +77,7 @@ def _largest_inscribed_quad(points: np.ndarray) -> np.ndarray:
         points = points[np.linspace(0, len(points) - 1, 12).astype(int)]
     quads = points[_QUAD_INDEX[len(points)]]  # (combos, 4, 2), vertices in hull order
     x, y = quads[..., 0], quads[..., 1]
-    area = np.abs((x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y).sum(axis=1))
+    area = np.abs((x * y[:, _NEXT] - x[:, _NEXT] * y).sum(axis=1))
     return quads[int(np.argmax(area))]
 
 
@@ -102,7 +109,7 @@ def edge_maps(dx: np.ndarray, dy: np.ndarray, texture: float) -> list[np.ndarray
     return maps
 
 
-def segment_maps(ycc: np.ndarray, hsv: np.ndarray) -> list[np.ndarray]:
+def segment_maps(ycc: np.ndarray, hsv: np.ndarray, opened: bool = True) -> list[np.ndarray]:
     light = ycc[..., 0]
     sat = hsv[..., 1]
     background = _border_colour(ycc)
@@ -123,6 +130,8 @@ def segment_maps(ycc: np.ndarray, hsv: np.ndarray) -> list[np.ndarray]:
             for m in maps]
     # a wide opening cuts off fingers and thin objects touching the page; it rounds the
     # page's corners too, which the corner refinement (lines, not corners) does not mind
+    if not opened:
+        return maps
     radius = min(ycc.shape[:2]) // 32
     return maps + [_open_octagon(m, radius) for m in maps]
 
@@ -161,11 +170,13 @@ def _border_colour(ycc: np.ndarray) -> tuple[float, ...]:
 
 
 def generate(ycc: np.ndarray, hsv: np.ndarray, dx: np.ndarray, dy: np.ndarray,
-             min_area: float, texture: float) -> list[np.ndarray]:
+             min_area: float, texture: float, opened: bool = True) -> list[np.ndarray]:
     """All candidate quads in the frame's pixels.
 
     `ycc` and `hsv` are the frame in YCrCb and HSV, `dx`/`dy` its int16 Sobel
-    gradients, `texture` its median gradient (grey levels per pixel).
+    gradients, `texture` its median gradient (grey levels per pixel). Without
+    `opened`, the segmentations are not also opened wide to cut off fingers (the page
+    net's outlines already leave the hand out).
     """
     quads = []
     for edges in edge_maps(dx, dy, texture):
@@ -174,6 +185,6 @@ def generate(ycc: np.ndarray, hsv: np.ndarray, dx: np.ndarray, dy: np.ndarray,
     cdx, cdy = cv2.Sobel(coarse, cv2.CV_16S, 1, 0, ksize=3), cv2.Sobel(coarse, cv2.CV_16S, 0, 1, ksize=3)
     for edges in edge_maps(cdx, cdy, texture)[:3]:
         quads += [q * 2 for q in _quads_from_map(edges, min_area / 4, cv2.RETR_LIST)]
-    for mask in segment_maps(ycc, hsv):
+    for mask in segment_maps(ycc, hsv, opened):
         quads += _quads_from_map(mask, min_area, cv2.RETR_CCOMP)
     return quads

@@ -50,7 +50,7 @@ def capture(still: np.ndarray, mode: str = "document") -> CaptureResult:
 
 def flatten(still: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """Warp the page to a rectangle with its true proportions, at most MAX_LONG_SIDE long."""
-    w, h = page_size_px(corners)
+    w, h = page_size_px(corners, (still.shape[1], still.shape[0]))
     w, h = snap_aspect(w, h)
     scale = min(1.0, MAX_LONG_SIDE / max(w, h))
     w, h = max(1, int(round(w * scale))), max(1, int(round(h * scale)))

@@ -1,7 +1,8 @@
 """Things that lie on a real service-hall desk next to the document, for synthetic frames.
 
-Phones, keyboards and loose sheets of paper are rectangles with sharp edges, the
-distractors a real ID-card photo is full of. Drawn into a float32 BGR image in place.
+Phones, keyboards, loose sheets, other cards, pens and cables: rectangles and lines
+with sharp edges, the distractors a real ID-card photo is full of. Drawn into a
+float32 BGR image in place.
 """
 
 from __future__ import annotations
@@ -67,6 +68,72 @@ def add_loose_paper(img: np.ndarray, rng: np.random.Generator) -> None:
         cv2.line(img, tuple(int(v) for v in p), tuple(int(v) for v in q), (60.0, 60.0, 60.0), 2, cv2.LINE_AA)
 
 
+def add_other_card(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A bank or membership card: the ID card's own size and rounded shape, saturated, with a chip."""
+    h, w = img.shape[:2]
+    long_side = rng.uniform(0.1, 0.3) * w
+    size = (long_side, long_side / 1.586)
+    centre = (float(rng.uniform(0, w)), float(rng.uniform(0, h)))
+    angle = float(rng.uniform(0, 180))
+    mask = np.zeros((h, w), np.uint8)
+    box = cv2.boxPoints((centre, size, angle)).astype(np.float32)
+    radius = max(1, int(0.04 * long_side))
+    cv2.fillPoly(mask, [np.rint(box).astype(np.int32)], 255, cv2.LINE_AA)
+    cv2.polylines(mask, [np.rint(box).astype(np.int32)], True, 0, 2 * radius, cv2.LINE_AA)
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius - 1, 2 * radius - 1)))
+    a, b = rng.integers(0, 256, 3).astype(np.float32), rng.integers(0, 256, 3).astype(np.float32)
+    t = np.linspace(0, 1, w, dtype=np.float32)[None, :, None]
+    face = a + (b - a) * t
+    alpha = (mask.astype(np.float32) / 255)[..., None]
+    img[:] = img * (1 - alpha) + face * alpha
+    chip = box.mean(axis=0) + (box[0] - box.mean(axis=0)) * 0.55
+    cv2.circle(img, (int(chip[0]), int(chip[1])), max(2, int(0.06 * long_side)), (60.0, 170.0, 200.0), -1, cv2.LINE_AA)
+
+
+def add_pen(img: np.ndarray, rng: np.random.Generator) -> None:
+    h, w = img.shape[:2]
+    p = rng.uniform(0, 1, 2) * (w, h)
+    angle = rng.uniform(0, np.pi)
+    length = rng.uniform(0.1, 0.25) * w
+    q = p + length * np.array([np.cos(angle), np.sin(angle)])
+    colour = tuple(float(c) for c in rng.integers(0, 256, 3))
+    cv2.line(img, tuple(int(v) for v in p), tuple(int(v) for v in q), colour, max(3, int(0.008 * w)), cv2.LINE_AA)
+
+
+def add_cable(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A cable across the desk: a long smooth curve, dark or white, often over the document's side."""
+    h, w = img.shape[:2]
+    ctrl = rng.uniform(-0.1, 1.1, (4, 2)) * (w, h)
+    t = np.linspace(0, 1, 60)[:, None]
+    curve = ((1 - t) ** 3 * ctrl[0] + 3 * (1 - t) ** 2 * t * ctrl[1] + 3 * (1 - t) * t ** 2 * ctrl[2]
+             + t ** 3 * ctrl[3])
+    grey = float(rng.choice([rng.uniform(10, 50), rng.uniform(200, 245)]))
+    cv2.polylines(img, [np.rint(curve).astype(np.int32)], False, (grey, grey, grey),
+                  max(2, int(rng.uniform(0.004, 0.01) * w)), cv2.LINE_AA)
+
+
+def add_sticky_note(img: np.ndarray, rng: np.random.Generator) -> None:
+    h, w = img.shape[:2]
+    side = rng.uniform(0.05, 0.1) * w
+    box = _box(rng, w, h, (side, side))
+    colour = [(120.0, 230.0, 250.0), (200.0, 160.0, 250.0), (150.0, 240.0, 170.0)][int(rng.integers(3))]
+    cv2.fillPoly(img, [np.rint(box).astype(np.int32)], colour, cv2.LINE_AA)
+
+
+def add_mug(img: np.ndarray, rng: np.random.Generator) -> None:
+    """A cup seen from above: a rim ring and dark coffee."""
+    h, w = img.shape[:2]
+    centre = (int(rng.uniform(0, w)), int(rng.uniform(0, h)))
+    r = int(rng.uniform(0.04, 0.08) * w)
+    rim = tuple(float(c) for c in rng.integers(150, 256, 3))
+    cv2.circle(img, centre, r, rim, -1, cv2.LINE_AA)
+    cv2.circle(img, centre, int(r * 0.8), (20.0, 40.0, 70.0), -1, cv2.LINE_AA)
+
+
+DESK_THINGS = (add_phone, add_keyboard, add_loose_paper, add_other_card, add_pen, add_cable,
+               add_sticky_note, add_mug)
+
+
 def add_desk_things(img: np.ndarray, rng: np.random.Generator, n: int) -> None:
     for _ in range(n):
-        [add_phone, add_keyboard, add_loose_paper][int(rng.integers(3))](img, rng)
+        DESK_THINGS[int(rng.integers(len(DESK_THINGS)))](img, rng)

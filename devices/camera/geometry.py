@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 A4_MM = (210.0, 297.0)
+TYPICAL_FOCAL = 0.9  # focal length / frame width of a phone or a document camera (about 60 degrees across)
 ID_CARD_MM = (85.6, 54.0)
 
 
@@ -32,10 +33,49 @@ def side_lengths(quad: np.ndarray) -> np.ndarray:
     return np.linalg.norm(q - np.roll(q, -1, axis=0), axis=1)
 
 
-def page_size_px(quad: np.ndarray) -> tuple[int, int]:
-    """Width and height of the flattened page, from the longer of each pair of opposite sides."""
+def page_size_px(quad: np.ndarray, frame_size: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Width and height of the flattened page, from the longer of each pair of opposite sides.
+
+    With the frame's (width, height), the proportions are the page's true ones seen
+    through a pinhole camera centred on the frame, not the foreshortened sides': a page
+    photographed at a slant has its far side shorter, and side lengths alone can turn
+    an A4 sheet into an ID card's proportions.
+    """
     top, right, bottom, left = side_lengths(quad)
-    return int(round(max(top, bottom))), int(round(max(left, right)))
+    w, h = max(top, bottom), max(left, right)
+    if frame_size:
+        aspect = true_aspect(quad, frame_size)
+        if w / h > aspect:
+            h = w / aspect
+        else:
+            w = h * aspect
+    return int(round(w)), int(round(h))
+
+
+def true_aspect(quad: np.ndarray, frame_size: tuple[int, int]) -> float:
+    """Width / height of the rectangle that projects to `quad` (TL, TR, BR, BL).
+
+    Zhang and He, "Whiteboard scanning and image enhancement" (2007): the focal length
+    and the aspect follow from the quad alone, given square pixels and the principal
+    point at the frame's centre. With one vanishing point (two sides parallel in the
+    image) or a nearly square-on view the focal length is ill-posed, and a typical
+    camera's stands in: the proportions then hardly depend on it.
+    """
+    tl, tr, br, bl = (np.append(np.asarray(p, np.float64), 1.0) for p in np.asarray(quad).reshape(4, 2))
+    m1, m2, m3, m4 = tl, tr, bl, br
+    k2 = np.dot(np.cross(m1, m4), m3) / np.dot(np.cross(m2, m4), m3)
+    k3 = np.dot(np.cross(m1, m4), m2) / np.dot(np.cross(m3, m4), m2)
+    n2, n3 = k2 * m2 - m1, k3 * m3 - m1
+    u0, v0 = frame_size[0] / 2.0, frame_size[1] / 2.0
+    f2 = (TYPICAL_FOCAL * frame_size[0]) ** 2
+    if abs(n2[2]) > 1e-6 and abs(n3[2]) > 1e-6:  # two vanishing points: the focal length follows
+        found = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 ** 2)
+                  + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 ** 2)) / (n2[2] * n3[2])
+        if (0.3 * frame_size[0]) ** 2 < found < (5 * frame_size[0]) ** 2:  # else a near square-on view: ill-posed
+            f2 = found
+    a_inv = np.linalg.inv(np.array([[np.sqrt(f2), 0, u0], [0, np.sqrt(f2), v0], [0, 0, 1]]))
+    w2, h2 = a_inv @ n2, a_inv @ n3
+    return float(np.sqrt(np.dot(w2, w2) / np.dot(h2, h2)))
 
 
 def corner_angles(quad: np.ndarray) -> np.ndarray:

@@ -1,21 +1,36 @@
-"""`find_page`: the page outline in one frame, any size, as 4 corners or None."""
+"""`find_page`: the page outline in one frame, any size, as 4 corners or None.
+
+Two kinds of evidence: edges (candidates.py, quad_score.py: where exactly the sides
+run) and the page net's map (page_net.py: which of the frame's rectangles is the page).
+A quad off the map loses most of its score, so a phone, a card's photo or a shadow no
+longer beats the page; a page whose edges are faint but which matches the map well is
+accepted. When the net sees no page, or is not shipped, the edges decide alone.
+"""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from .candidates import generate
+from . import page_net
+from .candidates import generate, quads_from_contour
 from .corner_refine import REFINE_LONG_SIDE, refine_corners
 from .geometry import order_corners
 from .nesting import ENCLOSING_SHARE, contains, prefer_enclosing
-from .quad_score import FrameCues, order_many, plausible, score_quads
+from .quad_score import NEXT, FrameCues, order_many, plausible, score_quads
 
 DETECT_LONG_SIDE = 512
 MIN_AREA_FRACTION = 0.004  # an ID card far from the lens is still ~1% of the frame
 MIN_SCORE = 0.28  # a frame of pure noise scores up to ~0.25
 INNER_OBJECT_GROWTH = 1.5  # area ratio of a page to a photo or table on it
-REFINED_LEADERS = 4  # best coarse candidates refined and scored again
+REFINED_LEADERS = 3  # best coarse candidates refined and scored again
+NET_WEIGHT = 0.8  # how far a quad's score falls when it is not where the page net sees the page
+AGREE_POWER = 2.0  # a photo covering a fifth of its card keeps a 25th of the full factor
+NET_SURE = 0.5  # the net's peak probability below which its map is ignored (it saw no page)
+NET_ACCEPT = 0.75  # agreement with the page map that accepts an outline whose edges are faint
+NET_MIN_EDGE_SCORE = 0.08  # ...as long as its sides show some edge at all
+NET_REACH = 0.04  # share of the diagonal the sides of a page-map outline may be off
+NET_OUTLINES = 1  # page-map outlines refined alongside the edge leaders
 
 
 def find_page(image: np.ndarray) -> np.ndarray | None:
@@ -36,46 +51,109 @@ def find_page(image: np.ndarray) -> np.ndarray | None:
 def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
     """Page quads in image coordinates, best first: the leaders refined to sub-pixel, then scored again.
 
-    A candidate whose side is pulled off by a finger or a shadow often straightens
-    out when refined, and then beats one that only looked better unrefined.
+    The leaders are the best edge candidates and the page map's own outline. A candidate
+    whose side is pulled off by a finger or a shadow often straightens out when refined,
+    and then beats one that only looked better unrefined.
     """
     if image is None or image.ndim != 3 or min(image.shape[:2]) < 16:
         raise ValueError("find_page expects a BGR image")
     h, w = image.shape[:2]
     scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    prob = page_net.page_probability(small)
+    if prob is not None and prob.max() < NET_SURE:
+        prob = None  # the net saw no page: leave the choice to the edges alone
     small = cv2.GaussianBlur(small, (3, 3), 0)
     ycc = cv2.cvtColor(small, cv2.COLOR_BGR2YCrCb)  # light and two colour axes, cheaper than Lab
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     frame_area = float(small.shape[0] * small.shape[1])
     min_area = MIN_AREA_FRACTION * frame_area
     cues = FrameCues.from_colour(ycc)
-    raw = generate(ycc, hsv, cues.dx, cues.dy, min_area, cues.texture)
-    if not raw:
+    leaders, first_is_leader = _edge_leaders(cues, ycc, hsv, prob, small.shape, min_area)
+    refined = [refine_corners(image, q / scale) for q in leaders]
+    outlines = [q for q in _net_outlines(prob, small.shape, min_area) if not _near_any(q, leaders)]
+    refined += [refine_corners(image, q / scale, NET_REACH) for q in outlines]
+    if not refined:
         return []
-    quads = order_many(np.stack(raw).astype(np.float32))
-    quads = _dedupe(quads[plausible(quads, frame_area, min_area)])
-    if not len(quads):
-        return []
-    scored = score_quads(quads, cues)
-    scores = scored.total * _placement_factor(quads, small.shape, frame_area)
-    order = prefer_enclosing(quads, scores, cues.colour)[:REFINED_LEADERS]
-    order = order[scores[order] > MIN_SCORE * 0.7]
-    if not len(order):
-        return []
-    leaders = quads[order]
-    refined = order_many(np.stack([refine_corners(image, q / scale) for q in leaders]))
+    refined = order_many(np.stack(refined))
     kept = plausible(refined * scale, frame_area, min_area)
+    first_is_leader &= bool(kept[0])
     refined = refined[kept]
     if not len(refined):
         return []
     rescored = score_quads(refined * scale, cues)
-    totals = rescored.total * _placement_factor(refined * scale, small.shape, frame_area)
+    agree = _agreement(refined * scale, prob, small.shape)
+    totals = rescored.total * _placement_factor(refined * scale, small.shape, frame_area) * _net_factor(agree)
     final = prefer_enclosing(refined * scale, totals, cues.colour)
-    if kept[0] and order[0] != np.argmax(scores):
+    if first_is_leader:
         final = _keep_enclosing_leader(refined, totals, final)
-    found = totals.max() > MIN_SCORE
-    return [refined[i] for i in final if totals[i] > MIN_SCORE or (found and i == final[0])]
+    accepted = totals > MIN_SCORE
+    if agree is not None:  # faint edges, but just where the net sees the page
+        accepted |= (agree > NET_ACCEPT) & (rescored.total > NET_MIN_EDGE_SCORE)
+    found = accepted.any()
+    return [refined[i] for i in final if accepted[i] or (found and i == final[0])]
+
+
+def _edge_leaders(cues, ycc, hsv, prob, shape, min_area):
+    """The best edge-based candidates (detector pixels), and whether the first was promoted by nesting."""
+    frame_area = float(shape[0] * shape[1])
+    # with the page net's outlines at hand, the wide openings that cut off fingers add
+    # nothing measurable, and cost a sixth of the detection time
+    raw = generate(ycc, hsv, cues.dx, cues.dy, min_area, cues.texture, opened=prob is None)
+    if not raw:
+        return [], False
+    quads = order_many(np.stack(raw).astype(np.float32))
+    quads = _dedupe(quads[plausible(quads, frame_area, min_area)])
+    if not len(quads):
+        return [], False
+    scored = score_quads(quads, cues)
+    scores = scored.total * _placement_factor(quads, shape, frame_area)
+    scores *= _net_factor(_agreement(quads, prob, shape))
+    order = prefer_enclosing(quads, scores, cues.colour)[:REFINED_LEADERS]
+    order = order[scores[order] > MIN_SCORE * 0.7 * (1 - NET_WEIGHT * (prob is not None))]
+    return list(quads[order]), bool(len(order)) and order[0] != np.argmax(scores)
+
+
+def _net_outlines(prob, shape, min_area) -> list[np.ndarray]:
+    """The page map's blobs as quads (detector pixels), best agreeing first."""
+    if prob is None:
+        return []
+    quads = []
+    for contour in page_net.mask_contours(prob, shape[:2]):
+        hull_quads = quads_from_contour(contour) if cv2.contourArea(contour) >= min_area else []
+        if hull_quads:
+            quads += [page_net.snap_to_contour(q, contour) for q in order_many(np.stack(hull_quads))]
+    if not quads:
+        return []
+    quads = order_many(np.stack(quads).astype(np.float32))
+    quads = quads[plausible(quads, float(shape[0] * shape[1]), min_area)]
+    if not len(quads):
+        return []
+    agree = page_net.agreement(quads, prob, shape[:2])
+    return list(quads[np.argsort(-agree)[:NET_OUTLINES]])
+
+
+def _near_any(quad: np.ndarray, others: list[np.ndarray], share: float = 0.03) -> bool:
+    """Whether an ordered quad has all its corners close to one of `others` (refining it again adds nothing)."""
+    tol = share * float(np.linalg.norm(quad[2] - quad[0]))
+    return any(np.linalg.norm(quad - other, axis=1).max() < tol for other in others)
+
+
+def _agreement(quads, prob, shape) -> np.ndarray | None:
+    return None if prob is None else page_net.agreement(quads, prob, shape[:2])
+
+
+def _net_factor(agree: np.ndarray | None) -> np.ndarray | float:
+    """1 for the quads that best match the page map, down to 1 - NET_WEIGHT for those off it.
+
+    Agreement counts relative to the best quad's: the map is soft at its borders, so
+    even the true outline scores well under 1, and a frame whose map shows two pages
+    leaves the choice between them to the edges.
+    """
+    if agree is None:
+        return 1.0
+    relative = agree / max(float(agree.max()), 1e-6)
+    return (1 - NET_WEIGHT) + NET_WEIGHT * relative ** AGREE_POWER
 
 
 def _keep_enclosing_leader(refined: np.ndarray, totals: np.ndarray, final: np.ndarray) -> np.ndarray:
@@ -97,7 +175,7 @@ def _keep_enclosing_leader(refined: np.ndarray, totals: np.ndarray, final: np.nd
 
 def _areas(quads: np.ndarray) -> np.ndarray:
     x, y = quads[..., 0], quads[..., 1]
-    return 0.5 * np.abs((x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y).sum(axis=1))
+    return 0.5 * np.abs((x * y[:, NEXT] - x[:, NEXT] * y).sum(axis=1))
 
 
 def _placement_factor(quads: np.ndarray, shape, frame_area: float) -> np.ndarray:

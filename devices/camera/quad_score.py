@@ -20,6 +20,7 @@ STEP_REACH = 3  # pixels either side of an edge where the colours on each side a
 _OFFSET_PRIOR = np.exp(-0.5 * (np.arange(-SEARCH, SEARCH + 1, dtype=np.float32) / 2.5) ** 2)[:, None, None, None]
 MIN_EDGE = 2.5  # grey levels per pixel: below this a gradient is sensor noise
 KNOWN_ASPECTS = np.array([1.414, 1.586, 1.0, 1.25])  # A4, ID card (85.6x54), square forms, 5:4 photos
+NEXT, PREV = [1, 2, 3, 0], [3, 0, 1, 2]  # corner indices: np.roll's result, at a fraction of its cost
 
 
 @dataclass
@@ -55,12 +56,12 @@ def order_many(quads: np.ndarray) -> np.ndarray:
 
 
 def _sides(quads: np.ndarray) -> np.ndarray:
-    return np.roll(quads, -1, axis=1) - quads  # side i runs from corner i to corner i+1
+    return quads[:, NEXT] - quads  # side i runs from corner i to corner i+1
 
 
 def _angles(quads: np.ndarray) -> np.ndarray:
     nxt = _sides(quads)
-    prev = -np.roll(nxt, 1, axis=1)
+    prev = -nxt[:, PREV]
     cos = (prev * nxt).sum(2) / (np.linalg.norm(prev, axis=2) * np.linalg.norm(nxt, axis=2) + 1e-9)
     return np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
@@ -68,10 +69,11 @@ def _angles(quads: np.ndarray) -> np.ndarray:
 def plausible(quads: np.ndarray, frame_area: float, min_area: float) -> np.ndarray:
     """Which ordered quads could be a page at all: convex, big enough, not too skewed."""
     sides = _sides(quads)
-    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
+    following = sides[:, NEXT]
+    cross = sides[:, :, 0] * following[:, :, 1] - sides[:, :, 1] * following[:, :, 0]
     convex = (cross > 0).all(axis=1) | (cross < 0).all(axis=1)
     x, y = quads[..., 0], quads[..., 1]
-    area = 0.5 * np.abs((x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y).sum(axis=1))
+    area = 0.5 * np.abs((x * y[:, NEXT] - x[:, NEXT] * y).sum(axis=1))
     angles = _angles(quads)
     lengths = np.linalg.norm(sides, axis=2)
     ratio_a = np.minimum(lengths[:, 0], lengths[:, 2]) / np.maximum(np.maximum(lengths[:, 0], lengths[:, 2]), 1e-6)

@@ -14,7 +14,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .desk_clutter import add_desk_things
+from .camera_effects import photograph
+from .desk_clutter import add_cable, add_desk_things
+from .id_card_faces import render_id_card
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
@@ -26,7 +28,7 @@ DOC_KINDS = {
     "receipt": (80.0, 200.0),
     "certificate": (297.0, 210.0),
 }
-BACKGROUNDS = ("dark", "light_grey", "white", "wood", "pattern", "cluttered")
+BACKGROUNDS = ("dark", "light_grey", "white", "wood", "pattern", "cloth", "cluttered")
 
 PHRASES = (
     "帮办代办服务委托书", "申请人姓名", "身份证号码", "联系电话", "办理事项", "承诺时限",
@@ -58,9 +60,9 @@ def render_document(kind: str, rng: np.random.Generator, px_per_mm: float = 3.0)
     """A flat document of the given kind, BGR, at `px_per_mm` resolution."""
     w_mm, h_mm = DOC_KINDS[kind]
     w, h = int(w_mm * px_per_mm), int(h_mm * px_per_mm)
-    tint = rng.integers(238, 256, 3)
     if kind == "id_card":
-        tint = np.array([rng.integers(200, 235), rng.integers(215, 240), rng.integers(225, 250)])
+        return render_id_card(w, h, rng)
+    tint = rng.integers(238, 256, 3)
     page = Image.new("RGB", (w, h), tuple(int(t) for t in tint))
     draw = ImageDraw.Draw(page)
     _draw_content(kind, draw, w, h, px_per_mm, rng)
@@ -70,14 +72,6 @@ def render_document(kind: str, rng: np.random.Generator, px_per_mm: float = 3.0)
 def _draw_content(kind, draw, w, h, s, rng):
     ink = (20, 20, 25)
     margin = int(15 * s) if kind.startswith("a4") or kind == "certificate" else int(5 * s)
-    if kind == "id_card":
-        draw.rectangle([w * 0.64, h * 0.14, w * 0.93, h * 0.72], fill=(150, 160, 175))
-        for i, label in enumerate(("姓名", "性别", "出生", "住址")):
-            draw.text((margin, h * (0.1 + 0.17 * i)), label + " " + _text(rng, 2)[: int(rng.integers(2, 11))],
-                      font=_font(max(8, int(3.2 * s))), fill=ink)
-        draw.text((margin, h * 0.8), "公民身份号码 " + "".join(str(d) for d in rng.integers(0, 10, 18)),
-                  font=_font(max(8, int(3.4 * s))), fill=ink)
-        return
     size = max(8, int((3.0 if kind == "receipt" else 4.2) * s))
     y = margin
     title = {"a4_text": "一次性告知书", "a4_form": "受理单", "receipt": "排队凭条",
@@ -128,13 +122,32 @@ def _background(kind: str, w: int, h: int, rng: np.random.Generator) -> np.ndarr
         yy, xx = np.mgrid[0:h, 0:w]
         checker = ((yy // step + xx // step) % 2).astype(np.float32)
         img += (checker * rng.uniform(15, 45))[..., None]
+    elif kind == "cloth":
+        img += _cloth(w, h, rng)
     elif kind == "cluttered":
         _add_clutter(img, rng, int(rng.integers(4, 9)))
         add_desk_things(img, rng, int(rng.integers(1, 4)))
+    if kind != "cluttered" and rng.random() < 0.3:  # a real desk is rarely bare
+        add_desk_things(img, rng, int(rng.integers(1, 3)))
     texture = rng.normal(0, 1, (h // 2, w // 2)).astype(np.float32)
     texture = cv2.resize(cv2.GaussianBlur(texture, (0, 0), 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
     img += texture[..., None] * rng.uniform(2, 6)
     return img
+
+
+def _cloth(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
+    """A tablecloth: plaid or stripes in two colours, at an angle, with a woven fine texture."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, np.pi)
+    u = xx * np.cos(angle) + yy * np.sin(angle)
+    v = -xx * np.sin(angle) + yy * np.cos(angle)
+    period = rng.uniform(15, 80)
+    bands = (np.sin(u / period * 6.283) > rng.uniform(-0.3, 0.5)).astype(np.float32)
+    if rng.random() < 0.6:  # plaid
+        bands = 0.5 * (bands + (np.sin(v / period * 6.283) > 0.2))
+    colour = rng.uniform(-60, 60, 3).astype(np.float32)
+    weave = np.sin(u * 1.7) * np.sin(v * 1.7) * rng.uniform(2, 8)
+    return bands[..., None] * colour + weave[..., None]
 
 
 def _add_clutter(img: np.ndarray, rng: np.random.Generator, n: int) -> None:
@@ -161,17 +174,38 @@ def _placement(doc_mm, kind, w, h, rng) -> np.ndarray:
         doc_w = min(w * 0.9, h * rng.uniform(0.45, 0.92) / max(aspect, 1.0))
     angle = np.radians(rng.uniform(-25, 25) + 90 * int(rng.integers(4)))
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]], np.float32)
+    tilt = (rng.uniform(0, 2 * np.pi), np.radians(rng.uniform(0, 30)))  # axis direction, angle
     for _ in range(60):
         doc_h = doc_w * aspect
         rect = np.float32([[-doc_w, -doc_h], [doc_w, -doc_h], [doc_w, doc_h], [-doc_w, doc_h]]) / 2
         centre = np.array([rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h], np.float32)
-        jitter = rng.normal(0, 0.04 * min(doc_w, doc_h), (4, 2))
-        quad = (rect @ rot.T + centre + jitter).astype(np.float32)
+        # a sheet never lies quite flat: its corners stray a little from the plane's
+        jitter = rng.normal(0, 0.004 * min(doc_w, doc_h), (4, 2))
+        quad = (_project(rect @ rot.T, centre, (w, h), tilt) + jitter).astype(np.float32)
         if (quad[:, 0].min() > 3 and quad[:, 1].min() > 3 and quad[:, 0].max() < w - 4
                 and quad[:, 1].max() < h - 4):
             break
         doc_w *= 0.95
     return quad
+
+
+def _project(flat: np.ndarray, centre: np.ndarray, frame: tuple[int, int], tilt: tuple[float, float]) -> np.ndarray:
+    """The document's corners (pixels, about its centre) seen by a pinhole camera, tilted.
+
+    The plane turns by tilt[1] about an axis at angle tilt[0] through the document's
+    centre, which lies on the camera's axis at depth f; the camera then looks off-centre
+    to place it at `centre`. A physical view, so the page's true proportions can be
+    recovered from its corners as from a real photo (geometry.true_aspect).
+    """
+    w, h = frame
+    f = 0.9 * w  # a phone or a document camera: about 60 degrees across
+    axis = np.array([np.cos(tilt[0]), np.sin(tilt[0]), 0.0])
+    pts = np.column_stack([flat, np.zeros(len(flat))])
+    cos, sin = np.cos(tilt[1]), np.sin(tilt[1])
+    turned = pts * cos + np.cross(axis, pts) * sin + np.outer(pts @ axis, axis) * (1 - cos)  # Rodrigues
+    offset = np.array([centre[0] - w / 2, centre[1] - h / 2, 0.0])
+    world = turned + offset + np.array([0.0, 0.0, f])
+    return f * world[:, :2] / world[:, 2:3] + np.array([w / 2, h / 2])
 
 
 def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
@@ -195,6 +229,9 @@ def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
     shift = int(np.argmin(np.abs(placed - quad[0]).sum(axis=1)))
     if shift % 2:  # the document lies across the frame: its width runs down the image
         doc_mm = (doc_mm[1], doc_mm[0])
+    held = kind == "id_card" and rng.random() < 0.35
+    if held:  # fingers behind the card, seen past its edge
+        _add_hand(scene, quad, rng, behind=True)
     _drop_shadow(scene, quad, rng)
     # replicated border: the mask below sets the outline, so the page's own colour must
     # reach its edge (a black border blended in twice drew a dark rim and shrank the page)
@@ -204,17 +241,11 @@ def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
     scene = scene * (1 - mask) + warped * mask
     if kind == "id_card" or rng.random() < 0.15:
         _add_gloss(scene, mask[..., 0], quad, rng)
-    if rng.random() < 0.35:
+    if held or rng.random() < 0.35:
         _add_hand(scene, quad, rng)
-    scene = _lighting(scene, rng)
-    scene = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.3, 1.4))
-    noise = np.empty_like(scene)
-    cv2.setRNGSeed(int(rng.integers(2**31)))  # cv2.randn is much faster than numpy here, and seeded
-    cv2.randn(noise, 0.0, float(rng.uniform(1.5, 5)))
-    scene += noise
-    img = np.clip(scene, 0, 255).astype(np.uint8)
-    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 92))])
-    img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    if rng.random() < 0.12:  # a cable lying across the document
+        add_cable(scene, rng)
+    img = photograph(scene, rng)
     return Scene(img, quad.astype(np.float32), doc_mm, kind, background)
 
 
@@ -240,7 +271,7 @@ def _add_gloss(scene, mask, quad, rng):
     spot = np.zeros((h, w), np.float32)
     cv2.ellipse(spot, ((float(centre[0]), float(centre[1])), (float(size), float(size * rng.uniform(0.2, 0.6))),
                        float(rng.uniform(0, 180))), 1.0, -1)
-    spot = cv2.GaussianBlur(spot, (0, 0), max(1.0, size * 0.15)) * mask * rng.uniform(0.4, 0.9)
+    spot = cv2.GaussianBlur(spot, (0, 0), max(1.0, size * 0.15)) * mask * rng.uniform(0.4, 1.0)
     scene += (255.0 - scene) * spot[..., None]
 
 
@@ -253,7 +284,8 @@ def _drop_shadow(scene, quad, rng):
     scene *= (1 - strength * mask)[..., None]
 
 
-def _add_hand(scene, quad, rng):
+def _add_hand(scene, quad, rng, behind=False):
+    """Fingers from outside over one side (a thumb pinning the page), or behind it when held up."""
     h, w = scene.shape[:2]
     i = int(rng.integers(4))
     t = rng.uniform(0.25, 0.75)
@@ -263,23 +295,9 @@ def _add_hand(scene, quad, rng):
     skin = np.float32([rng.uniform(120, 170), rng.uniform(150, 190), rng.uniform(200, 235)])
     length = rng.uniform(0.08, 0.2) * max(w, h)
     angle = float(np.degrees(np.arctan2(outward[1], outward[0])))
-    for k in range(int(rng.integers(1, 4))):
-        shift = np.array([-outward[1], outward[0]]) * (k - 1) * length * 0.18
-        centre = point + outward * length * rng.uniform(0.25, 0.4) + shift
+    reach = (0.05, 0.3) if behind else (0.25, 0.4)  # behind the card the fingertips lie under it
+    for k in range(int(rng.integers(1, 5 if behind else 4))):
+        shift = np.array([-outward[1], outward[0]]) * (k - 1.5 * behind) * length * 0.18
+        centre = point + outward * length * rng.uniform(*reach) + shift
         cv2.ellipse(scene, ((float(centre[0]), float(centre[1])), (length, length * 0.16), angle),
                     tuple(float(c) for c in skin * rng.uniform(0.9, 1.05)), -1, cv2.LINE_AA)
-
-
-def _lighting(scene, rng):
-    h, w = scene.shape[:2]
-    a, b = rng.normal(0, 0.25, 2)
-    xx = np.linspace(-0.5, 0.5, w, dtype=np.float32)[None, :]
-    yy = np.linspace(-0.5, 0.5, h, dtype=np.float32)[:, None]
-    gain = 1.0 + a * xx + b * yy
-    if rng.random() < 0.5:  # a soft shadow of the camera arm or a head, drawn at quarter size
-        mask = np.zeros((h // 4, w // 4), np.float32)
-        pts = rng.uniform(0, 1, (4, 2)) * [w // 4, h // 4]
-        cv2.fillPoly(mask, [cv2.convexHull(pts.astype(np.int32))], 1.0)
-        mask = cv2.GaussianBlur(mask, (0, 0), rng.uniform(1.25, 6.25))
-        gain *= 1 - rng.uniform(0.15, 0.4) * cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
-    return scene * gain[..., None]

@@ -35,3 +35,33 @@ def test_shift_lowers_the_score():
 def test_order_corners_starts_top_left_and_runs_clockwise():
     ordered = order_corners(TRUTH[[3, 1, 0, 2]])
     assert np.array_equal(ordered, TRUTH)
+
+
+def _photographed_a4(axis_angle_deg: float, tilt_deg: float, f: float = 1000.0) -> np.ndarray:
+    """An A4 sheet's corners seen by a pinhole camera (focal f, centre 640,360), the sheet tilted."""
+    a, t = np.radians(axis_angle_deg), np.radians(tilt_deg)
+    axis = np.array([np.cos(a), np.sin(a), 0.0])
+    sheet = np.array([[-297, -210, 0], [297, -210, 0], [297, 210, 0], [-297, 210, 0]], float) * 0.6
+    turned = sheet * np.cos(t) + np.cross(axis, sheet) * np.sin(t) + np.outer(sheet @ axis, axis) * (1 - np.cos(t))
+    world = turned + [0, 0, f]
+    return (f * world[:, :2] / world[:, 2:3] + [640, 360]).astype(np.float32)
+
+
+@pytest.mark.parametrize("axis_angle, tolerance", [(30, 0.01), (0, 0.05)])
+def test_true_aspect_undoes_a_slanted_view(axis_angle, tolerance):
+    # tilted 30 degrees, the far side is much shorter and the side lengths say the wrong
+    # proportions; about a slanted axis both vanishing points fix the focal length, about
+    # a level one (one vanishing point) a typical camera's focal length stands in
+    from devices.camera.geometry import side_lengths, true_aspect
+
+    quad = _photographed_a4(axis_angle, 30)
+    top, right, bottom, left = side_lengths(quad)
+    assert abs(max(top, bottom) / max(left, right) - 297 / 210) > 0.1
+    assert true_aspect(quad, (1280, 720)) == pytest.approx(297 / 210, rel=tolerance)
+
+
+def test_true_aspect_of_a_square_on_view_is_its_side_ratio():
+    from devices.camera.geometry import true_aspect
+
+    quad = np.float32([[100, 100], [397, 100], [397, 310], [100, 310]])
+    assert true_aspect(quad, (1280, 720)) == pytest.approx(297 / 210, rel=1e-3)

@@ -1,0 +1,137 @@
+"""Where the page lies in a frame, as a coarse probability map from a small shipped net.
+
+The net (page_net.onnx, 600 KB, 151k weights, trained here on generated frames by
+benchmarks/train_page_net.py) sees the whole frame at 256x144 and answers, for each
+2x2 block of it, how likely that block is the document. It does not place the sides:
+that stays with the edge fit, which is sub-pixel. It tells the detector which of the
+many rectangles in a cluttered frame is the page, and where to look for a faint one.
+Run by OpenCV's own dnn module: nothing to download, no new dependency.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+MODEL_PATH = Path(__file__).with_name("page_net.onnx")
+INPUT_SIZE = (256, 144)  # width, height: a 16:9 preview frame at a fifth of 720p
+OUTPUT_STRIDE = 2
+
+
+def prepare_input(image: np.ndarray) -> np.ndarray:
+    """The frame as the net sees it: BGR uint8 at INPUT_SIZE (a 4:3 still is squeezed, not cropped)."""
+    return cv2.resize(image, INPUT_SIZE, interpolation=cv2.INTER_AREA)
+
+
+class _Net:
+    def __init__(self, path: Path):
+        self.net = cv2.dnn.readNetFromONNX(str(path))
+        self.lock = threading.Lock()  # one cv2.dnn.Net is not safe to run from two threads at once
+
+    def __call__(self, small: np.ndarray) -> np.ndarray:
+        blob = cv2.dnn.blobFromImage(small, 1 / 255.0)
+        with self.lock:
+            self.net.setInput(blob)
+            logits = self.net.forward()
+        return 1 / (1 + np.exp(-logits[0, 0]))
+
+
+_enabled = True
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Net | None:
+    return _Net(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+def _load() -> _Net | None:
+    return _model() if _enabled else None
+
+
+def set_enabled(enabled: bool) -> None:
+    """Switch the net off (or back on) for this process: to measure what it adds."""
+    global _enabled
+    _enabled = enabled
+
+
+def available() -> bool:
+    return _load() is not None
+
+
+def page_probability(image: np.ndarray) -> np.ndarray | None:
+    """float32 map (INPUT_SIZE / OUTPUT_STRIDE) of how likely each cell is the page, or None without a model."""
+    net = _load()
+    if net is None:
+        return None
+    return net(prepare_input(image)).astype(np.float32)
+
+
+def agreement(quads: np.ndarray, prob: np.ndarray, frame_hw: tuple[int, int]) -> np.ndarray:
+    """(N,) soft IoU of each quad (frame pixels) with the page map: 1 when the quad is the net's page.
+
+    A card's photo, a table on a form or a shadow's lit half lie inside the page and
+    score their share of it; a phone or a keyboard key beside it scores near 0.
+    """
+    mh, mw = prob.shape
+    scale = np.float32([mw / frame_hw[1], mh / frame_hw[0]])
+    mass = float(prob.sum())
+    fill = np.zeros((mh, mw), np.uint8)
+    out = np.zeros(len(quads), np.float32)
+    bits = 4  # sub-cell corners: fillConvexPoly takes fixed-point points
+    for i, quad in enumerate(quads):
+        fill[:] = 0
+        pts = np.rint(((quad + 0.5) * scale - 0.5) * (1 << bits)).astype(np.int32)
+        cv2.fillConvexPoly(fill, pts, 1, cv2.LINE_8, bits)
+        inside = fill.astype(bool)
+        area = float(inside.sum())
+        inter = float(prob[inside].sum())
+        out[i] = inter / max(area + mass - inter, 1e-6)
+    return out
+
+
+def mask_contours(prob: np.ndarray, frame_hw: tuple[int, int], levels=(0.5,)) -> list[np.ndarray]:
+    """Outlines of the page map's blobs at each level, in frame pixels (float32 N x 1 x 2)."""
+    mh, mw = prob.shape
+    scale = np.float32([frame_hw[1] / mw, frame_hw[0] / mh])
+    fine = cv2.resize(prob, (mw * 4, mh * 4), interpolation=cv2.INTER_LINEAR)  # smoother than the cells
+    out = []
+    for level in levels:
+        binary = (fine > level).astype(np.uint8)
+        contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        out += [((c.astype(np.float32) + 0.5) / 4 * scale - 0.5) for c in contours]
+    return out
+
+
+def snap_to_contour(quad: np.ndarray, contour: np.ndarray) -> np.ndarray:
+    """`quad` with each side moved onto the line through the middle of the contour's run beside it.
+
+    The quad of a blob's hull is pulled out at its corners by rounding and by anything
+    merged with the blob; the middle of each side lies on the page's edge.
+    """
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        tangent = (b - a) / max(length, 1e-6)
+        rel = pts - a
+        along = rel @ tangent / max(length, 1e-6)
+        across = rel @ np.float32([-tangent[1], tangent[0]])
+        near = (along > 0.15) & (along < 0.85) & (np.abs(across) < 0.06 * length + 2)
+        if near.sum() < 5:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(pts[near], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.float64([vx, vy]), np.float64([x0, y0])))
+    corners = []
+    for i in range(4):
+        (d1, p1), (d2, p2) = lines[i - 1], lines[i]
+        cross = d1[0] * d2[1] - d1[1] * d2[0]
+        if abs(cross) < 1e-3:
+            return quad
+        s = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / cross
+        corners.append(p1 + s * d1)
+    return np.float32(corners)
