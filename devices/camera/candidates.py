@@ -17,6 +17,7 @@ CHROMA_LEVEL = 2.5  # Cr + Cb levels above the frame's median tint distance: a c
 FIXED_CANNY = ((30, 90), (70, 180))  # grey levels per pixel, strongest YCrCb channel
 _NEXT = [1, 2, 3, 0]
 _QUAD_INDEX = {n: np.array(list(combinations(range(n), 4))) for n in range(4, 13)}
+_QUAD_COMBOS = {n: list(combinations(range(n), 4)) for n in range(4, 13)}
 
 
 def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
@@ -48,12 +49,13 @@ def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
 
 def _quads_from_long_sides(poly: np.ndarray, top: int = 5) -> list[np.ndarray]:
     # plain Python floats: a handful of lines per contour, where numpy's per-call cost dominates
-    d = np.roll(poly, -1, axis=0) - poly
-    longest = np.sort(np.argsort(np.linalg.norm(d, axis=1))[::-1][:top])  # kept in hull order
-    if len(longest) < 4:
+    pts = poly.astype(np.float64).tolist()
+    sides = [(x0, y0, x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1])]
+    if len(sides) < 4:
         return []
-    p = poly[longest].astype(np.float64).tolist()
-    d = d[longest].astype(np.float64).tolist()
+    longest = sorted(sorted(range(len(sides)), key=lambda k: -(sides[k][2] ** 2 + sides[k][3] ** 2))[:top])
+    p = [sides[k][:2] for k in longest]  # kept in hull order
+    d = [sides[k][2:] for k in longest]
     n = len(longest)
     norms = [(dx * dx + dy * dy) ** 0.5 for dx, dy in d]
     meet = {}
@@ -64,9 +66,9 @@ def _quads_from_long_sides(poly: np.ndarray, top: int = 5) -> list[np.ndarray]:
                 s = ((p[j][0] - p[i][0]) * d[j][1] - (p[j][1] - p[i][1]) * d[j][0]) / cross
                 meet[i, j] = (p[i][0] + s * d[i][0], p[i][1] + s * d[i][1])
     quads = []
-    for combo in _QUAD_INDEX[n].tolist():
+    for combo in _QUAD_COMBOS[n]:
         corners = [meet.get((combo[k - 1], combo[k])) for k in range(4)]  # corner k: side k-1 meets side k
-        if all(c is not None for c in corners):
+        if None not in corners:
             quads.append(np.array(corners, np.float32))
     return quads
 

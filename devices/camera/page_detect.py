@@ -41,11 +41,27 @@ def find_page(image: np.ndarray) -> np.ndarray | None:
     """
     # one downscale of a 13 MP still serves both steps: resizing it is the costly part
     scale = min(1.0, REFINE_LONG_SIDE / max(image.shape[:2]))
-    work = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    work = shrink(image, scale)
     candidates = detect_coarse(work)
     if not candidates:
         return None
     return order_corners(candidates[0] / scale)
+
+
+def shrink(image: np.ndarray, scale: float) -> np.ndarray:
+    """`image` scaled down by `scale` (<= 1): averaged over whole blocks of pixels, then bilinear.
+
+    OpenCV averages a fractional area (1280 to 512 px) at eight times the cost of whole
+    2x2 blocks, and after those a bilinear step of no more than half leaves nothing to alias.
+    """
+    if scale >= 1:
+        return image
+    h, w = image.shape[:2]
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    block = int(1 / scale)
+    if block >= 2:
+        image = cv2.resize(image, (w // block, h // block), interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR if block >= 2 else cv2.INTER_AREA)
 
 
 def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
@@ -59,7 +75,7 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
         raise ValueError("find_page expects a BGR image")
     h, w = image.shape[:2]
     scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    small = shrink(image, scale)
     prob = page_net.page_probability(small)
     if prob is not None and prob.max() < NET_SURE:
         prob = None  # the net saw no page: leave the choice to the edges alone
