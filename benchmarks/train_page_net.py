@@ -20,7 +20,8 @@ benchmark's integer seeds (2015, 1 to 4 for tuning; 7, 99 and later ones held ou
 The target is the true page's area: the net tells the detector where the page is, the
 classical edge fit where exactly its sides run. (The shipped net's frames were drawn
 while the generator still tilted pages by a plain homography about their centre; it
-now projects them through a pinhole camera. A rebuild draws today's frames.)
+now projects them through a pinhole camera. A rebuild draws today's frames; one made so
+scored 0.964 validation IoU against the shipped net's 0.968, so the shipped net stayed.)
 """
 
 from __future__ import annotations
