@@ -52,7 +52,7 @@ def shrink(image: np.ndarray, scale: float) -> np.ndarray:
     """`image` scaled down by `scale` (<= 1): averaged over whole blocks of pixels, then bilinear.
 
     OpenCV averages a fractional area (1280 to 512 px) at eight times the cost of whole
-    2x2 blocks, and after those a bilinear step of no more than half leaves nothing to alias.
+    2x2 blocks; what is left is a bilinear step that shrinks by less than half, too little to alias.
     """
     if scale >= 1:
         return image
