@@ -48,8 +48,8 @@ def test_numbers_count_up_per_queue(sqlite_server):
     assert numbers == ["A001", "A002", "B001", "A003"]
 
 
-def test_a_retry_with_the_same_key_returns_the_same_ticket(sqlite_server):
-    k = kiosk(sqlite_server)
+def test_a_retry_with_the_same_key_returns_the_same_ticket(live_server):
+    k = kiosk(live_server)
     headers = {"Idempotency-Key": "kiosk-7-000123"}
     first = k.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}, headers=headers)
     again = k.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}, headers=headers)
