@@ -13,11 +13,12 @@ from itertools import combinations
 import cv2
 import numpy as np
 
+from .geometry import signed_areas
+
 CHROMA_LEVEL = 2.5  # Cr + Cb levels above the frame's median tint distance: a card on a white desk
 FIXED_CANNY = ((30, 90), (70, 180))  # grey levels per pixel, strongest YCrCb channel
-_NEXT = [1, 2, 3, 0]
-_QUAD_INDEX = {n: np.array(list(combinations(range(n), 4))) for n in range(4, 13)}
-_QUAD_COMBOS = {n: list(combinations(range(n), 4)) for n in range(4, 13)}
+_QUAD_COMBOS = {n: list(combinations(range(n), 4)) for n in range(4, 13)}  # for plain-Python loops
+_QUAD_INDEX = {n: np.array(combos) for n, combos in _QUAD_COMBOS.items()}  # for numpy indexing
 
 
 def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
@@ -78,9 +79,7 @@ def _largest_inscribed_quad(points: np.ndarray) -> np.ndarray:
     if len(points) > 12:
         points = points[np.linspace(0, len(points) - 1, 12).astype(int)]
     quads = points[_QUAD_INDEX[len(points)]]  # (combos, 4, 2), vertices in hull order
-    x, y = quads[..., 0], quads[..., 1]
-    area = np.abs((x * y[:, _NEXT] - x[:, _NEXT] * y).sum(axis=1))
-    return quads[int(np.argmax(area))]
+    return quads[int(np.argmax(np.abs(signed_areas(quads))))]
 
 
 def _quads_from_map(binary: np.ndarray, min_area: float, mode: int) -> list[np.ndarray]:

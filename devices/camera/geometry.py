@@ -8,6 +8,7 @@ import numpy as np
 A4_MM = (210.0, 297.0)
 TYPICAL_FOCAL = 0.9  # focal length / frame width of a phone or a document camera (about 60 degrees across)
 ID_CARD_MM = (85.6, 54.0)
+NEXT, PREV = [1, 2, 3, 0], [3, 0, 1, 2]  # each corner's neighbours: np.roll's result, at a fraction of its cost
 
 
 def order_corners(points: np.ndarray) -> np.ndarray:
@@ -26,6 +27,12 @@ def is_convex(quad: np.ndarray) -> bool:
 
 def quad_area(quad: np.ndarray) -> float:
     return float(abs(cv2.contourArea(np.asarray(quad, np.float32).reshape(-1, 1, 2))))
+
+
+def signed_areas(quads: np.ndarray) -> np.ndarray:
+    """(N,) areas of a stack of quads (N, 4, 2), positive when clockwise on screen (shoelace)."""
+    x, y = quads[..., 0], quads[..., 1]
+    return 0.5 * (x * y[:, NEXT] - x[:, NEXT] * y).sum(axis=1)
 
 
 def side_lengths(quad: np.ndarray) -> np.ndarray:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .geometry import NEXT, signed_areas
+
 ENCLOSING_SHARE = 0.5  # an enclosing quad needs this share of the inner one's score
 MIN_GROWTH = 1.15  # area ratio: smaller growth is the same outline found twice
 TOLERANCE = 2.0  # pixels an inner corner may stick out (both outlines are noisy)
@@ -22,7 +24,6 @@ MIN_PAPER_LIGHT = 120.0  # Y level: card stock and paper, lit or in a soft shado
 MAX_PAPER_CHROMA = 14.0  # Cr/Cb levels from grey: tinted ID cards pass, skin (about 25) does not
 MAX_PAPER_SPREAD = 8.0  # Y levels, median absolute deviation: paper is plain between its lines of print
 MIN_DESK_STEP = 3.5  # YCrCb distance between the band and the desk just outside the outer quad
-_NEXT = [1, 2, 3, 0]  # each corner's successor (indexing is cheaper than np.roll)
 
 
 def contains(outer: np.ndarray, inner: np.ndarray, tol: float = TOLERANCE) -> np.ndarray:
@@ -31,11 +32,11 @@ def contains(outer: np.ndarray, inner: np.ndarray, tol: float = TOLERANCE) -> np
     Both stacks hold ordered convex quads (N, 4, 2) and (M, 4, 2).
     """
     a = outer[:, None, :, None, :]  # (N, 1, 4, 1, 2)
-    side = outer[:, _NEXT][:, None, :, None, :] - a
+    side = outer[:, NEXT][:, None, :, None, :] - a
     rel = inner[None, :, None, :, :] - a  # (N, M, 4 sides, 4 corners, 2)
     cross = side[..., 0] * rel[..., 1] - side[..., 1] * rel[..., 0]
     dist = cross / (np.linalg.norm(side, axis=-1) + 1e-6)  # signed distance to each side
-    orient = np.sign(_signed_areas(outer))[:, None, None, None]
+    orient = np.sign(signed_areas(outer))[:, None, None, None]
     return (dist * orient >= -tol).all(axis=(2, 3))
 
 
@@ -56,13 +57,8 @@ def parallel(quads: np.ndarray, quad: np.ndarray, max_tilt: float = MAX_TILT) ->
 
 
 def _side_angles(quads: np.ndarray) -> np.ndarray:
-    d = quads[:, _NEXT] - quads
+    d = quads[:, NEXT] - quads
     return np.degrees(np.arctan2(d[..., 1], d[..., 0]))
-
-
-def _signed_areas(quads: np.ndarray) -> np.ndarray:
-    x, y = quads[..., 0], quads[..., 1]
-    return 0.5 * (x * y[:, _NEXT] - x[:, _NEXT] * y).sum(axis=1)
 
 
 def same_paper(colour: np.ndarray, outer: np.ndarray, inner: np.ndarray) -> bool:
@@ -112,7 +108,7 @@ def prefer_enclosing(quads: np.ndarray, scores: np.ndarray, colour: np.ndarray |
     order = np.argsort(-scores)
     if len(quads) < 2:
         return order
-    areas = np.abs(_signed_areas(quads))
+    areas = np.abs(signed_areas(quads))
     bar = ENCLOSING_SHARE * scores[order[0]]
     current = int(order[0])
     for _ in range(len(quads)):

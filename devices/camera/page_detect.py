@@ -15,9 +15,9 @@ import numpy as np
 from . import page_net
 from .candidates import generate, quads_from_contour
 from .corner_refine import REFINE_LONG_SIDE, refine_corners
-from .geometry import order_corners
+from .geometry import order_corners, signed_areas
 from .nesting import ENCLOSING_SHARE, contains, prefer_enclosing
-from .quad_score import NEXT, FrameCues, order_many, plausible, score_quads
+from .quad_score import FrameCues, order_many, plausible, score_quads
 
 DETECT_LONG_SIDE = 512
 MIN_AREA_FRACTION = 0.004  # an ID card far from the lens is still ~1% of the frame
@@ -190,8 +190,7 @@ def _keep_enclosing_leader(refined: np.ndarray, totals: np.ndarray, final: np.nd
 
 
 def _areas(quads: np.ndarray) -> np.ndarray:
-    x, y = quads[..., 0], quads[..., 1]
-    return 0.5 * np.abs((x * y[:, NEXT] - x[:, NEXT] * y).sum(axis=1))
+    return np.abs(signed_areas(quads))
 
 
 def _placement_factor(quads: np.ndarray, shape, frame_area: float) -> np.ndarray:

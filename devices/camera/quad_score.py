@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .geometry import NEXT, PREV, signed_areas
+
 SAMPLES_PER_SIDE = 32
 SEARCH = 4  # pixels either side of a candidate's side: candidates are only roughly placed
 STEP_REACH = 3  # pixels either side of an edge where the colours on each side are read
 _OFFSET_PRIOR = np.exp(-0.5 * (np.arange(-SEARCH, SEARCH + 1, dtype=np.float32) / 2.5) ** 2)[:, None, None, None]
 MIN_EDGE = 2.5  # grey levels per pixel: below this a gradient is sensor noise
 KNOWN_ASPECTS = np.array([1.414, 1.586, 1.0, 1.25])  # A4, ID card (85.6x54), square forms, 5:4 photos
-NEXT, PREV = [1, 2, 3, 0], [3, 0, 1, 2]  # corner indices: np.roll's result, at a fraction of its cost
 
 
 @dataclass
@@ -72,8 +73,7 @@ def plausible(quads: np.ndarray, frame_area: float, min_area: float) -> np.ndarr
     following = sides[:, NEXT]
     cross = sides[:, :, 0] * following[:, :, 1] - sides[:, :, 1] * following[:, :, 0]
     convex = (cross > 0).all(axis=1) | (cross < 0).all(axis=1)
-    x, y = quads[..., 0], quads[..., 1]
-    area = 0.5 * np.abs((x * y[:, NEXT] - x[:, NEXT] * y).sum(axis=1))
+    area = np.abs(signed_areas(quads))
     angles = _angles(quads)
     lengths = np.linalg.norm(sides, axis=2)
     ratio_a = np.minimum(lengths[:, 0], lengths[:, 2]) / np.maximum(np.maximum(lengths[:, 0], lengths[:, 2]), 1e-6)
