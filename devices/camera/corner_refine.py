@@ -86,7 +86,8 @@ def refine_corners(image: np.ndarray, corners: np.ndarray, reach: float = 0.02) 
     work = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
     quad = corners.astype(np.float32) * scale
     diag = float(np.linalg.norm(quad[2] - quad[0]))
-    radii = (max(4, int(reach * diag)), max(4, int(0.02 * diag)), 3) if reach > 0.02 else (max(4, int(0.02 * diag)), 3)
+    usual = (max(4, int(0.02 * diag)), 3)
+    radii = (max(4, int(reach * diag)),) + usual if reach > 0.02 else usual
     for radius in radii:
         refined = _refine_once(work, quad, radius)
         if refined is None:
