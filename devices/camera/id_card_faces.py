@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+from .synthetic_font import font
+
 _NAMES = ("王建国", "李秀英", "张伟", "刘芳", "陈明", "杨丽", "赵磊", "黄静", "周强", "吴敏")
 _PLACES = ("浙江省杭州市西湖区文三路", "四川省成都市武侯区人民南路", "河南省郑州市金水区花园路",
            "广东省广州市天河区体育西路", "湖北省武汉市洪山区珞喻路", "山东省济南市历下区泉城路")
 _ETHNIC = ("汉", "回", "满", "壮", "苗")
 _AUTHORITY = ("杭州市公安局西湖分局", "成都市公安局武侯分局", "郑州市公安局金水分局")
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_PATH, max(6, size))
 
 
 def _guilloche(w: int, h: int, rng: np.random.Generator, base: np.ndarray) -> np.ndarray:
@@ -90,7 +87,7 @@ def _draw_text(card: np.ndarray, items: list[tuple[float, float, str, int, tuple
     page = Image.fromarray(cv2.cvtColor(np.clip(card, 0, 255).astype(np.uint8), cv2.COLOR_BGR2RGB))
     draw = ImageDraw.Draw(page)
     for x, y, text, size, rgb in items:
-        draw.text((x, y), text, font=_font(size), fill=rgb)
+        draw.text((x, y), text, font=font(max(6, size)), fill=rgb)
     return cv2.cvtColor(np.asarray(page), cv2.COLOR_RGB2BGR)
 
 

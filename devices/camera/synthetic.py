@@ -8,17 +8,15 @@ the same frame on every machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from .camera_effects import photograph
 from .desk_clutter import add_cable, add_desk_things
 from .id_card_faces import render_id_card
-
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+from .synthetic_font import font as _font
 
 # physical size in mm (width, height) of each kind of document
 DOC_KINDS = {
@@ -45,11 +43,6 @@ class Scene:
     doc_size_mm: tuple[float, float]
     kind: str
     background: str
-
-
-@lru_cache(maxsize=32)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_PATH, size)
 
 
 def _text(rng: np.random.Generator, n: int) -> str:
