@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from .camera_effects import photograph
 from .desk_clutter import add_cable, add_desk_things
+from .geometry import TYPICAL_FOCAL
 from .id_card_faces import render_id_card
 from .synthetic_font import font as _font
 
@@ -191,7 +192,7 @@ def _project(flat: np.ndarray, centre: np.ndarray, frame: tuple[int, int], tilt:
     recovered from its corners as from a real photo (geometry.true_aspect).
     """
     w, h = frame
-    f = 0.9 * w  # a phone or a document camera: about 60 degrees across
+    f = TYPICAL_FOCAL * w
     axis = np.array([np.cos(tilt[0]), np.sin(tilt[0]), 0.0])
     pts = np.column_stack([flat, np.zeros(len(flat))])
     cos, sin = np.cos(tilt[1]), np.sin(tilt[1])
