@@ -27,14 +27,31 @@ def rating_out(r) -> dict:
 MAX_DELIVERY_DELAY = timedelta(days=7)
 
 
-def pressed_moment(req) -> datetime:
+def pressed_moment(req, refuse: bool = True) -> datetime | None:
+    """When the key was pressed; a time the bridge gives that cannot be right is refused
+    (or, with ``refuse=False``, None)."""
     now = utcnow()
     if req.pressed_at is None:
         return now
     moment = req.pressed_at.astimezone(timezone.utc).replace(tzinfo=None)
     if moment > now + CLOCK_SKEW or moment < now - MAX_DELIVERY_DELAY:
+        if not refuse:
+            return None
         raise ApiError(422, "bad_pressed_at", "按键时间不合理（评价器桥接程序的时钟可能有误）")
     return moment
+
+
+def press_bounds(pressed: datetime, within_s: int) -> tuple[datetime, datetime]:
+    """When a service a press rates may have finished."""
+    return pressed - timedelta(seconds=within_s), pressed + CLOCK_SKEW
+
+
+def nothing_to_rate() -> ApiError:
+    return ApiError(409, "nothing_to_rate", "按键时本窗口近 10 分钟内没有办结的服务，无法评价")
+
+
+def already_rated() -> ApiError:
+    return ApiError(409, "already_rated", "这次服务已经评价过了，谢谢")
 
 
 def record(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[dict, bool]:
@@ -49,16 +66,16 @@ def record(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[d
     if repeat is not None:
         return rating_out(repeat), False
     pressed = pressed_moment(req)
-    bounds = {"window_id": window_id, "since": pressed - timedelta(seconds=within_s),
-              "until": pressed + CLOCK_SKEW}
+    since, until = press_bounds(pressed, within_s)
+    bounds = {"window_id": window_id, "since": since, "until": until}
     if req.service_id is None:
         service = db.execute(sql.SERVICE_TO_RATE, bounds).first()
     else:
         service = db.execute(sql.NAMED_SERVICE_TO_RATE, {**bounds, "service_id": req.service_id}).first()
     if service is None:
-        raise ApiError(409, "nothing_to_rate", "按键时本窗口近 10 分钟内没有办结的服务，无法评价")
+        raise nothing_to_rate()
     if service.rating_id is not None:
-        raise ApiError(409, "already_rated", "这次服务已经评价过了，谢谢")
+        raise already_rated()
     rating = dict(hall_id=who.hall_id, service_id=service.id, window_id=window_id, helper_id=service.helper_id,
                   device_id=who.device.id, score=req.score, pad_seq=req.pad_seq, rated_at=utcnow())
     rating["id"] = db.execute(sql.INSERT_RATING, rating).scalar_one()

@@ -57,9 +57,11 @@ OPEN_WINDOWS = (select(func.count()).select_from(WindowQueue.__table__)
                        select(_HS.id).where(_HS.window_id == _WQ.window_id, _HS.ended_at.is_(None)).exists()))
 
 # --- issuing -----------------------------------------------------------------
-MATTER = select(Matter.__table__.c.hall_id, Matter.__table__.c.queue_id, Matter.__table__.c.name,
-                Matter.__table__.c.proxy_allowed).where(Matter.__table__.c.id == p("matter_id"))
-QUEUE = select(Queue.__table__.c.hall_id, Queue.__table__.c.prefix).where(Queue.__table__.c.id == p("queue_id"))
+_M, _Q = Matter.__table__.c, Queue.__table__.c
+# a matter with its queue's hall and prefix, in one statement
+MATTER = (select(_M.hall_id, _M.queue_id, _M.name, _M.proxy_allowed, _Q.hall_id.label("queue_hall_id"), _Q.prefix)
+          .join(Queue.__table__, _Q.id == _M.queue_id).where(_M.id == p("matter_id")))
+QUEUE = select(_Q.hall_id, _Q.prefix).where(_Q.id == p("queue_id"))
 INSERT_TICKET = insert(Ticket.__table__).returning(T.id)
 
 
@@ -74,20 +76,22 @@ def _next_seq(dialect):
 NEXT_SEQ = {"sqlite": _next_seq(sqlite), "postgresql": _next_seq(postgresql)}
 
 # --- at the window -----------------------------------------------------------
+_WINDOW_QUEUES = select(_WQ.queue_id).where(_WQ.window_id == p("window")).scalar_subquery()
 # The head of the window's line, taken in the same statement that calls it. On PostgreSQL the
 # subquery locks the row and skips rows other windows hold; SQLite has one writer at a time.
 _HEAD = (select(T.id)
          .where(T.hall_id == p("hall"), T.status == "waiting", T.day == p("today"),
                 or_(T.target_window_id == p("window"),
-                    and_(T.target_window_id.is_(None), T.queue_id.in_(p("queue_ids", expanding=True)))))
+                    and_(T.target_window_id.is_(None), T.queue_id.in_(_WINDOW_QUEUES))))
          .order_by(T.tier, T.rank_at, T.id).limit(1)
          .with_for_update(skip_locked=True).scalar_subquery())
 CALL_HEAD = (update(Ticket.__table__).where(T.id == _HEAD)
              .values(status="called", window_id=p("window"), helper_id=p("helper"),
                      called_at=p("now"), target_window_id=None)
              .returning(*Ticket.__table__.c))
-UPDATE_TICKET = update(Ticket.__table__).where(T.id == p("ticket_id")).returning(*Ticket.__table__.c)
-INSERT_SERVICE = insert(Service.__table__).returning(S.id)
+# no RETURNING: the row it leaves is the row read plus the values set
+UPDATE_TICKET = update(Ticket.__table__).where(T.id == p("ticket_id"))
+INSERT_SERVICE = insert(Service.__table__)
 OPEN_SERVICE = (select(Service.__table__).where(S.ticket_id == p("ticket_id"), S.ended_at.is_(None))
                 .order_by(S.id.desc()).limit(1))
 UPDATE_SERVICE = update(Service.__table__).where(S.id == p("service_id"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Row
@@ -58,15 +59,17 @@ def window_number(db: Session, window_id: int | None) -> int | None:
     return _window_numbers[key]
 
 
-def ticket_out(db: Session, ticket, *, staff: bool = False) -> dict:
-    """``ticket``: an ORM Ticket or a row of the tickets table."""
+def ticket_out(db: Session | None, ticket, *, staff: bool = False, window: int | None = None) -> dict:
+    """``ticket``: an ORM Ticket or a row of the tickets table; ``window``: its window's number
+    when the caller knows it (then ``db`` is needed only for a waiting ticket's line)."""
     out = {
         "id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
         "matter_id": ticket.matter_id, "service_type": ticket.service_type,
         "status": ticket.status, "priority_group": ticket.priority_group,
         "issued_at": iso(ticket.issued_at), "called_at": iso(ticket.called_at),
         "finished_at": iso(ticket.finished_at), "outcome": ticket.outcome,
-        "window": window_number(db, ticket.window_id), "recall_count": ticket.recall_count,
+        "window": window if window is not None else window_number(db, ticket.window_id),
+        "recall_count": ticket.recall_count,
         "phone": ticket.phone if staff else mask_phone(ticket.phone),
         "public_token": ticket.public_token,
     }
@@ -108,6 +111,14 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
     return queue_policy.estimate_wait_s(ahead, durations, open_windows)
 
 
+def known_estimated_wait(engine, queue_id: int, ahead: int) -> int | None:
+    """The estimate when it needs no database (the queue's basis is fresh), else None."""
+    cached = _wait_basis.get((str(engine.url), queue_id))
+    if ahead > 0 and not (cached and cached[0] > time.monotonic()):
+        return None
+    return 0 if ahead <= 0 else queue_policy.estimate_wait_s(ahead, cached[1], cached[2])
+
+
 def waiting_count(db: Session, queue_id: int) -> int:
     """Today's line of a queue."""
     return db.execute(sql.LINE_LENGTH, {"queue_id": queue_id, "day": local_day(utcnow())}).scalar() or 0
@@ -115,32 +126,45 @@ def waiting_count(db: Session, queue_id: int) -> int:
 
 # --- issuing ----------------------------------------------------------------
 
+def new_public_token() -> str:
+    """What a receipt's QR code opens the ticket's public page with."""
+    return secrets.token_urlsafe(12)
+
+
 def find_replay(db: Session, caller: Caller, key: str | None) -> Row | None:
     if not key:
         return None
     return db.execute(sql.REPLAY, {"device_id": caller.device.id, "key": key}).first()
 
 
+def proxy_not_offered(matter_name: str) -> ApiError:
+    return ApiError(422, "proxy_not_offered", f"“{matter_name}”不在代办事项清单内，请选择帮办或咨询")
+
+
 def _queue_of(db: Session, caller: Caller, req) -> tuple[int, str, int | None]:
     """The queue a kiosk's request joins, its prefix, and the matter, checked against the hall."""
-    matter_id = None
-    if req.matter_id is not None:
-        matter = db.execute(sql.MATTER, {"matter_id": req.matter_id}).first()
-        if matter is None or matter.hall_id != caller.hall_id:
-            raise not_found("事项")
-        if req.service_type == "proxy" and not matter.proxy_allowed:
-            raise ApiError(422, "proxy_not_offered", f"“{matter.name}”不在代办事项清单内，请选择帮办或咨询")
-        queue_id, matter_id = matter.queue_id, req.matter_id
-    else:
-        queue_id = req.queue_id
-    queue = db.execute(sql.QUEUE, {"queue_id": queue_id}).first()
-    if queue is None or queue.hall_id != caller.hall_id:
+    if req.matter_id is None:
+        queue = db.execute(sql.QUEUE, {"queue_id": req.queue_id}).first()
+        if queue is None or queue.hall_id != caller.hall_id:
+            raise not_found("队列")
+        return req.queue_id, queue.prefix, None
+    matter = db.execute(sql.MATTER, {"matter_id": req.matter_id}).first()
+    if matter is None or matter.hall_id != caller.hall_id:
+        raise not_found("事项")
+    if req.service_type == "proxy" and not matter.proxy_allowed:
+        raise proxy_not_offered(matter.name)
+    if matter.queue_hall_id != caller.hall_id:
         raise not_found("队列")
-    return queue_id, queue.prefix, matter_id
+    return matter.queue_id, matter.prefix, req.matter_id
 
 
-def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> dict:
-    """A new ticket, as the kiosk shows it (phone masked), with the people ahead of it."""
+def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> tuple[dict, bool]:
+    """A new ticket, as the kiosk shows it (phone masked), with the people ahead of it; or, for
+    a retry with the same idempotency key, the ticket the first try made. Returns it and
+    whether it is a retry's."""
+    replay = find_replay(db, caller, key)
+    if replay is not None:
+        return ticket_out(db, replay, staff=False), True
     queue_id, prefix, matter_id = _queue_of(db, caller, req)
     now = utcnow()
     day = local_day(now)
@@ -150,7 +174,7 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
     ticket = dict(
         hall_id=caller.hall_id, queue_id=queue_id, matter_id=matter_id,
         device_id=caller.device.id, idempotency_key=key, service_type=req.service_type,
-        day=day, seq=seq, number=f"{prefix}{seq:03d}", public_token=secrets.token_urlsafe(12),
+        day=day, seq=seq, number=f"{prefix}{seq:03d}", public_token=new_public_token(),
         status="waiting", priority_group=req.priority_group, phone=req.phone,
         tier=call_key.tier, rank_at=call_key.rank_at, issued_at=now, recall_count=0,
         target_window_id=None, window_id=None, helper_id=None, called_at=None,
@@ -168,7 +192,7 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
     out.update(issued_at=iso(now), called_at=None, finished_at=None, window=None,
                phone=mask_phone(req.phone), waiting_ahead=ahead,
                estimated_wait_s=estimated_wait(db, queue_id, ahead))
-    return out
+    return out, False
 
 
 # --- at the window ----------------------------------------------------------
@@ -185,12 +209,11 @@ def call_next(db: Session, caller: Caller, window_number: int) -> Row | None:
     window = helper_window(caller, window_number)
     held = db.execute(sql.HELD_AT_WINDOW, {"hall_id": caller.hall_id, "window_id": window.id}).first()
     if held is not None:
-        raise ApiError(409, "window_busy",
-                       f"本窗口的 {held.number} 号尚未办结，请先办结、转办或过号")
+        raise window_busy(held.number)
     now = utcnow()
     ticket = db.execute(sql.CALL_HEAD, {
         "hall": caller.hall_id, "today": local_day(now), "window": window.id,
-        "queue_ids": [q.id for q in window.queues], "helper": caller.helper.id, "now": now}).first()
+        "helper": caller.helper.id, "now": now}).first()
     if ticket is None:
         return None
     db.execute(sql.INSERT_SERVICE, dict(
@@ -202,6 +225,10 @@ def call_next(db: Session, caller: Caller, window_number: int) -> Row | None:
     return ticket
 
 
+def window_busy(number: str) -> ApiError:
+    return ApiError(409, "window_busy", f"本窗口的 {number} 号尚未办结，请先办结、转办或过号")
+
+
 def _announce_call(db: Session, ticket, window: Window, type_: str) -> None:
     events.record(db, ticket.hall_id, type_, {
         "ticket_id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
@@ -209,21 +236,31 @@ def _announce_call(db: Session, ticket, window: Window, type_: str) -> None:
         "waiting": waiting_count(db, ticket.queue_id)})
 
 
-def held_by_caller(db: Session, caller: Caller, ticket_id: int) -> tuple[Row, Row]:
-    """The ticket (locked) that the caller's window holds, and its open service."""
+def check_serving_helper(caller: Caller) -> None:
     if caller.helper is None or caller.window is None:
         raise ApiError(403, "forbidden", "只有在窗口登录的帮办代办员可以办理号码")
+
+
+def held_by_caller(db: Session, caller: Caller, ticket_id: int) -> tuple[Row, Row]:
+    """The ticket (locked) that the caller's window holds, and its open service."""
+    check_serving_helper(caller)
     ticket = db.execute(sql.TICKET_FOR_UPDATE, {"ticket_id": ticket_id}).first()
     if ticket is None or ticket.hall_id != caller.hall_id:
         raise not_found("号码")
     if ticket.window_id != caller.window.id or ticket.status not in sql.HELD:
-        raise ApiError(409, "not_held", f"{ticket.number} 号不在本窗口办理中")
+        raise not_held(ticket.number)
     service = db.execute(sql.OPEN_SERVICE, {"ticket_id": ticket.id}).first()
     return ticket, service
 
 
-def _update_ticket(db: Session, ticket_id: int, **values) -> Row:
-    return db.execute(sql.UPDATE_TICKET, {"ticket_id": ticket_id, **values}).one()
+def not_held(number: str) -> ApiError:
+    return ApiError(409, "not_held", f"{number} 号不在本窗口办理中")
+
+
+def _update_ticket(db: Session, ticket, **values) -> SimpleNamespace:
+    """The ticket changed, as the change leaves it."""
+    db.execute(sql.UPDATE_TICKET, {"ticket_id": ticket.id, **values})
+    return SimpleNamespace(**{**ticket._asdict(), **values})
 
 
 def _update_service(db: Session, service_id: int, **values) -> None:
@@ -242,15 +279,15 @@ def act(db: Session, caller: Caller, ticket_id: int, action: str) -> Row:
     ticket, service = held_by_caller(db, caller, ticket_id)
     status, now = _next(ticket, action), utcnow()
     if action == "recall":
-        ticket = _update_ticket(db, ticket.id, status=status, recall_count=ticket.recall_count + 1)
+        ticket = _update_ticket(db, ticket, status=status, recall_count=ticket.recall_count + 1)
         _announce_call(db, ticket, caller.window, "ticket.recalled")
     elif action == "start":
-        ticket = _update_ticket(db, ticket.id, status=status)
+        ticket = _update_ticket(db, ticket, status=status)
         _update_service(db, service.id, started_at=now)
         events.record(db, ticket.hall_id, "ticket.started",
                       {"ticket_id": ticket.id, "number": ticket.number, "window": caller.window.number})
     elif action == "no_show":
-        ticket = _update_ticket(db, ticket.id, status=status, finished_at=now)
+        ticket = _update_ticket(db, ticket, status=status, finished_at=now)
         _update_service(db, service.id, ended_at=now, end_reason="no_show")
         events.record(db, ticket.hall_id, "ticket.no_show",
                       {"ticket_id": ticket.id, "number": ticket.number, "window": caller.window.number,
@@ -279,7 +316,7 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
     target_window_id, to_queue = _target_of(db, caller, req)
     now = utcnow()
     key = queue_policy.call_key(ticket.issued_at, ticket.priority_group, now, policy)
-    ticket = _update_ticket(db, ticket.id, status=_next(ticket, "transfer"), tier=key.tier, rank_at=key.rank_at,
+    ticket = _update_ticket(db, ticket, status=_next(ticket, "transfer"), tier=key.tier, rank_at=key.rank_at,
                             queue_id=to_queue or ticket.queue_id, target_window_id=target_window_id,
                             window_id=None)
     note = f"转办说明：{req.note}" if req.note else None
@@ -298,7 +335,7 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
 def finish(db: Session, caller: Caller, ticket_id: int, req) -> Row:
     ticket, service = held_by_caller(db, caller, ticket_id)
     now = utcnow()
-    ticket = _update_ticket(db, ticket.id, status=_next(ticket, "finish"), outcome=req.outcome, finished_at=now)
+    ticket = _update_ticket(db, ticket, status=_next(ticket, "finish"), outcome=req.outcome, finished_at=now)
     _update_service(db, service.id, outcome=req.outcome, finished_at=now, ended_at=now, end_reason="finished",
                     log="\n".join(filter(None, [service.log, req.log])))
     rollups.changed(db, ticket.hall_id, service.called_at, now)  # held over midnight: yesterday's figures change

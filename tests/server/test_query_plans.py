@@ -62,7 +62,7 @@ def test_no_hot_statement_reads_a_history_table_in_full(hall):
     def a_visit():
         run = lambda work: asyncio.run(database.run(work))  # noqa: E731
         for key in ("k1", "k1", "k2"):  # the second is a kiosk's retry
-            run(lambda tx: ops.find_replay(tx, who.kiosk, key) or ops.issue(tx, who.kiosk, req, key, Policy()))
+            run(lambda tx: ops.issue(tx, who.kiosk, req, key, Policy()))
         first = run(lambda tx: ops.call_next(tx, who.helper, 1))
         run(lambda tx: ops.act(tx, who.helper, first.id, "recall"))
         run(lambda tx: ops.transfer(tx, who.helper, first.id, SimpleNamespace(to_window=2, to_queue=None, note=""),

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.server import tickets as ops
+from kiosk.server import pg_fast_paths as fast, tickets as ops
 from kiosk.server.auth import Caller, require, visible_halls
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, not_found
@@ -28,15 +28,10 @@ async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey
     require(who, "kiosk")
     key = idempotency_key.strip() if idempotency_key else None
 
-    def work(tx):
-        replay = ops.find_replay(tx, who, key)
-        if replay is not None:
-            return ops.ticket_out(tx, replay, staff=False), True
-        return ops.issue(tx, who, req, key, bb.policy), False
-
     for attempt in range(2):
         try:
-            out, replayed = await bb.db.run(work)
+            done = await fast.issue(bb.db, who, req, key, bb.policy) if bb.db.is_postgres else None
+            out, replayed = done or await bb.db.run(lambda tx: ops.issue(tx, who, req, key, bb.policy))
             break
         except IntegrityError:  # the same key raced in from a retry: answer with its ticket
             if attempt or not key:
@@ -92,7 +87,11 @@ async def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerS
         ticket = ops.call_next(tx, who, window)
         return ticket, ticket and ops.ticket_out(tx, ticket, staff=True)
 
-    ticket, out = await bb.db.run(work)
+    if bb.db.is_postgres:
+        ticket = await fast.call_next(bb.db, who, window)
+        out = ticket and ops.ticket_out(None, ticket, staff=True, window=window)
+    else:
+        ticket, out = await bb.db.run(work)
     if ticket is None:
         return Response(status_code=204)
     bb.metrics.calls.labels(str(who.hall_id), str(window)).inc()
@@ -128,4 +127,6 @@ async def transfer_ticket(ticket_id: TicketId, req: TransferRequest, who: Caller
 @router.post("/tickets/{ticket_id}/finish")
 async def finish_ticket(ticket_id: TicketId, req: FinishRequest, who: Caller = Depends(caller),
                         bb: ServerState = Depends(server)):
+    if bb.db.is_postgres and (ticket := await fast.finish(bb.db, who, ticket_id, req)) is not None:
+        return JSONResponse(ops.ticket_out(None, ticket, staff=True, window=who.window.number))
     return await _served(bb, lambda tx: ops.finish(tx, who, ticket_id, req))
