@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import AsyncIterator
 
-from sqlalchemy import bindparam, event as sa_event, insert, select, text
+from sqlalchemy import bindparam, event as sa_event, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.server.models import Event, EventOutbox
@@ -66,14 +66,7 @@ def _write_pending(db: Session) -> None:
 
 _INSERT_EVENTS = insert(Event.__table__).returning(Event.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_OUTBOX = insert(EventOutbox.__table__)
-# the payload names the sequencing process, which has the events already
-_SEQUENCER_TURN = text(f"SELECT pg_advisory_xact_lock({_EVENT_LOCK}), pg_notify('{CHANNEL}', :writer)")
-_MOVE_OUTBOX = text("""
-    WITH moved AS (DELETE FROM event_outbox RETURNING id AS outbox_id, hall_id, type, at, data)
-    INSERT INTO events (hall_id, type, at, data)
-    SELECT hall_id, type, at, data FROM moved ORDER BY outbox_id
-    RETURNING id, hall_id, type, at, data""").columns(
-    id=Event.id.type, hall_id=Event.hall_id.type, type=Event.type.type, at=Event.at.type, data=Event.data.type)
+_MOVE_OUTBOX = "SELECT * FROM bangban_move_outbox(%s, %s, %s)"  # pg_functions.sql
 _EVENTS_AFTER = (select(Event.__table__).where(Event.__table__.c.id > bindparam("after"))
                  .order_by(Event.__table__.c.id).limit(bindparam("limit")))
 
@@ -94,12 +87,12 @@ def write_pending(db) -> None:
                                  for i, e in zip(ids, pending)]
 
 
-def move_outbox(db) -> list[StoredEvent]:
+async def move_outbox(database) -> list[StoredEvent]:
     """One sequencer round on PostgreSQL: every committed outbox event into the log, in the
-    order written, after the rounds of other processes. ``db``: a ``db.Transaction``."""
-    db.execute(_SEQUENCER_TURN, {"writer": str(os.getpid())})
-    rows = sorted(db.execute(_MOVE_OUTBOX).all(), key=lambda r: r.id)
-    return [_stored(r.id, r.hall_id, r.type, r.at, r.data) for r in rows]
+    order written, after the rounds of other processes; the note to the other processes
+    names this one, which has the events already."""
+    rows = await database.call(_MOVE_OUTBOX, (_EVENT_LOCK, CHANNEL, str(os.getpid())), writes_events=False)
+    return [_stored(r.id, r.hall_id, r.type, r.at, r.data) for r in sorted(rows, key=lambda r: r.id)]
 
 
 class EventHub:
@@ -214,7 +207,7 @@ class EventHub:
 
     async def _sequence_once(self) -> bool:
         try:
-            moved = await self.database.run(move_outbox)
+            moved = await move_outbox(self.database)
         except Exception:  # database away: the events wait in the outbox, committed
             log.warning("event sequencer: database unreachable", exc_info=True)
             return False

@@ -1,5 +1,6 @@
--- PostgreSQL functions of the server: the four hot paths of a busy hall, each one call, so
--- one round trip in place of several statements answered one by one.
+-- PostgreSQL functions of the server: the four hot paths of a busy hall and the event
+-- sequencer's round, each one call, so one round trip in place of several statements
+-- answered one by one.
 --
 -- The hot paths (called by kiosk/server/pg_fast_paths.py): the Python of tickets.py and
 -- rating_records.py stays the rule, and these do exactly what it does for the common case.
@@ -228,3 +229,20 @@ BEGIN
                         v_rating.pad_seq, v_rating.rated_at;
 END $$;
 
+
+-- One round of the event sequencer (events.py): every committed outbox event into the log, in
+-- the order written, after the rounds of other processes (the advisory lock, held to the end
+-- of this call's transaction), and a note to the other processes naming the writer.
+CREATE OR REPLACE FUNCTION bangban_move_outbox(p_lock bigint, p_channel text, p_writer text)
+RETURNS TABLE (id bigint, hall_id integer, type varchar, at timestamp, data json)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM pg_advisory_xact_lock(p_lock);
+    PERFORM pg_notify(p_channel, p_writer);
+    RETURN QUERY
+    WITH moved AS (DELETE FROM event_outbox o RETURNING o.id AS outbox_id, o.hall_id, o.type, o.at, o.data)
+    INSERT INTO events AS e (hall_id, type, at, data)
+    SELECT m.hall_id, m.type, m.at, m.data FROM moved m ORDER BY m.outbox_id
+    RETURNING e.id, e.hall_id, e.type, e.at, e.data;
+END $$;
