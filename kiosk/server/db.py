@@ -8,13 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, TypeVar
 
-import psycopg
 from alembic import command
 from alembic.config import Config
-from psycopg.rows import namedtuple_row
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server.events import write_pending
@@ -125,6 +122,7 @@ class Database:
         # on PostgreSQL the list is empty: they are in the outbox)
         self.on_commit: Callable[[list], None] | None = None
         self._async = None
+        self._calls = None
 
     @property
     def is_postgres(self) -> bool:
@@ -164,11 +162,13 @@ class Database:
 
     @property
     def _async_engine(self):
-        """PostgreSQL through psycopg's asyncio side, made when the server's loop first needs it."""
+        """PostgreSQL through psycopg's asyncio side, made when the server's loop first needs it.
+        The hot paths are ``call``s, on connections of their own, so a failure there does not
+        tell this pool that the database went away: it pings a connection before handing it out."""
         if self._async is None:
             from sqlalchemy.ext.asyncio import create_async_engine
 
-            self._async = create_async_engine(self.engine.url, pool_size=20, max_overflow=20)
+            self._async = create_async_engine(self.engine.url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         return self._async
 
     async def run(self, work: Callable[[Transaction], T]) -> T:
@@ -199,25 +199,14 @@ class Database:
 
     async def call(self, query: str, params: tuple, *, writes_events: bool = True) -> list:
         """PostgreSQL only: one statement (a call of a function of ``pg_functions.sql``) in a
-        transaction of its own, from the event loop: one round trip, with no BEGIN or COMMIT of
-        its own, and straight through psycopg, which costs a fraction of SQLAlchemy's asyncio
-        layer. Its rows as named tuples. The event hub is told, as after a commit, when the
-        statement may have written events. psycopg's errors come as SQLAlchemy's (without the
-        parameters, which hold phone numbers)."""
-        async with self._async_engine.connect() as pooled:
-            conn = (await pooled.get_raw_connection()).driver_connection
-            try:
-                await conn.set_autocommit(True)
-                cursor = conn.cursor(row_factory=namedtuple_row)
-                await cursor.execute(query, params)
-                rows = await cursor.fetchall()
-            except psycopg.Error as exc:
-                raise DBAPIError.instance(query, None, exc, psycopg.Error) from exc
-            finally:
-                if conn.closed or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                    await pooled.invalidate()  # an exchange cut short: not for the next request
-                else:
-                    await conn.set_autocommit(False)
+        transaction of its own, from the event loop: one round trip, with no BEGIN or COMMIT,
+        straight through psycopg (``pg_calls``). Its rows as named tuples. The event hub is
+        told, as after a commit, when the statement may have written events."""
+        if self._calls is None:
+            from kiosk.server.pg_calls import CallPool
+
+            self._calls = CallPool(self.engine.url.set(drivername="postgresql").render_as_string(False))
+        rows = await self._calls.call(query, params)
         if writes_events:
             self._committed({"written_events": []})
         return rows
@@ -243,6 +232,9 @@ class Database:
 
     async def close(self) -> None:
         """The end of the server's loop: its asyncio connections are closed on it."""
+        if self._calls is not None:
+            await self._calls.close()
+            self._calls = None
         if self._async is not None:
             await self._async.dispose()
             self._async = None
