@@ -101,6 +101,7 @@ class EventHub:
     GATHER_S = 0.02  # clients are told of new events at most this often: a display redraws at 50 fps at best
     POLL_S = 1.0  # how soon another process's events on SQLite are seen
     SWEEP_S = 5.0  # how soon PostgreSQL's outbox events of a process that died are moved
+    SEQUENCE_GATHER_S = 0.01
     KEEP_ALIVE_S = 15.0
 
     def __init__(self, database):
@@ -198,6 +199,7 @@ class EventHub:
         while True:
             try:
                 await asyncio.wait_for(self._outboxed.wait(), timeout=self.SWEEP_S)
+                await asyncio.sleep(self.SEQUENCE_GATHER_S)
             except asyncio.TimeoutError:
                 pass
             self._outboxed.clear()
