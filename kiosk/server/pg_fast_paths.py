@@ -9,6 +9,8 @@ the case as unusual ("fallback"), for the route to run the Python path.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +22,8 @@ from kiosk.server.auth import Caller
 from kiosk.server.db import Database
 from kiosk.server.errors import not_found
 from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
+
+log = logging.getLogger("bangban.server")
 
 class _Fallback(Exception):
     """The function left the case to the Python path."""
@@ -68,11 +72,31 @@ async def issue(database: Database, who: Caller, req, key: str | None,
            "outcome": None, "recall_count": 0, "public_token": public_token, "issued_at": iso(now),
            "called_at": None, "finished_at": None, "window": None, "phone": tickets.mask_phone(req.phone),
            "waiting_ahead": row.ahead}
-    out["estimated_wait_s"] = tickets.known_estimated_wait(database.engine, row.queue_id, row.ahead)
-    if out["estimated_wait_s"] is None:  # the queue's recent services, read at most every 2 s
-        out["estimated_wait_s"] = await database.read_on_loop(
-            lambda db: tickets.estimated_wait(db, row.queue_id, row.ahead))
+    out["estimated_wait_s"] = await _estimated_wait(database, row.queue_id, row.ahead)
     return out, False
+
+
+_refreshing: dict[tuple[str, int], asyncio.Task] = {}  # by database and queue
+
+
+async def _estimated_wait(database: Database, queue_id: int, ahead: int) -> int:
+    """From the queue's recent services as last read: a basis older than its 2 s is read again
+    beside the request, not in its way (an estimate in minutes does not need it fresher)."""
+    estimate, fresh = tickets.cached_estimated_wait(database.engine, queue_id, ahead)
+    if estimate is None:  # the queue's first ticket since the server started
+        return await database.read_on_loop(lambda db: tickets.estimated_wait(db, queue_id, ahead))
+    key = (str(database.engine.url), queue_id)
+    if not fresh and key not in _refreshing:
+        _refreshing[key] = asyncio.create_task(_refresh_basis(database, queue_id))
+        _refreshing[key].add_done_callback(lambda _: _refreshing.pop(key, None))
+    return estimate
+
+
+async def _refresh_basis(database: Database, queue_id: int) -> None:
+    try:
+        await database.read_on_loop(lambda db: tickets.read_service_basis(db, queue_id))
+    except Exception:  # the database away: the next ticket tries again; this one's estimate stands
+        log.warning("waiting-time basis of queue %s not read", queue_id, exc_info=True)
 
 
 _CALL_NEXT = "SELECT * FROM bangban_call_next(%s, %s, %s, %s, %s, %s, %s, %s)"

@@ -93,14 +93,17 @@ WAIT_BASIS_TTL_S = 2.0
 def _service_basis(db: Session, queue_id: int) -> tuple[list[float], int]:
     """Recent service times and open windows of a queue, re-read at most every 2 s:
     an estimate in minutes does not need them fresher, and issuing is the hot path."""
-    key = (_database_key(db), queue_id)
-    cached = _wait_basis.get(key)
+    cached = _wait_basis.get((_database_key(db), queue_id))
     if cached and cached[0] > time.monotonic():
         return cached[1], cached[2]
+    return read_service_basis(db, queue_id)
+
+
+def read_service_basis(db: Session, queue_id: int) -> tuple[list[float], int]:
     recent = db.execute(sql.RECENT_SERVICES, {"queue_id": queue_id, "limit": RECENT_SERVICES}).all()
     durations = [(r.finished_at - r.called_at).total_seconds() for r in recent]
     open_windows = db.execute(sql.OPEN_WINDOWS, {"queue_id": queue_id}).scalar() or 0
-    _wait_basis[key] = (time.monotonic() + WAIT_BASIS_TTL_S, durations, open_windows)
+    _wait_basis[(_database_key(db), queue_id)] = (time.monotonic() + WAIT_BASIS_TTL_S, durations, open_windows)
     return durations, open_windows
 
 
@@ -111,12 +114,14 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
     return queue_policy.estimate_wait_s(ahead, durations, open_windows)
 
 
-def known_estimated_wait(engine, queue_id: int, ahead: int) -> int | None:
-    """The estimate when it needs no database (the queue's basis is fresh), else None."""
+def cached_estimated_wait(engine, queue_id: int, ahead: int) -> tuple[int | None, bool]:
+    """The estimate from the queue's basis as last read, if any, and whether that is fresh."""
     cached = _wait_basis.get((str(engine.url), queue_id))
-    if ahead > 0 and not (cached and cached[0] > time.monotonic()):
-        return None
-    return 0 if ahead <= 0 else queue_policy.estimate_wait_s(ahead, cached[1], cached[2])
+    if ahead <= 0:
+        return 0, True
+    if cached is None:
+        return None, False
+    return queue_policy.estimate_wait_s(ahead, cached[1], cached[2]), cached[0] > time.monotonic()
 
 
 def waiting_count(db: Session, queue_id: int) -> int:

@@ -219,3 +219,41 @@ def _resolved(hall: Hall, step: str, args: list) -> list:
         return [args[0], held or 999999, args[2]]
     return list(args)
 
+
+
+def test_a_stale_waiting_time_basis_is_read_again_beside_the_request(postgres_db, monkeypatch):
+    """The estimate a kiosk shows comes from the queue's recent services as last read; once that
+    reading is older than its time to live, a ticket gets the old estimate at once and the
+    reading is renewed beside it, for the tickets after."""
+    hall = Hall(postgres_db.url)
+    queue = hall.queues["C"]  # no helper signed in for it: one window assumed open
+
+    def long_service_done():
+        with hall.db.write() as s:
+            s.execute(text("UPDATE services SET called_at = finished_at - interval '20 minutes'"))
+
+    async def day():
+        monkeypatch.setattr(ops, "WAIT_BASIS_TTL_S", 0.0)  # every reading is old at once
+        issued = [await fast.issue(hall.db, hall.kiosk, _ticket(queue_id=queue), f"k{n}", Policy())
+                  for n in range(2)]
+        ticket_id = issued[0][0]["id"]
+        with hall.db.write() as s:  # the first one is served in no time and finished
+            s.execute(update(Ticket).where(Ticket.id == ticket_id).values(status="finished"))
+            s.add(Service(hall_id=hall.kiosk.hall_id, ticket_id=ticket_id, queue_id=queue,
+                          window_id=hall.helpers[1].window.id, helper_id=hall.helpers[1].helper.id,
+                          called_at=utcnow(), finished_at=utcnow(), ended_at=utcnow(), log=""))
+        long_service_done()
+        stale = await fast.issue(hall.db, hall.kiosk, _ticket(queue_id=queue), "k2", Policy())
+        await asyncio.sleep(0.5)  # renewed meanwhile
+        fresh = await fast.issue(hall.db, hall.kiosk, _ticket(queue_id=queue), "k3", Policy())
+        await hall.db.close()
+        return [out["estimated_wait_s"] for out, _ in (*issued, stale, fresh)], [
+            out["waiting_ahead"] for out, _ in (*issued, stale, fresh)]
+
+    try:
+        estimates, ahead = asyncio.run(day())
+    finally:
+        hall.db.dispose()
+    default = Policy().default_service_s
+    assert ahead == [0, 1, 1, 2]
+    assert estimates == [0, default, default, 2 * 20 * 60]
