@@ -166,19 +166,34 @@ def load_process(url, tokens, start, measure_from, stop_at, issue_rate, service_
     out_q.put((lat, warm, issued[0], failures, time.process_time() - cpu))
 
 
-def process_tree_cpu_s(pid: int) -> float:
-    """User and system CPU seconds of a process and its live descendants (uvicorn's workers)."""
+def _processes() -> tuple[dict, dict, dict]:
+    """Each live process's parent, user and system CPU seconds, and name."""
     tick = os.sysconf("SC_CLK_TCK")
-    parents, cpu = {}, {}
+    parents, cpu, names = {}, {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            name, fields = (entry / "stat").read_text().rsplit(")", 1)
         except OSError:
             continue
+        fields = fields.split()
         parents[int(entry.name)] = int(fields[1])
         cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+        names[int(entry.name)] = name.split("(", 1)[1]
+    return parents, cpu, names
+
+
+def postgres_cpu_s() -> float:
+    """CPU seconds of the local PostgreSQL server's live processes (its backends share the
+    machine with the server under test)."""
+    _, cpu, names = _processes()
+    return sum(cpu[p] for p, name in names.items() if name.startswith("postgres"))
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process and its live descendants (uvicorn's workers)."""
+    parents, cpu, _ = _processes()
     tree, frontier = {pid}, [pid]
     while frontier:
         frontier = [child for child, parent in parents.items() if parent in frontier and child not in tree]
@@ -207,10 +222,11 @@ def run(server: LiveServer, seconds: float, warmup: float, issue_rate: float, se
     viewer.start()
     load.start()
     time.sleep(max(0, measure_from - time.time()))
-    server_cpu = process_tree_cpu_s(server.proc.pid)
+    server_cpu, database_cpu = process_tree_cpu_s(server.proc.pid), postgres_cpu_s()
     lat, warm, issued, failures, load_cpu = load_q.get(timeout=warmup + seconds + 120)
     elapsed = time.time() - measure_from
     server_cpu = process_tree_cpu_s(server.proc.pid) - server_cpu
+    database_cpu = postgres_cpu_s() - database_cpu  # backends that ended meanwhile are not counted
     lags, counts = display_q.get(timeout=60)
     load.join(10)
     viewer.join(10)
@@ -228,6 +244,8 @@ def run(server: LiveServer, seconds: float, warmup: float, issue_rate: float, se
         "events_per_display_max": max(counts or [0]),
         "server_cpu_ms_per_request": round(server_cpu * 1000 / max(requests_total, 1), 2),
         "server_cpu_share_of_one_core": round(server_cpu / elapsed, 2),
+        **({"postgres_cpu_ms_per_request": round(database_cpu * 1000 / max(requests_total, 1), 2),
+            "postgres_cpu_share_of_one_core": round(database_cpu / elapsed, 2)} if server.db_url else {}),
         "load_generator_cpu_share": round(load_cpu / elapsed, 2),
         "failures": len(failures), "first_failures": failures[:3],
     }
