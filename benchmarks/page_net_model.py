@@ -53,3 +53,37 @@ def export_onnx(net: PageNet, out: Path, input_size: tuple[int, int]) -> None:
     w, h = input_size
     torch.onnx.export(net, torch.zeros(1, 3, h, w), str(out), input_names=["frame"], output_names=["page"],
                       opset_version=13, dynamo=False)
+
+
+def load_folded_onnx(net: PageNet, path: Path) -> None:
+    """Start `net` from a shipped page_net.onnx: its convolutions carry their batch norms folded in.
+
+    Each block gets the folded weights and a batch norm that passes them through (scale 1,
+    the folded bias as its shift, unit statistics); train such a net with its batch norms
+    frozen (`freeze_batch_norms`), or their batch statistics undo the folding.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    named = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in onnx.load(str(path)).graph.initializer}
+    folded = [t for name, t in named.items() if not name.startswith("head.")]  # in the blocks' order
+    blocks = [m for m in net.modules() if isinstance(m, nn.Sequential) and isinstance(m[0], nn.Conv2d)]
+    if len(folded) != 2 * len(blocks):
+        raise ValueError(f"{path} does not hold this net's {len(blocks)} blocks")
+    with torch.no_grad():
+        for block, weight, bias in zip(blocks, folded[0::2], folded[1::2]):
+            conv, norm = block[0], block[1]
+            conv.weight.copy_(weight)
+            norm.weight.fill_(1.0)
+            norm.bias.copy_(bias)
+            norm.running_mean.zero_()
+            norm.running_var.fill_(1.0 - norm.eps)
+        net.head.weight.copy_(named["head.weight"])
+        net.head.bias.copy_(named["head.bias"])
+
+
+def freeze_batch_norms(net: nn.Module) -> None:
+    """Batch norms as fixed affine maps (call after each net.train())."""
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()

@@ -1,27 +1,34 @@
 """Train the page segmentation net shipped as devices/camera/page_net.onnx.
 
-Two steps, each on one core. The shipped net was made by exactly these (about 35 min of
-frames and 25 min of training on one core of the 2-core machine):
+Two steps, each on one core. The shipped net was made by exactly these (about 50 min of
+frames and 40 min of training on one core of the 2-core machine), fine-tuning the net
+shipped before it (commit f2c61cb, made as that commit's copy of this docstring says):
 
-    for k in 0 1; do nice -n 15 taskset -c 1 .venv/bin/python benchmarks/train_page_net.py data \
-        --count 2000 --start $((k*2000)) --out /tmp/pagenet/data_$k.npz; done
-    nice -n 15 taskset -c 1 .venv/bin/python benchmarks/train_page_net.py data --count 1500 \
-        --start 100000 --kind id_card --out /tmp/pagenet/data_id.npz
+    for k in 0 1 2 3 4; do nice -n 15 taskset -c 1 .venv/bin/python benchmarks/train_page_net.py data \
+        --count 1000 --start $((k*1000)) --out /tmp/pagenet/gen_$k.npz; done
+    for k in 0 1 2 3 4 5 6; do nice -n 15 taskset -c 1 .venv/bin/python benchmarks/train_page_net.py data \
+        --count 1000 --start $((100000+k*1000)) --kind id_card --out /tmp/pagenet/id_$k.npz; done
+    git show f2c61cb:devices/camera/page_net.onnx > /tmp/pagenet/previous.onnx
     nice -n 15 taskset -c 1 /tmp/trainenv/bin/python benchmarks/train_page_net.py train \
-        --data /tmp/pagenet/data_0.npz /tmp/pagenet/data_1.npz /tmp/pagenet/data_id.npz \
-        --epochs 12 --out devices/camera/page_net.onnx
+        --data /tmp/pagenet/{gen_0,id_0,gen_1,id_1,gen_2,id_2}.npz --epochs 12 --max-lr 1e-3 \
+        --init-onnx /tmp/pagenet/previous.onnx --out /tmp/pagenet/run1/page_net.onnx
+    nice -n 15 taskset -c 1 /tmp/trainenv/bin/python benchmarks/train_page_net.py train \
+        --data /tmp/pagenet/{gen_0,id_0,gen_1,id_1,gen_2,id_2,gen_3,id_3,gen_4,id_4,id_5,id_6}.npz \
+        --epochs 8 --max-lr 1e-3 --init-onnx /tmp/pagenet/run1/page_net.onnx --out devices/camera/page_net.onnx
 
 The first step needs only the project's venv; the second needs PyTorch and onnx in a
 venv of their own (`python3 -m venv /tmp/trainenv && /tmp/trainenv/bin/pip install
 torch==2.13.0 onnx numpy opencv-python-headless pillow`), never in the project's.
 
 The frames come from devices/camera/synthetic.py with seeds [777, k], disjoint from the
-benchmark's integer seeds (2015, 1 to 4 for tuning; 7, 99 and later ones held out).
+benchmark's integer seeds (2015, 1 to 4 for tuning; 7, 99 and later ones held out);
+7000 of the 12000 are ID cards, as the real frames the detector is measured on are.
 The target is the true page's area: the net tells the detector where the page is, the
-classical edge fit where exactly its sides run. (The shipped net's frames were drawn
-while the generator still tilted pages by a plain homography about their centre; it
-now projects them through a pinhole camera. A rebuild draws today's frames; one made so
-scored 0.964 validation IoU against the shipped net's 0.968, so the shipped net stayed.)
+classical edge fit where exactly its sides run. The loss weighs the cells along the
+page's outline up (BOUNDARY_WEIGHT): an ID card is a dozen cells across, and where its
+outline runs decides which of the edges around it the detector takes for its sides.
+Validation IoU on the first 600 frames of gen_0: 0.969 for the previous net, 0.980 for this one
+(a little flattering: frames 300 to 599 were among the first fine-tuning's training frames).
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from devices.camera.page_net import INPUT_SIZE, OUTPUT_STRIDE, prepare_input  # 
 from devices.camera.synthetic import make_scene  # noqa: E402
 
 TRAIN_SEED = 777
+BOUNDARY_WEIGHT = 3.0  # extra loss weight of the cells on the page's outline
 
 
 def make_data(count: int, out: Path, start: int = 0, kind: str | None = None) -> None:
@@ -67,11 +75,11 @@ def _page_mask(corners: np.ndarray, frame_hw: tuple[int, int], out_hw: tuple[int
 
 
 def train(data: list[Path], out: Path, epochs: int, threads: int, init: Path | None = None,
-          max_lr: float = 3e-3) -> None:
+          max_lr: float = 3e-3, init_onnx: Path | None = None) -> None:
     import torch
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from page_net_model import PageNet, export_onnx  # the model lives beside this script
+    from page_net_model import PageNet, export_onnx, freeze_batch_norms, load_folded_onnx  # beside this script
 
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -83,22 +91,26 @@ def train(data: list[Path], out: Path, epochs: int, threads: int, init: Path | N
     net = PageNet()
     if init:  # go on from an earlier run's weights (saved beside its .onnx)
         net.load_state_dict(torch.load(init))
+    if init_onnx:  # go on from a shipped net, whose batch norms are folded away: they stay fixed
+        load_folded_onnx(net, init_onnx)
     print(f"{sum(p.numel() for p in net.parameters())} parameters, {len(train_x)} frames to train on")
     optimiser = torch.optim.AdamW(net.parameters(), lr=max_lr, weight_decay=1e-4)
     batch = 32
     steps = epochs * (len(train_x) // batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=max_lr, total_steps=steps)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
     started = time.time()
     for epoch in range(epochs):
         net.train()
+        if init_onnx:
+            freeze_batch_norms(net)
         order = torch.randperm(len(train_x))
         total = 0.0
         for k in range(len(train_x) // batch):
             idx = order[k * batch:(k + 1) * batch]
             x, y = _augment(train_x[idx].float().div(255), train_y[idx])
             logits = net(x)
-            loss = loss_fn(logits, y) + _dice_loss(logits, y)
+            loss = (loss_fn(logits, y) * _boundary_weight(y)).mean() + _dice_loss(logits, y)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -130,6 +142,19 @@ def _augment(x, y):
     grey = torch.rand(n, 1, 1, 1) < 0.1
     x = torch.where(grey, x.mean(dim=1, keepdim=True).expand_as(x), x)
     return x.clamp(0, 1), y
+
+
+def _boundary_weight(y):
+    """BOUNDARY_WEIGHT more on the cells along the page's outline, 1 elsewhere.
+
+    The detector fits the sides to edges near the map's outline, and an ID card is only
+    a dozen cells across: where the outline runs matters more than the card's middle.
+    """
+    import torch
+
+    high = torch.nn.functional.max_pool2d(y, 3, 1, 1)
+    low = -torch.nn.functional.max_pool2d(-y, 3, 1, 1)
+    return 1 + BOUNDARY_WEIGHT * ((high > 0.5) & (low < 0.5)).float()
 
 
 def _dice_loss(logits, y):
@@ -167,11 +192,12 @@ def main() -> None:
     fit.add_argument("--threads", type=int, default=1)
     fit.add_argument("--init", type=Path, help="weights (.pt) to start from")
     fit.add_argument("--max-lr", type=float, default=3e-3)
+    fit.add_argument("--init-onnx", type=Path, help="a shipped page_net.onnx to start from")
     args = parser.parse_args()
     if args.step == "data":
         make_data(args.count, args.out, args.start, args.kind)
     else:
-        train(args.data, args.out, args.epochs, args.threads, args.init, args.max_lr)
+        train(args.data, args.out, args.epochs, args.threads, args.init, args.max_lr, args.init_onnx)
 
 
 if __name__ == "__main__":

@@ -11,59 +11,113 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .geometry import is_convex
+from .geometry import NEXT, is_convex
 
 REFINE_LONG_SIDE = 1600
 SAMPLES_PER_SIDE = 36
 STEP_WIDTH = 2  # samples each side of a candidate edge averaged into its step
+WIDE_STEP = 6  # ...and over as many, for its sharpness: the first over the second
+SOFT_EDGE = 0.45  # sharpness of a cast shadow's edge (a page's side in focus: 0.8 to 1)...
+SHARP_EDGE = 0.75  # ...and from which a side counts as the page's
+SOFT_FIT = 0.5  # what is left of the fit when a side is as soft as a shadow's edge
+INLIER_PX = 1.0  # an edge point this close to its side's fitted line is on that side
+FIT_SIDE = 1  # the fit is the second worst side's: one side may lie under a hand or a cable
 
 
-def _profiles(img: np.ndarray, pts: np.ndarray, normal: np.ndarray, radius: int) -> np.ndarray:
-    """Colour samples along the normal at each point: shape (points, 2*radius+1, channels)."""
-    offsets = np.arange(-radius, radius + 1, dtype=np.float32)
-    grid = pts[:, None, :] + offsets[None, :, None] * normal[None, None, :]
-    map_x = np.ascontiguousarray(grid[..., 0])
-    map_y = np.ascontiguousarray(grid[..., 1])
-    return cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+def _side_edges(img: np.ndarray, quad: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sub-pixel edge points across each of the quad's sides (4, S, 2), which show an edge (4, S),
+    and how sharp each is (4, S): its step over STEP_WIDTH samples against its step over WIDE_STEP.
 
-
-def _edge_points(img, a, b, centre, radius):
-    tangent = (b - a) / (np.linalg.norm(b - a) + 1e-6)
-    normal = np.array([-tangent[1], tangent[0]], np.float32)
-    if np.dot(normal, centre - a) > 0:
-        normal = -normal
-    t = np.linspace(0.1, 0.9, SAMPLES_PER_SIDE, dtype=np.float32)[:, None]
-    pts = a + (b - a) * t
-    # three parallel probes averaged: less noise, still one pass of remap
+    All four sides in one pass of remap: at SAMPLES_PER_SIDE points of each, three
+    parallel probes along the outward normal, averaged (less noise).
+    """
     width = STEP_WIDTH
-    probes = np.concatenate([pts + k * 1.5 * tangent for k in (-1, 0, 1)])
-    prof = _profiles(img, probes, normal, radius + width)
-    prof = prof.reshape(3, len(pts), *prof.shape[1:]).sum(axis=0) / 3
-    if prof.ndim == 2:
-        prof = prof[..., None]
+    d = quad[NEXT] - quad
+    tangent = d / (np.linalg.norm(d, axis=1, keepdims=True) + 1e-6)
+    normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1)
+    inward = ((quad.mean(axis=0) - quad) * normal).sum(axis=1) > 0
+    normal[inward] *= -1
+    t = np.linspace(0.1, 0.9, SAMPLES_PER_SIDE, dtype=np.float32)
+    pts = quad[:, None, :] + d[:, None, :] * t[None, :, None]  # (4, S, 2)
+    probes = pts[:, None] + np.float32([-1.5, 0, 1.5])[None, :, None, None] * tangent[:, None, None, :]
+    pad = WIDE_STEP
+    reach = np.arange(-radius - pad, radius + pad + 1, dtype=np.float32)
+    grid = probes[..., None, :] + reach[:, None] * normal[:, None, None, None, :]  # (4, 3, S, O, 2)
+    flat = grid.reshape(-1, len(reach), 2)
+    prof = cv2.remap(img, np.ascontiguousarray(flat[..., 0]), np.ascontiguousarray(flat[..., 1]),
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    prof = prof.reshape(4, 3, SAMPLES_PER_SIDE, len(reach), -1).mean(axis=1)  # (4, S, O, channels)
     # the step at each offset: the mean of `width` samples beyond it minus the mean of
     # `width` before it; wider than a 3-tap derivative, it still finds a faint card on a
     # white desk through the sensor's noise
-    sums = np.concatenate([np.zeros_like(prof[:, :1]), np.cumsum(prof, axis=1)], axis=1)
-    centre_idx = np.arange(width, width + 2 * radius + 1)
-    after = sums[:, centre_idx + 1 + width] - sums[:, centre_idx + 1]
-    before = sums[:, centre_idx] - sums[:, centre_idx - width]
-    deriv = np.linalg.norm(after - before, axis=-1) / width
+    sums = np.concatenate([np.zeros_like(prof[:, :, :1]), np.cumsum(prof, axis=2)], axis=2)
+    at = np.arange(pad, pad + 2 * radius + 1)
+    step = (sums[:, :, at + 1 + width] - sums[:, :, at + 1]) - (sums[:, :, at] - sums[:, :, at - width])
+    deriv = np.linalg.norm(step, axis=-1) / width  # (4, S, 2 * radius + 1)
     offsets = np.arange(-radius, radius + 1, dtype=np.float32)
     prior = np.exp(-0.5 * (offsets / (0.6 * radius)) ** 2)
-    best = np.argmax(deriv * prior, axis=1)
-    strength = deriv[np.arange(len(pts)), best]
-    ordered = np.sort(strength)  # the median, without np.median's cost on a few dozen values
-    median = 0.5 * (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2])
-    keep = strength > 0.35 * median + 1.0
-    if keep.sum() < 6:
-        return None
-    return (pts + offsets[best][:, None] * normal)[keep]
+    best = np.argmax(deriv * prior, axis=2)[..., None]
+    strength = np.take_along_axis(deriv, best, 2)[..., 0]
+    # the peak between samples: a parabola through it and its neighbours. Whole-sample
+    # offsets alone leave up to half a pixel of error that the line fit cannot average
+    # out when a side runs nearly along the pixel grid
+    left = np.take_along_axis(deriv, np.maximum(best - 1, 0), 2)[..., 0]
+    right = np.take_along_axis(deriv, np.minimum(best + 1, deriv.shape[2] - 1), 2)[..., 0]
+    curve = left - 2 * strength + right
+    shift = np.clip(np.where(curve < 0, 0.5 * (left - right) / np.minimum(curve, -1e-6), 0.0), -0.5, 0.5)
+    keep = strength > 0.35 * _row_medians(strength)[:, None] + 1.0
+    found = pts + (offsets[best[..., 0]] + shift)[..., None] * normal[:, None, :]
+    # a page's side is in focus, one or two pixels wide; a cast shadow's edge is a
+    # penumbra ten or twenty wide, and over a narrow window shows a fraction of its step
+    at_best = (pad + best)[..., None]
+    wide = (np.take_along_axis(sums, at_best + 1 + pad, 2) - np.take_along_axis(sums, at_best + 1, 2)
+            - np.take_along_axis(sums, at_best, 2) + np.take_along_axis(sums, at_best - pad, 2))[:, :, 0]
+    sharp = strength / (np.linalg.norm(wide, axis=-1) / pad + 1e-3)
+    return found, keep, np.minimum(sharp, 1.0)
 
 
 def _fit_line(points: np.ndarray) -> np.ndarray:
     vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
     return np.array([vx, vy, x0, y0], np.float64)
+
+
+def _consensus(points: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """(4, S) bool: on each side, the kept points on the line through the most of them (within INLIER_PX).
+
+    Fingers over a side put a third of its edge points on their tips, which pull a
+    least-squares line (even a Huber one) off the side; the side's own points, seen
+    between the fingers, are the largest group that lies on one line.
+    """
+    i, j = _PAIRS
+    x, y = points[..., 0].astype(np.float32), points[..., 1].astype(np.float32)
+    dx, dy = x[:, j] - x[:, i], y[:, j] - y[:, i]  # (4, pairs)
+    scale = 1 / (np.sqrt(dx * dx + dy * dy) + 1e-9)
+    # distance of every point from the line through each pair: |cross(d, p - p_i)| / |d|
+    cross = dx[..., None] * (y[:, None, :] - y[:, i, None]) - dy[..., None] * (x[:, None, :] - x[:, i, None])
+    near = np.abs(cross) * scale[..., None] < INLIER_PX  # (4, pairs, S)
+    near &= keep[:, None, :] & (keep[:, i] & keep[:, j])[..., None]
+    best = np.argmax(near.sum(axis=2), axis=1)
+    return near[np.arange(4), best]
+
+
+def _row_medians(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Median of each row's values (where `mask`): by one sort, at a fraction of np.median's cost on short rows."""
+    if mask is None:
+        mask = np.ones(values.shape, bool)
+    ordered = np.sort(np.where(mask, values, np.inf), axis=1)
+    count = np.maximum(mask.sum(axis=1), 1)
+    rows = np.arange(len(values))
+    return 0.5 * (ordered[rows, (count - 1) // 2] + ordered[rows, count // 2])
+
+
+def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs of points at least a quarter of the side apart, about 60 of them."""
+    i, j = np.triu_indices(n, k=max(1, n // 4))
+    step = max(1, len(i) // 60)
+    return i[::step], j[::step]
+
+
+_PAIRS = _pairs(SAMPLES_PER_SIDE)
 
 
 def _intersect(l1: np.ndarray, l2: np.ndarray) -> np.ndarray | None:
@@ -81,6 +135,20 @@ def refine_corners(image: np.ndarray, corners: np.ndarray, reach: float = 0.02) 
     `reach` is how far (a share of the diagonal) the first pass looks for each side:
     an outline from the coarse page map can be a tenth of the page off.
     """
+    return refine_with_fit(image, corners, reach)[0]
+
+
+def refine_with_fit(image: np.ndarray, corners: np.ndarray, reach: float = 0.02) -> tuple[np.ndarray, float]:
+    """refine_corners, and how well its sides look like a page's outline (0..1).
+
+    Straight: the share of the second worst side's samples whose edge lies within
+    INLIER_PX of its line (one side may lie under a hand). It does not depend on
+    contrast: a faint page on a white desk fits as well as a dark one, while a quad
+    whose side cuts across a card's print, or runs a few pixels inside the card along
+    its text, finds its edge points scattered. Sharp: the softest side's edge is a
+    step in focus, not a shadow's penumbra; a soft one leaves SOFT_FIT of the fit.
+    0 when refining fails.
+    """
     h, w = image.shape[:2]
     scale = min(1.0, REFINE_LONG_SIDE / max(h, w))
     work = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
@@ -88,27 +156,30 @@ def refine_corners(image: np.ndarray, corners: np.ndarray, reach: float = 0.02) 
     diag = float(np.linalg.norm(quad[2] - quad[0]))
     usual = (max(4, int(0.02 * diag)), 3)
     radii = (max(4, int(reach * diag)),) + usual if reach > 0.02 else usual
+    fit = 0.0
     for radius in radii:
         refined = _refine_once(work, quad, radius)
         if refined is None:
             break
-        quad = refined
+        quad, fit = refined
     out = quad / scale
     moved = np.linalg.norm(out - corners, axis=1).max()
     if not is_convex(out) or moved > max(0.08, 2 * reach) * np.linalg.norm(corners[2] - corners[0]):
-        return corners.astype(np.float32)
-    return out.astype(np.float32)
+        return corners.astype(np.float32), 0.0
+    return out.astype(np.float32), fit
 
 
 def _refine_once(img, quad, radius):
-    centre = quad.mean(axis=0)
-    lines = []
-    for i in range(4):
-        pts = _edge_points(img, quad[i], quad[(i + 1) % 4], centre, radius)
-        if pts is None:
-            return None
-        lines.append(_fit_line(pts))
+    points, keep, sharp = _side_edges(img, quad, radius)
+    if (keep.sum(axis=1) < 6).any():
+        return None
+    inliers = _consensus(points, keep)
+    used = np.where(inliers.sum(axis=1, keepdims=True) >= 2, inliers, keep)
+    lines = [_fit_line(side[on_line]) for side, on_line in zip(points, used)]
+    sharpness = _row_medians(sharp, used)
     corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
     if any(c is None for c in corners):
         return None
-    return np.array(corners, np.float32)
+    straight = float(np.sort(inliers.mean(axis=1))[FIT_SIDE])
+    crisp = np.clip((sharpness.min() - SOFT_EDGE) / (SHARP_EDGE - SOFT_EDGE), 0, 1)
+    return np.array(corners, np.float32), straight * (SOFT_FIT + (1 - SOFT_FIT) * crisp)

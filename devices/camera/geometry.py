@@ -85,6 +85,29 @@ def true_aspect(quad: np.ndarray, frame_size: tuple[int, int]) -> float:
     return float(np.sqrt(np.dot(w2, w2) / np.dot(h2, h2)))
 
 
+def rectified_aspects(quads: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+    """(N,) width / height of the rectangles that project to ordered quads (N, 4, 2), TL TR BR BL.
+
+    true_aspect's construction, batched, with a typical camera's focal length rather than
+    one estimated from each quad: that estimate is ill-posed for most views, and a focal
+    length a quarter off moves the proportions by only a few per cent. NaN for a quad
+    that is no projection of a rectangle.
+    """
+    pts = np.concatenate([quads, np.ones(quads.shape[:2] + (1,), quads.dtype)], axis=2).astype(np.float64)
+    m1, m2, m4, m3 = pts[:, 0], pts[:, 1], pts[:, 2], pts[:, 3]
+    c14 = np.cross(m1, m4)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k2 = (c14 * m3).sum(axis=1) / (np.cross(m2, m4) * m3).sum(axis=1)
+        k3 = (c14 * m2).sum(axis=1) / (np.cross(m3, m4) * m2).sum(axis=1)
+        f, u0, v0 = TYPICAL_FOCAL * frame_size[0], frame_size[0] / 2, frame_size[1] / 2
+        w2, h2 = (_back_project(k[:, None] * m - m1, f, u0, v0) for k, m in ((k2, m2), (k3, m3)))
+        return np.sqrt((w2 ** 2).sum(axis=1) / (h2 ** 2).sum(axis=1))
+
+
+def _back_project(n: np.ndarray, f: float, u0: float, v0: float) -> np.ndarray:
+    return np.stack([(n[:, 0] - u0 * n[:, 2]) / f, (n[:, 1] - v0 * n[:, 2]) / f, n[:, 2]], axis=1)
+
+
 def corner_angles(quad: np.ndarray) -> np.ndarray:
     """Interior angles in degrees."""
     q = np.asarray(quad, np.float64).reshape(4, 2)

@@ -4,7 +4,8 @@ Two kinds of evidence: edges (candidates.py, quad_score.py: where exactly the si
 run) and the page net's map (page_net.py: which of the frame's rectangles is the page).
 A quad off the map loses most of its score, so a phone, a card's photo or a shadow no
 longer beats the page; a page whose edges are faint but which matches the map well is
-accepted. When the net sees no page, or is not shipped, the edges decide alone.
+accepted. When the net is sure of its page, edge candidates are sought only around it.
+When the net sees no page, or is not shipped, the edges decide alone.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import numpy as np
 
 from . import page_net
 from .candidates import generate, quads_from_contour
-from .corner_refine import REFINE_LONG_SIDE, refine_corners
+from .corner_refine import REFINE_LONG_SIDE, refine_with_fit
 from .geometry import order_corners, signed_areas
-from .nesting import ENCLOSING_SHARE, contains, prefer_enclosing
+from .nesting import ENCLOSING_SHARE, contains, parallel, prefer_enclosing
 from .quad_score import FrameCues, order_many, plausible, score_quads
 
 DETECT_LONG_SIDE = 512
@@ -24,13 +25,18 @@ MIN_AREA_FRACTION = 0.004  # an ID card far from the lens is still ~1% of the fr
 MIN_SCORE = 0.28  # a frame of pure noise scores up to ~0.25
 INNER_OBJECT_GROWTH = 1.5  # area ratio of a page to a photo or table on it
 REFINED_LEADERS = 3  # best coarse candidates refined and scored again
-NET_WEIGHT = 0.8  # how far a quad's score falls when it is not where the page net sees the page
+REFINED_SEARCH = 1  # detector pixels either side of a refined side where its edge must lie
+FIT_WEIGHT = 0.5  # how far a refined quad's score falls when its sides run on no straight, sharp edge
+NET_WEIGHT = 0.9  # how far a quad's score falls when it is not where the page net sees the page
 AGREE_POWER = 2.0  # a photo covering a fifth of its card keeps a 25th of the full factor
 NET_SURE = 0.5  # the net's peak probability below which its map is ignored (it saw no page)
-NET_ACCEPT = 0.75  # agreement with the page map that accepts an outline whose edges are faint
-NET_MIN_EDGE_SCORE = 0.08  # ...as long as its sides show some edge at all
+MAP_MARGIN = 0.05  # agreement with the page map by which an outline around the winner beats it
+NET_ACCEPT = 0.6  # agreement with the page map that accepts an outline whose edges are too faint
 NET_REACH = 0.04  # share of the diagonal the sides of a page-map outline may be off
 NET_OUTLINES = 1  # page-map outlines refined alongside the edge leaders
+BOX_SURE = 0.9  # the map's peak from which candidates are sought only around its page...
+BOX_LEVEL = 0.3  # ...where it exceeds this level
+BOX_MARGIN = 0.15  # ...widened by this share of its longer side
 
 
 def find_page(image: np.ndarray) -> np.ndarray | None:
@@ -69,7 +75,10 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
 
     The leaders are the best edge candidates and the page map's own outline. A candidate
     whose side is pulled off by a finger or a shadow often straightens out when refined,
-    and then beats one that only looked better unrefined.
+    and then beats one that only looked better unrefined. Refined quads are scored on
+    their own edges (within REFINED_SEARCH) and on how straight and sharp the edges under
+    their sides run (corner_refine.refine_with_fit): a quad with a side along a cast
+    shadow's soft edge, or across a card's print, loses to the card's own outline.
     """
     if image is None or image.ndim != 3 or min(image.shape[:2]) < 16:
         raise ValueError("find_page expects a BGR image")
@@ -86,26 +95,34 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
     min_area = MIN_AREA_FRACTION * frame_area
     cues = FrameCues.from_colour(ycc)
     leaders, first_is_leader = _edge_leaders(cues, ycc, hsv, prob, small.shape, min_area)
-    refined = [refine_corners(image, q / scale) for q in leaders]
+    fits = [refine_with_fit(image, q / scale) for q in leaders]
     outlines = [q for q in _net_outlines(prob, small.shape, min_area) if not _near_any(q, leaders)]
-    refined += [refine_corners(image, q / scale, NET_REACH) for q in outlines]
-    if not refined:
+    fits += [refine_with_fit(image, q / scale, NET_REACH) for q in outlines]
+    if not fits:
         return []
-    refined = order_many(np.stack(refined))
+    refined = order_many(np.stack([q for q, _ in fits]))
+    fit = np.float32([f for _, f in fits])
     kept = plausible(refined * scale, frame_area, min_area)
     first_is_leader &= bool(kept[0])
-    refined = refined[kept]
+    refined, fit = refined[kept], fit[kept]
     if not len(refined):
         return []
-    rescored = score_quads(refined * scale, cues)
+    rescored = score_quads(refined * scale, cues, REFINED_SEARCH)
     agree = _agreement(refined * scale, prob, small.shape)
     totals = rescored.total * _placement_factor(refined * scale, small.shape, frame_area) * _net_factor(agree)
+    totals *= (1 - FIT_WEIGHT) + FIT_WEIGHT * fit
     final = prefer_enclosing(refined * scale, totals, cues.colour)
     if first_is_leader:
         final = _keep_enclosing_leader(refined, totals, final)
+    if agree is not None:
+        final = _map_enclosing(refined * scale, agree, final)
     accepted = totals > MIN_SCORE
-    if agree is not None:  # faint edges, but just where the net sees the page
-        accepted |= (agree > NET_ACCEPT) & (rescored.total > NET_MIN_EDGE_SCORE)
+    if not accepted.any() and agree is not None and agree.max() > NET_ACCEPT:
+        # no outline with clear edges, but one just where the net sees the page (a white
+        # card on a white desk, a sheet in a glare that leaves no edge): the map decides
+        best = int(np.argmax(agree))
+        final = np.concatenate([[best], final[final != best]])
+        accepted[best] = True
     found = accepted.any()
     return [refined[i] for i in final if accepted[i] or (found and i == final[0])]
 
@@ -114,8 +131,13 @@ def _edge_leaders(cues, ycc, hsv, prob, shape, min_area):
     """The best edge-based candidates (detector pixels), and whether the first was promoted by nesting."""
     frame_area = float(shape[0] * shape[1])
     # with the page net's outlines at hand, the wide openings that cut off fingers add
-    # nothing measurable, and cost a sixth of the detection time
-    raw = generate(ycc, hsv, cues.dx, cues.dy, min_area, cues.texture, opened=prob is None)
+    # nothing measurable, and cost a sixth of the detection time; and candidates are
+    # sought only where the map sees the page (with a margin of desk around it): elsewhere
+    # they would lose most of their score to the map, and an ID card's box is a tenth of the frame
+    x0, y0, x1, y1 = _page_box(prob, shape) or (0, 0, shape[1], shape[0])
+    part = (slice(y0, y1), slice(x0, x1))
+    raw = generate(ycc[part], hsv[part], cues.dx[part], cues.dy[part], min_area, cues.texture, opened=prob is None)
+    raw = [q + np.float32([x0, y0]) for q in raw]
     if not raw:
         return [], False
     quads = order_many(np.stack(raw).astype(np.float32))
@@ -128,6 +150,27 @@ def _edge_leaders(cues, ycc, hsv, prob, shape, min_area):
     order = prefer_enclosing(quads, scores, cues.colour)[:REFINED_LEADERS]
     order = order[scores[order] > MIN_SCORE * 0.7 * (1 - NET_WEIGHT * (prob is not None))]
     return list(quads[order]), bool(len(order)) and order[0] != np.argmax(scores)
+
+
+def _page_box(prob, shape) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1, detector pixels) around where the page map sees page, with a margin.
+
+    None without a map, when the map is unsure of its page (a frame unlike those it was
+    trained on: the edges then search the whole frame), or when it sees page nearly everywhere.
+    """
+    if prob is None or prob.max() < BOX_SURE:
+        return None
+    ys, xs = np.nonzero(prob > BOX_LEVEL)
+    if not len(xs):
+        return None
+    mh, mw = prob.shape
+    sx, sy = shape[1] / mw, shape[0] / mh
+    pad = BOX_MARGIN * max((xs.max() - xs.min()) * sx, (ys.max() - ys.min()) * sy) + 4
+    x0, y0 = max(0, int(xs.min() * sx - pad)), max(0, int(ys.min() * sy - pad))
+    x1, y1 = min(shape[1], int((xs.max() + 1) * sx + pad)), min(shape[0], int((ys.max() + 1) * sy + pad))
+    if (x1 - x0) * (y1 - y0) > 0.8 * shape[0] * shape[1] or min(x1 - x0, y1 - y0) < 32:
+        return None
+    return x0, y0, x1, y1
 
 
 def _net_outlines(prob, shape, min_area) -> list[np.ndarray]:
@@ -187,6 +230,23 @@ def _keep_enclosing_leader(refined: np.ndarray, totals: np.ndarray, final: np.nd
     if not contains(refined[:1], refined[winner:winner + 1])[0, 0]:
         return final
     return np.concatenate([[0], final[final != 0]])
+
+
+def _map_enclosing(refined: np.ndarray, agree: np.ndarray, final: np.ndarray) -> np.ndarray:
+    """Put first the outline around the winner that matches the page map clearly better.
+
+    A form's table on a white desk outscores the sheet's faint edges by far, but the
+    map sees the sheet's margin around it as page: the sheet's own outline, parallel to
+    the table and enclosing it, agrees with the map where the table leaves the margin out.
+    """
+    winner = int(final[0])
+    larger = _areas(refined) > _areas(refined[winner:winner + 1])[0]  # the margin below tells them apart
+    around = larger & contains(refined, refined[winner:winner + 1])[:, 0] & parallel(refined, refined[winner])
+    around &= agree > agree[winner] + MAP_MARGIN
+    if not around.any():
+        return final
+    best = int(np.flatnonzero(around)[np.argmax(agree[around])])
+    return np.concatenate([[best], final[final != best]])
 
 
 def _areas(quads: np.ndarray) -> np.ndarray:
