@@ -25,6 +25,7 @@ from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
 
 log = logging.getLogger("bangban.server")
 
+
 class _Fallback(Exception):
     """The function left the case to the Python path."""
 

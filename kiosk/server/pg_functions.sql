@@ -146,7 +146,8 @@ BEGIN
     SELECT * INTO v_service FROM services s WHERE s.ticket_id = p_ticket AND s.ended_at IS NULL
     ORDER BY s.id DESC LIMIT 1;
     IF NOT FOUND OR v_service.called_at < p_today_starts THEN
-        RAISE EXCEPTION 'fallback';  -- held over midnight: an earlier day's figures change
+        -- held over midnight (an earlier day's figures change), or no open service: Python's case
+        RAISE EXCEPTION 'fallback';
     END IF;
     UPDATE tickets t SET status = 'finished', outcome = p_outcome, finished_at = p_now
     WHERE t.id = p_ticket RETURNING t.* INTO v_ticket;

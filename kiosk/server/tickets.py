@@ -116,9 +116,9 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
 
 def cached_estimated_wait(engine, queue_id: int, ahead: int) -> tuple[int | None, bool]:
     """The estimate from the queue's basis as last read, if any, and whether that is fresh."""
-    cached = _wait_basis.get((str(engine.url), queue_id))
     if ahead <= 0:
         return 0, True
+    cached = _wait_basis.get((str(engine.url), queue_id))
     if cached is None:
         return None, False
     return queue_policy.estimate_wait_s(ahead, cached[1], cached[2]), cached[0] > time.monotonic()
@@ -279,7 +279,7 @@ def _next(ticket, action: str) -> str:
         raise ApiError(409, "illegal_transition", str(exc)) from None
 
 
-def act(db: Session, caller: Caller, ticket_id: int, action: str) -> Row:
+def act(db: Session, caller: Caller, ticket_id: int, action: str) -> SimpleNamespace:
     """recall, no_show or start on a ticket the caller's window holds."""
     ticket, service = held_by_caller(db, caller, ticket_id)
     status, now = _next(ticket, action), utcnow()
@@ -316,7 +316,7 @@ def _target_of(db: Session, caller: Caller, req) -> tuple[int | None, int]:
     return window_id, None
 
 
-def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_policy.Policy) -> Row:
+def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_policy.Policy) -> SimpleNamespace:
     ticket, service = held_by_caller(db, caller, ticket_id)
     target_window_id, to_queue = _target_of(db, caller, req)
     now = utcnow()
@@ -337,7 +337,7 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
     return ticket
 
 
-def finish(db: Session, caller: Caller, ticket_id: int, req) -> Row:
+def finish(db: Session, caller: Caller, ticket_id: int, req) -> SimpleNamespace:
     ticket, service = held_by_caller(db, caller, ticket_id)
     now = utcnow()
     ticket = _update_ticket(db, ticket, status=_next(ticket, "finish"), outcome=req.outcome, finished_at=now)
