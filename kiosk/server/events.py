@@ -101,7 +101,7 @@ class EventHub:
     GATHER_S = 0.02  # clients are told of new events at most this often: a display redraws at 50 fps at best
     POLL_S = 1.0  # how soon another process's events on SQLite are seen
     SWEEP_S = 5.0  # how soon PostgreSQL's outbox events of a process that died are moved
-    SEQUENCE_GATHER_S = 0.01
+    SEQUENCE_GATHER_S = 0.01  # PostgreSQL: commits a sequencer round waits for, so that one round carries several
     KEEP_ALIVE_S = 15.0
 
     def __init__(self, database):

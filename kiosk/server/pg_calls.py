@@ -57,10 +57,10 @@ class CallPool:
             raise
 
     async def _give_back(self, conn: psycopg.AsyncConnection) -> None:
-        if conn.closed or conn.broken or conn.info.transaction_status != IDLE:
+        lost = conn.closed or conn.broken
+        if lost or conn.info.transaction_status != IDLE:
             # lost to the server (restarted, or the connection ended): the idle ones were opened
             # before, so the next calls are made on new connections rather than fail on them too
-            lost = conn.closed or conn.broken
             stale, self._idle = ([conn, *self._idle], []) if lost else ([conn], self._idle)
             for each in stale:
                 await each.close()
