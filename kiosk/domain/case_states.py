@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.domain.working_days import Calendar
+
 OPEN = ("entrusted", "accepted", "in_progress", "suspended")
 STATE_NAMES = {
     "entrusted": "已委托", "accepted": "已受理", "in_progress": "办理中", "suspended": "已中止",
@@ -43,9 +45,14 @@ REASONS = {
     "dishonest_enterprise": "服务对象为失信企业",
     "conflicts_with_law": "事项与法律法规相抵触",
     "materials_late": "服务对象未在规定期限内提交材料",
+    "refuses_duties": "申请人不按规定申报、拒不履行代办协议约定职责",  # seed 004 (6)
+    "long_stalled": "因服务对象自身原因办理长期停滞、难以完成",  # seed 004 (7)
     "other": "其他",
 }
 NEEDS_REASON = ("suspend", "terminate")
+# Seed 002: a coordinator reviews (审核) an entrusted case before it is accepted.
+REVIEWER_ROLES = ("coordinator", "chief")
+ROLE_BOUND_ACTIONS = {"accept": REVIEWER_ROLES}
 
 
 class IllegalCaseStep(ValueError):
@@ -61,6 +68,10 @@ class Step:
     resume_by: date | None = None  # the resumption deadline of a suspension
 
 
+def may_take(action: str, role: str) -> bool:
+    return role in ROLE_BOUND_ACTIONS.get(action, (role,))
+
+
 def next_state(state: str, step: Step, today: date) -> str:
     target = TRANSITIONS.get((state, step.action))
     if target is None:
@@ -73,6 +84,16 @@ def next_state(state: str, step: Step, today: date) -> str:
         if step.resume_by is None or step.resume_by <= today:
             raise IllegalCaseStep("中止须约定续办期限，且期限须晚于今天")
     return target
+
+
+def resumed_deadline(deadline: date | None, suspended_on: date, resumed_on: date,
+                     calendar: Calendar) -> date | None:
+    """The 续办委托书's new deadline: the committed limit's clock stops while a case is suspended,
+    so the working days the suspension took are added to the old deadline."""
+    if deadline is None:
+        return None
+    stopped = max(0, calendar.working_days_between(suspended_on, resumed_on))
+    return calendar.add_working_days(deadline, stopped)
 
 
 def expired(state: str, resume_by: date | None, today: date) -> bool:

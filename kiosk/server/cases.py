@@ -89,6 +89,8 @@ def _case_for_update(db: Session, caller: Caller, case_id: int) -> Case:
 def take_step(db: Session, caller: Caller, case_id: int, req, calendar: Calendar) -> Case:
     if caller.helper is None:
         raise ApiError(403, "forbidden", "代办件须由帮办代办员办理")
+    if not case_states.may_take(req.action, caller.helper.role):
+        raise ApiError(403, "forbidden", f"{case_states.ACTION_NAMES[req.action]}须由协调员或首席帮办代办员审核")
     case = _case_for_update(db, caller, case_id)
     today = local_day(utcnow())
     step = case_states.Step(req.action, req.reason, req.resume_by)
@@ -106,10 +108,17 @@ def take_step(db: Session, caller: Caller, case_id: int, req, calendar: Calendar
         case.resume_by, case.reason = req.resume_by, req.reason
     elif req.action == "resume":
         case.resume_by = None
+        case.deadline = case_states.resumed_deadline(case.deadline, _suspended_on(db, case), today, calendar)
     elif req.action in ("complete", "terminate"):
         case.closed_at, case.reason = utcnow(), req.reason
     _step(db, caller, case, req.action, before, req.reason, req.note)
     return case
+
+
+def _suspended_on(db: Session, case: Case) -> date:
+    at = db.scalar(select(CaseStep.at).where(CaseStep.case_id == case.id, CaseStep.action == "suspend")
+                   .order_by(CaseStep.id.desc()).limit(1))
+    return local_day(at)
 
 
 def expire_suspensions(db: Session, hall_id: int) -> int:
@@ -141,7 +150,8 @@ def add_item(db: Session, caller: Caller, case_id: int, req) -> CaseItem:
 
 
 def due_status(case: Case, calendar: Calendar, today: date) -> str | None:
-    if case.deadline is None or case.state not in case_states.OPEN:
+    # a suspension stops the clock: resuming moves the deadline on by the days it took
+    if case.deadline is None or case.state not in case_states.OPEN or case.state == "suspended":
         return None
     left = calendar.working_days_between(today, case.deadline)
     if left < 0:

@@ -3,8 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from kiosk.domain.case_states import (
-    OPEN, REASONS, TRANSITIONS, IllegalCaseStep, Step, expired, next_state,
+    OPEN, REASONS, TRANSITIONS, IllegalCaseStep, Step, expired, may_take, next_state, resumed_deadline,
 )
+from kiosk.domain.working_days import Calendar
 
 TODAY = date(2026, 11, 23)
 
@@ -51,4 +52,20 @@ def test_a_suspension_past_its_deadline_is_a_termination():
 
 
 def test_the_seeds_reasons_are_all_there():
-    assert len(REASONS) == 9 and "dishonest_enterprise" in REASONS
+    assert len(REASONS) == 11 and "dishonest_enterprise" in REASONS
+    assert "长期停滞" in REASONS["long_stalled"] and "拒不履行" in REASONS["refuses_duties"]  # seed 004 (6), (7)
+
+
+def test_only_a_coordinator_or_chief_accepts_a_case():
+    assert may_take("accept", "coordinator") and may_take("accept", "chief")
+    assert not may_take("accept", "proxy_agent") and not may_take("accept", "helper")
+    assert may_take("start", "proxy_agent") and may_take("complete", "helper")
+
+
+def test_resuming_moves_the_deadline_on_by_the_working_days_the_suspension_took():
+    plain = Calendar()
+    deadline = date(2026, 11, 27)  # a Friday
+    # suspended Monday 23rd, resumed Wednesday 25th: two working days stopped
+    assert resumed_deadline(deadline, date(2026, 11, 23), date(2026, 11, 25), plain) == date(2026, 12, 1)
+    assert resumed_deadline(deadline, TODAY, TODAY, plain) == deadline
+    assert resumed_deadline(None, TODAY, TODAY + timedelta(days=3), plain) is None
