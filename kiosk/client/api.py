@@ -144,6 +144,19 @@ class ApiClient:
     def finish(self, ticket_id: int, outcome: str, log: str = "") -> dict:
         return self._json("POST", f"/api/v1/tickets/{ticket_id}/finish", json={"outcome": outcome, "log": log})
 
+    # --- the rating pad bridge ---------------------------------------------
+    def rate(self, window: int, score: int, pad_seq: int, *, service_id: int | None = None,
+             pressed_at: str | None = None) -> dict:
+        """A pad's press. ``service_id`` and ``pressed_at`` let a press queued while the server was
+        away rate the service it was pressed for; the same ``pad_seq`` again is the same rating."""
+        body = {"score": score, "pad_seq": pad_seq, "service_id": service_id, "pressed_at": pressed_at}
+        return self._json("POST", f"/api/v1/windows/{window}/ratings",
+                          json={k: v for k, v in body.items() if v is not None})
+
+    def report_health(self, component: str, ok: bool, message: str) -> None:
+        """Whether this machine's device works ("printer", "camera", "ratepad")."""
+        self._json("POST", "/api/v1/devices/health", json={"component": component, "ok": ok, "message": message})
+
 
 def error_from(response: requests.Response) -> ApiError:
     """The server's own Chinese message when it sent one; a plain one otherwise."""

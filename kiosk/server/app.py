@@ -10,7 +10,6 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from kiosk.domain.queue_policy import Policy
-from kiosk.domain.working_days import Calendar
 from kiosk.server import errors, rollups
 from kiosk.server.auth import CallerCache
 from kiosk import sdnotify
@@ -26,11 +25,6 @@ from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
 
 log = logging.getLogger("bangban.server")
-
-
-def _calendar(settings: Settings) -> Calendar:
-    section = settings.extra.get("calendar", {})  # checked by kiosk.machine_config: lists of dates
-    return Calendar(frozenset(section.get("holidays", ())), frozenset(section.get("workdays", ())))
 
 
 async def _warm_rollups(database: Database, every_s: float = 3600) -> None:
@@ -72,7 +66,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
                         metrics=Metrics(), callers=CallerCache(),
-                        calendar=_calendar(settings))
+                        calendar=settings.working_days())
 
     @asynccontextmanager
     async def lifespan(_app):

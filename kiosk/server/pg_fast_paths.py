@@ -131,9 +131,12 @@ async def finish(database: Database, who: Caller, ticket_id: int, req):
 
 
 _RATE = "SELECT * FROM bangban_rate(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-_RATE_ERRORS = {"window_not_found": lambda _: not_found("窗口"),
-                "nothing_to_rate": lambda _: rating_records.nothing_to_rate(),
-                "already_rated": lambda _: rating_records.already_rated()}
+
+
+def _rate_errors(within_s: int) -> dict:
+    return {"window_not_found": lambda _: not_found("窗口"),
+            "nothing_to_rate": lambda _: rating_records.nothing_to_rate(within_s),
+            "already_rated": lambda _: rating_records.already_rated()}
 
 
 async def rate(database: Database, who: Caller, window: int, req, within_s: int) -> tuple[dict, bool] | None:
@@ -147,7 +150,7 @@ async def rate(database: Database, who: Caller, window: int, req, within_s: int)
     try:
         (row,) = await _call(database, _RATE, (
             who.hall_id, window, who.device.id, req.pad_seq, req.score, req.service_id, since, until,
-            needs_follow_up(req.score), now, _today_starts(now)), _RATE_ERRORS)
+            needs_follow_up(req.score), now, _today_starts(now)), _rate_errors(within_s))
     except _Fallback:
         return None
     return rating_records.rating_out(row), row.created
