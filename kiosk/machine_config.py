@@ -28,6 +28,11 @@ SERVER = {
     "login_max_failures": Key(f.integer(1, 20), "允许连续输错密码的次数"),
     "login_lock_s": Key(f.integer(10, 3600), "输错后首次锁定的秒数"),
     "public_base_url": Key(f.url_or_empty, "小票二维码指向的地址"),
+    "max_json_bytes": Key(f.integer(16 * 1024, 16 * 1024 * 1024), "请求内容（材料页以外）的字节上限"),
+    "max_page_bytes": Key(f.integer(64 * 1024, 100 * 1024 * 1024), "每页材料的字节上限"),
+    "max_pages_per_ticket": Key(f.integer(1, 1000), "每个号码可上传的材料页数上限"),
+    "kiosk_tickets_per_minute": Key(f.integer(1, 100_000), "每台自助机每分钟可取号的上限"),
+    "metrics_token": Key(f.text(200), "访问 /metrics 所需的令牌（留空：只允许本机访问）"),
 }
 CALENDAR = {
     "holidays": Key(f.dates, "法定节假日（不计工作日）"),

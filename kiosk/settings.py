@@ -27,6 +27,11 @@ class Settings:
     login_max_failures: int = 5
     login_lock_s: int = 60
     public_base_url: str = ""  # what receipts' QR codes point at; empty: http://host:port
+    max_json_bytes: int = 256 * 1024  # a request body other than a page (a 20,000-character log fits)
+    max_page_bytes: int = 10 * 1024 * 1024  # one captured page
+    max_pages_per_ticket: int = 30
+    kiosk_tickets_per_minute: int = 30  # per kiosk, in bursts of as many; a real one issues a few at most
+    metrics_token: str = ""  # /metrics asks for it as a Bearer token; empty: /metrics answers loopback only
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -45,6 +50,9 @@ ENV = {
     "port": "BANGBAN_PORT", "timezone": "BANGBAN_TIMEZONE",
     "priority_lead_minutes": "BANGBAN_PRIORITY_LEAD_MINUTES",
     "rating_window_s": "BANGBAN_RATING_WINDOW_S", "public_base_url": "BANGBAN_PUBLIC_URL",
+    "max_json_bytes": "BANGBAN_MAX_JSON_BYTES", "max_page_bytes": "BANGBAN_MAX_PAGE_BYTES",
+    "max_pages_per_ticket": "BANGBAN_MAX_PAGES_PER_TICKET",
+    "kiosk_tickets_per_minute": "BANGBAN_KIOSK_TICKETS_PER_MINUTE", "metrics_token": "BANGBAN_METRICS_TOKEN",
 }
 
 
