@@ -29,6 +29,15 @@ class ServerSection(Section):
     login_max_failures: Int = setting(5, "允许连续输错密码的次数", ge=1, le=20)
     login_lock_s: Int = setting(60, "输错后首次锁定的秒数", ge=10, le=3600)
     public_base_url: UrlOrEmpty = setting("", "小票二维码指向的地址（默认 http://host:port）", env="BANGBAN_PUBLIC_URL")
+    max_json_bytes: Int = setting(256 * 1024, "请求内容（材料页以外）的字节上限", env="BANGBAN_MAX_JSON_BYTES",
+                                  ge=16 * 1024, le=16 * 1024 * 1024)
+    max_page_bytes: Int = setting(10 * 1024 * 1024, "每页材料的字节上限", env="BANGBAN_MAX_PAGE_BYTES",
+                                  ge=64 * 1024, le=100 * 1024 * 1024)
+    max_pages_per_ticket: Int = setting(30, "每个号码可上传的材料页数上限", env="BANGBAN_MAX_PAGES_PER_TICKET", ge=1, le=1000)
+    kiosk_tickets_per_minute: Int = setting(30, "每台自助机每分钟可取号的上限", env="BANGBAN_KIOSK_TICKETS_PER_MINUTE",
+                                            ge=1, le=100_000)
+    metrics_token: str = setting("", "访问 /metrics 所需的令牌（留空：只允许本机访问）", env="BANGBAN_METRICS_TOKEN",
+                                  max_length=200)
 
 
 class CalendarSection(Section):

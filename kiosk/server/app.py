@@ -12,10 +12,13 @@ from fastapi import FastAPI
 from kiosk.domain.queue_policy import Policy
 from kiosk.server import errors, rollups
 from kiosk.server.auth import CallerCache
+from kiosk.server.body_limits import BodyLimits
+from kiosk.server.nul_guard import NulGuard
 from kiosk import sdnotify
 from kiosk.server.db import Database, migrate, ping
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
+from kiosk.server.rate_limits import PerMinute
 from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.routes import (
     cases, documents, figures, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
@@ -66,7 +69,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
                         metrics=Metrics(), callers=CallerCache(),
-                        calendar=settings.working_days())
+                        calendar=settings.working_days(), issuing=PerMinute(settings.kiosk_tickets_per_minute))
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -96,6 +99,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
                    status_page):
         app.include_router(module.router)
     app.include_router(supervisor_router)
+    app.add_middleware(NulGuard)
+    app.add_middleware(BodyLimits, settings=settings)  # outside NulGuard: it reads bodies first
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)
     return app

@@ -22,6 +22,11 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, "not_found", f"找不到该{what}")
 
 
+def database_away() -> ApiError:
+    return ApiError(503, "db_unavailable", "数据库暂时无法连接，请稍后重试；如持续出现请联系管理员",
+                    headers={"Retry-After": "2"})
+
+
 def body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
@@ -82,8 +87,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _database_away(_request: Request, exc: OperationalError):
         log.warning("database unreachable: %s", exc.orig)
-        return JSONResponse(body("db_unavailable", "数据库暂时无法连接，请稍后重试；如持续出现请联系管理员"),
-                            status_code=503, headers={"Retry-After": "2"})
+        away = database_away()
+        return JSONResponse(body(away.code, away.message), status_code=away.status, headers=away.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):

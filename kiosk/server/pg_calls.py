@@ -8,12 +8,22 @@ autocommit and back cost more than the call itself (about 250,000 instructions a
 from __future__ import annotations
 
 import asyncio
+import select
 
 import psycopg
 from psycopg.rows import namedtuple_row
 from sqlalchemy.exc import DBAPIError
 
 IDLE = psycopg.pq.TransactionStatus.IDLE
+
+
+def hung_up(socket_fd: int) -> bool:
+    """An idle connection the database server has written to since it was last used: a server
+    that restarts, or ends the session, says so and closes it. Nothing else arrives unasked
+    on our connections, so such a one is not used again. One system call, no round trip."""
+    poller = select.poll()  # not select.select(), which fails on descriptors past 1024
+    poller.register(socket_fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class CallPool:
@@ -47,8 +57,16 @@ class CallPool:
         async with self._freed:
             while not self._idle and self._open >= self.size:
                 await self._freed.wait()
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                conn = self._idle.pop()
+                if not hung_up(conn.pgconn.socket):
+                    return conn
+                # the others were opened before it, and a restart took them too
+                stale, self._idle = [conn, *self._idle], []
+                self._open -= len(stale)
+                self._freed.notify(len(stale))
+                for each in stale:
+                    await each.close()
             self._open += 1
         try:
             return await psycopg.AsyncConnection.connect(self.dsn, autocommit=True)

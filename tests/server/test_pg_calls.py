@@ -1,10 +1,10 @@
 """The pool of the hot paths' one-statement calls on PostgreSQL: bounded, and never handing out
-a connection the database server has dropped twice."""
+a connection the database server has dropped."""
 import asyncio
+import time
 
 import psycopg
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from kiosk.server.pg_calls import CallPool
 
@@ -19,6 +19,8 @@ def _drop_connections(name: str) -> None:
     """What a restart of the database server does to the connections it had."""
     with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        while admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]:
+            time.sleep(0.02)
 
 
 def test_calls_share_at_most_size_connections(postgres_db):
@@ -33,14 +35,12 @@ def test_calls_share_at_most_size_connections(postgres_db):
     assert len(asyncio.run(eight_at_once())) == 2
 
 
-def test_after_the_server_drops_its_connections_one_call_fails_and_the_next_ones_work(postgres_db):
+def test_after_the_server_drops_its_connections_the_next_calls_work(postgres_db):
     pool = CallPool(_dsn(postgres_db), size=4)
 
     async def restart_between_calls():
         await asyncio.gather(*(pool.call("SELECT pg_sleep(0.05)", ()) for _ in range(3)))  # three idle
         _drop_connections(postgres_db.name)
-        with pytest.raises(OperationalError):
-            await pool.call("SELECT 1", ())
         answers = [(await pool.call("SELECT %s::int AS n", (n,)))[0].n for n in range(3)]
         await pool.close()
         return answers

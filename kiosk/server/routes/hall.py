@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import func, or_, select
 
-from kiosk.server.auth import Caller, check_pin, new_token, require
+from kiosk.server.auth import Caller, new_token, pin_matches, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError
 from kiosk.server.models import (
@@ -41,12 +41,13 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
             raise ApiError(404, "not_found", f"本大厅没有 {req.window} 号窗口")
         helper = db.scalar(select(Helper).where(Helper.hall_id == who.hall_id, Helper.code == req.helper_code))
         now = utcnow()
+        pin_ok = pin_matches(helper, req.pin)
         if helper is None:
             unknown_code_failed(who.device.id, req.helper_code, s.login_max_failures, s.login_lock_s)
             raise ApiError(401, "bad_credentials", "工号或密码不正确")
         if helper.locked_until and helper.locked_until > now:
             raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
-        if not check_pin(req.pin, helper.pin_hash):
+        if not pin_ok:
             helper.failed_logins += 1
             over = helper.failed_logins - s.login_max_failures
             if over >= 0:
