@@ -2,6 +2,7 @@
 Listing and closing are ``routes.ratings``' own functions, so the API's rules hold here too."""
 from __future__ import annotations
 
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +13,8 @@ from kiosk.server.errors import ApiError
 from kiosk.server.models import FollowUp, Helper, Service, Ticket
 from kiosk.server.routes import ratings
 from kiosk.server.schemas import FollowUpClose
-from kiosk.server.supervisor.layout import Html, csrf_field, esc, join, notice, table, when
+from kiosk.server.supervisor import templates
+from kiosk.server.supervisor.templates import Marked, when
 from kiosk.server.tickets import mask_phone, window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
 
@@ -50,32 +52,9 @@ def close(db: Session, who, follow_up_id: int, note: str) -> None:
     ratings.close_follow_up_record(db, who.caller, follow_up_id, checked.note)
 
 
-def _open_item(v: dict, who, error: tuple[int, str] | None) -> Html:
-    problem = notice(error[1], "error") if error and error[0] == v["id"] else ""
-    return Html(
-        f'<article class="follow-up" id="f{v["id"]}"><h3>第 {v["id"]} 号回访 · <span class="bad">{esc(v["score"])}</span>'
-        f'<small>已开 {v["days_open"]} 个工作日</small></h3>'
-        f'<dl><dt>号码</dt><dd>{esc(v["number"])}（{esc(v["window"])} 号窗口）</dd>'
-        f'<dt>责任人</dt><dd>{esc(v["helper"])}</dd><dt>评价时间</dt><dd>{esc(when(v["rated_at"]))}</dd>'
-        f'<dt>联系电话</dt><dd>{esc(v["phone"])}</dd><dt>工作日志</dt><dd>{esc(v["log"] or "（未填写）")}</dd></dl>'
-        f'{problem}<form method="post" action="/supervisor/follow-ups/{v["id"]}/close">{csrf_field(who)}'
-        f'<label for="note{v["id"]}">回访核实与整改情况</label>'
-        f'<textarea id="note{v["id"]}" name="note" rows="3" maxlength="5000" required '
-        f'placeholder="例如：已电话回访，核实情况属实，已当场整改并向群众反馈"></textarea>'
-        f'<button type="submit">关闭此回访</button></form></article>')
-
-
-def render(data: dict, who, *, done: int | None = None, error: tuple[int, str] | None = None) -> Html:
-    top = notice(f"第 {done} 号回访已关闭。", "ok") if done else ""
-    if error and not any(v["id"] == error[0] for v in data["open"]):
-        top += notice(error[1], "error")
-    items = join(_open_item(v, who, error) for v in data["open"]) or Html('<p class="empty">没有待处理的回访</p>')
-    closed = table(["编号", "评价", "号码", "窗口", "责任人", "评价时间", "关闭时间", "关闭人", "回访整改情况"], [
-        [v["id"], v["score"], v["number"], v["window"], v["helper"], when(v["rated_at"]), when(v["closed_at"]),
-         v["closed_by"] or "—", Html(f'<span class="log">{esc(v["note"])}</span>')] for v in data["closed"]],
-        empty="还没有关闭的回访")
-    return Html(
-        f'{top}<p class="hint">“不满意”及以下的评价都要回访核实、整改并向群众反馈，由协调员或首席帮办代办员关闭。</p>'
-        f'<section><h2>待处理 <span class="count">{len(data["open"])} 件</span></h2>'
-        f'<div class="follow-ups">{items}</div></section>'
-        f'<section><h2>已关闭（最近 {CLOSED_SHOWN} 件）</h2>{closed}</section>')
+def render(who, data: dict, *, done: int | None = None, error: tuple[int, str] | None = None) -> Markup:
+    """``error``: (the follow-up's id, why it was not closed), shown beside its form."""
+    closed = [[v["id"], v["score"], v["number"], v["window"], v["helper"], when(v["rated_at"]), when(v["closed_at"]),
+               v["closed_by"] or "—", Marked(v["note"], "log")] for v in data["closed"]]
+    return templates.render("follow_ups.html", who=who, open=data["open"], closed=closed, done=done, error=error,
+                            closed_shown=CLOSED_SHOWN)
