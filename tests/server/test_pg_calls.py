@@ -6,7 +6,7 @@ import time
 
 import psycopg
 import pytest
-from psycopg import OperationalError
+from sqlalchemy.exc import OperationalError
 
 from kiosk.server.pg_calls import CallPool
 
