@@ -51,6 +51,8 @@ class AcceptanceSlip:
     helper_name: str  # 帮办代办员 (signs beside the printed name)
     hall_name: str = ""
     remarks: str = "本表一式两份，委托代办单位（人）、帮办代办单位各一份。"
+    status_url: str = ""  # the case's public page (QR code); the 查询码 proves it is the applicant
+    query_code: str = ""
 
     def __post_init__(self):
         _check("category", self.category, CATEGORIES)

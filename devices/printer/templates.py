@@ -143,6 +143,10 @@ def acceptance_document(slip: AcceptanceSlip, width_dots: int) -> Document:
     )
     _signatures(doc, "帮办代办员签名")
     doc.add(Field("备注", slip.remarks))
+    if slip.status_url:
+        doc.add(Feed(1), QRCode(slip.status_url), Text("扫码查看代办进度、评价", align="center"))
+        if slip.query_code:
+            doc.add(Text(f"查询码：{slip.query_code}", bold=True, align="center"))
     return doc
 
 

@@ -21,7 +21,8 @@ from kiosk.server.events import EventHub
 from kiosk.server.rate_limits import PerMinute
 from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.routes import (
-    cases, documents, figures, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
+    case_documents, case_page, cases, documents, figures, hall, health, ledger, ratings, referrals, status_page,
+    stream, tickets,
 )
 from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
@@ -95,8 +96,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.bb = state
     errors.install(app)
     # the busiest first: a request is matched against the routers in this order
-    for module in (tickets, ratings, stream, hall, health, documents, cases, referrals, ledger, figures,
-                   status_page):
+    for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,
+                   figures, status_page, case_page):
         app.include_router(module.router)
     app.include_router(supervisor_router)
     app.add_middleware(NulGuard)

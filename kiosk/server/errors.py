@@ -49,6 +49,8 @@ FIELD_NAMES = {
     "applicant": "申请人", "applicant_kind": "申请人类型", "id_number": "证件号码", "delivery": "送达方式",
     "action": "操作", "reason": "原因", "resume_by": "续办期限", "direction": "移交方向", "name": "名称",
     "copies": "份数", "ticket_id": "号码", "to_hall": "目标大厅", "result": "办理结果",
+    "summary": "问题描述", "status": "状态", "handling": "处理情况", "method": "交付方式", "carrier": "快递公司",
+    "tracking_number": "运单号", "code": "查询码", "accept": "是否接收", "answer": "答复",
 }
 
 

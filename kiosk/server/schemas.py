@@ -111,3 +111,52 @@ class ReferralRequest(Strict):
 
 class ReferralClose(Strict):
     result: str = Field(min_length=1, max_length=5000)
+
+
+# Proxy cases (issue 24): the problem log, delivery, referrals between halls, the public page.
+ProblemStatus = Literal["open", "in_progress", "escalated", "solved", "unsolvable"]  # case_states.PROBLEM_STATUSES
+CASE_CODE = r"^[0-9]{6}$"
+
+
+class CaseProblemRequest(Strict):
+    summary: str = Field(min_length=1, max_length=2000)
+
+
+class CaseProblemUpdate(Strict):
+    status: ProblemStatus
+    handling: str = Field(min_length=1, max_length=5000)
+
+
+class CaseDeliveryRequest(Strict):
+    """Pickup or post; an electronic result is delivered by uploading it."""
+    method: Literal["pickup", "ems"]
+    carrier: str = Field(default="", max_length=40)
+    tracking_number: str = Field(default="", max_length=40, pattern=r"^[0-9A-Za-z-]*$")
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.method == "ems" and not (self.carrier.strip() and self.tracking_number):
+            raise ApiError(422, "tracking_required", "邮寄送达须填写快递公司和运单号")
+        return self
+
+
+class CaseReceiptRequest(Strict):
+    note: str = Field(min_length=1, max_length=2000)  # e.g. 电话确认已签收
+
+
+class CaseReferralRequest(Strict):
+    to_hall: str = Field(min_length=1, max_length=32)
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class CaseReferralAnswer(Strict):
+    accept: bool
+    answer: str = Field(default="", max_length=2000)
+
+
+class PublicCaseCode(Strict):
+    code: str = Field(pattern=CASE_CODE)
+
+
+class PublicCaseRating(PublicCaseCode):
+    score: int = Field(ge=1, le=5)

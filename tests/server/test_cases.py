@@ -39,10 +39,13 @@ def test_a_case_from_entrustment_to_archive(live_server):
     agent.post(f"/api/v1/cases/{cid}/steps", {"action": "resume", "note": "已签续办委托书"})
     agent.post(f"/api/v1/cases/{cid}/items", {"direction": "returned", "name": "施工合同", "copies": 2})
     agent.post(f"/api/v1/cases/{cid}/steps", {"action": "complete"})
+    agent.post(f"/api/v1/cases/{cid}/delivery", {"method": "ems", "carrier": "EMS", "tracking_number": "1190012345678"})
+    agent.post(f"/api/v1/cases/{cid}/delivery/received", {"note": "电话确认已签收"})
     done = agent.post(f"/api/v1/cases/{cid}/steps", {"action": "archive"}).json()
     assert done["state"] == "archived"
     assert [s["action"] for s in done["steps"]] == [
-        "entrust", "accept", "start", "suspend", "resume", "complete", "archive"]
+        "entrust", "accept", "start", "suspend", "resume", "complete", "deliver", "receive", "archive"]
+    assert done["delivery"]["received_by"] == "helper"
     assert [i["direction"] for i in done["items"]] == ["received", "returned"]
 
 

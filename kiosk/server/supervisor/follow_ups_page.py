@@ -7,10 +7,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.case_states import PROBLEM_STATUSES
 from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.domain.working_days import Calendar
 from kiosk.server.errors import ApiError
-from kiosk.server.models import FollowUp, Helper, Service, Ticket
+from kiosk.server.models import Case, CaseProblem, CaseRating, FollowUp, Helper, Service, Ticket
 from kiosk.server.routes import ratings
 from kiosk.server.schemas import FollowUpClose
 from kiosk.server.supervisor import templates
@@ -26,14 +27,25 @@ def gather(db: Session, hall_id: int, calendar: Calendar) -> dict:
     names = dict(db.execute(select(Helper.id, Helper.name).where(Helper.hall_id == hall_id)).all())
     services = {s.id: (s, t) for s, t in db.execute(
         select(Service, Ticket).join(Ticket, Ticket.id == Service.ticket_id)
-        .where(Service.id.in_([r.service_id for _, r in pairs])))}
+        .where(Service.id.in_([r.service_id for _, r in pairs if r is not None])))}
     today = local_day(utcnow())
 
     def view(f: FollowUp, r) -> dict:
-        service, ticket = services[r.service_id]
-        return {"id": f.id, "score": SCORE_NAMES[r.score], "window": window_number(db, r.window_id),
-                "number": ticket.number, "helper": names.get(f.helper_id, ""), "log": service.log,
-                "phone": mask_phone(ticket.phone) or "未留电话", "rated_at": iso(r.rated_at),
+        if r is None:  # a proxy case's rating opened it
+            r, case = db.execute(select(CaseRating, Case).join(Case, Case.id == CaseRating.case_id)
+                                 .where(CaseRating.id == f.case_rating_id)).one()
+            window = window_number(db, r.window_id) if r.window_id else "—"
+            number, phone = f"代办件 {case.number or case.id}", case.phone
+            place = f"{window} 号窗口评价器" if r.window_id else "代办件查询页"
+            log = "；".join(f"{p.summary}（{PROBLEM_STATUSES[p.status]}）" for p in db.scalars(
+                select(CaseProblem).where(CaseProblem.case_id == case.id).order_by(CaseProblem.id)))
+        else:
+            service, ticket = services[r.service_id]
+            window, number, phone, log = window_number(db, r.window_id), ticket.number, ticket.phone, service.log
+            place = f"{window} 号窗口"
+        return {"id": f.id, "score": SCORE_NAMES[r.score], "window": window, "place": place,
+                "number": number, "helper": names.get(f.helper_id, ""), "log": log,
+                "phone": mask_phone(phone) or "未留电话", "rated_at": iso(r.rated_at),
                 "opened_at": iso(f.opened_at), "closed_at": iso(f.closed_at), "note": f.note,
                 "closed_by": names.get(f.closed_by, ""),
                 "days_open": calendar.working_days_between(local_day(f.opened_at), today)}
