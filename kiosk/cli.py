@@ -31,6 +31,11 @@ def _as_written(section) -> dict | None:
     return None if section is None else section.model_dump(exclude_unset=True)
 
 
+def _size(section) -> dict:
+    """``size=`` for a terminal's run() when its settings name one; its own default otherwise."""
+    return {"size": section.size} if section.size else {}
+
+
 def _database(settings: Settings):
     from kiosk.server.db import Database, migrate
 
@@ -103,7 +108,7 @@ def cmd_window(args) -> int:
     window_terminal.run(config.client.server, config.client.token, number, config.data_dir / f"window{number}",
                         fullscreen=args.fullscreen or config.window.fullscreen,
                         printer_config=_as_written(config.printer), camera_config=_as_written(config.camera),
-                        hall_name=config.hall.name)
+                        hall_name=config.hall.name, **_size(config.window))
     return 0
 
 
@@ -134,7 +139,7 @@ def cmd_display(args) -> int:
                                               **_as_written(config.speech)})
     hall_display.run(config.client.server, config.client.token, config.data_dir / "display",
                      fullscreen=not args.windowed and config.display.fullscreen,
-                     speech_settings=speech, notice=config.display.notice or None)
+                     speech_settings=speech, notice=config.display.notice or None, **_size(config.display))
     return 0
 
 
@@ -232,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     window = sub.add_parser("window", parents=[terminal], help="run a window terminal")
     window.add_argument("--window", type=int, help="窗口号（也可写在配置 [window] number）")
     window.add_argument("--fullscreen", action="store_true")
+    window.add_argument("--size", help="window size when windowed, e.g. 1280x800")
     window.set_defaults(func=cmd_window)
     kiosk = sub.add_parser("kiosk", parents=[terminal], help="run the citizen kiosk")
     kiosk.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
@@ -240,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.set_defaults(func=cmd_kiosk)
     display = sub.add_parser("display", parents=[terminal], help="run the hall display")
     display.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
+    display.add_argument("--size", help="window size when windowed, e.g. 1920x1080")
     display.set_defaults(func=cmd_display)
 
     backup = sub.add_parser("backup", parents=[common], help="back up a SQLite hall (online)")

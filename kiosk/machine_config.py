@@ -90,11 +90,13 @@ class KioskSection(Section):
 class WindowSection(Section):
     number: Int | None = setting(None, "窗口号", option="--window", needed="如 bangban window --window 3", ge=1, le=999)
     fullscreen: bool = setting(False, "全屏")
+    size: WindowSize | None = setting(None, "不全屏时的窗口大小（默认 1280x800）", option="--size")
 
 
 class DisplaySection(Section):
     notice: str = setting("", "大屏底部的滚动提示", max_length=300)
     fullscreen: bool = setting(True, "全屏")
+    size: WindowSize | None = setting(None, "不全屏时的窗口大小（默认 1920x1080）", option="--size")
 
 
 class SpeechSection(Section):

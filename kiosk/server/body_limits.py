@@ -22,7 +22,8 @@ from kiosk.server.supervisor import forms, sessions
 from kiosk.settings import Settings
 
 UNKNOWN_CALLER_BYTES = 4 * 1024
-PAGE_UPLOAD = re.compile(r"/api/v1/tickets/[^/]+/documents/?")
+# a captured page: a ticket's, a case's signed form, or a case's electronic result
+PAGE_UPLOAD = re.compile(r"/api/v1/(tickets/[^/]+/documents|cases/[^/]+/(signatures/[^/]+|delivery/result))/?")
 
 
 class BodyTooLarge(ApiError):

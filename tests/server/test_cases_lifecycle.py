@@ -359,3 +359,17 @@ def test_a_service_finished_after_the_completion_takes_the_press_and_the_case_is
     case = agent.get(f"/api/v1/cases/{cid}").json()
     assert case["rating"] is None
     assert requests.get(public(live_server, case), timeout=10).json()["may_rate"]
+
+
+def test_a_signed_page_the_size_a_document_camera_takes_is_kept(sqlite_server):
+    """Case uploads are page uploads to the body limit, not JSON's few hundred KB."""
+    import numpy as np
+
+    agent = helper(sqlite_server)
+    cid = agent.post("/api/v1/cases", PERSON).json()["id"]
+    grain = np.random.default_rng(7).integers(0, 255, (2448, 1632, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(grain).save(out, "JPEG", quality=90)
+    assert len(out.getvalue()) > 1_000_000
+    signed = upload(agent, f"/api/v1/cases/{cid}/signatures/entrustment", out.getvalue())
+    assert signed.status_code == 201, signed.text

@@ -20,7 +20,7 @@ from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Case, CaseDocument, CaseSignature, CaseStep
 from kiosk.server.routes.cases import case_view
-from kiosk.server.routes.documents import EXTENSIONS, MAX_BYTES, SIGNATURES, _check_body, _write_file
+from kiosk.server.routes.documents import EXTENSIONS, SIGNATURES, _check_body, _write_file
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, utcnow
 
@@ -36,11 +36,7 @@ def document_out(d: CaseDocument) -> dict:
 
 
 async def _upload(request: Request) -> tuple[str, bytes]:
-    if int(request.headers.get("content-length") or 0) > MAX_BYTES:
-        raise ApiError(413, "too_large", "文件超过 10 MB，请降低分辨率后重新拍摄")
-    data = await request.body()
-    if len(data) > MAX_BYTES:
-        raise ApiError(413, "too_large", "文件超过 10 MB，请降低分辨率后重新拍摄")
+    data = await request.body()  # its size is bounded by kiosk.server.body_limits, before any of it is read
     return _check_body(request.headers.get("content-type", ""), data), data
 
 
