@@ -27,6 +27,7 @@ SERVER = {
     "rating_window_s": Key(f.integer(60, 3600), "办结后可评价的秒数"),
     "login_max_failures": Key(f.integer(1, 20), "允许连续输错密码的次数"),
     "login_lock_s": Key(f.integer(10, 3600), "输错后首次锁定的秒数"),
+    "session_silent_s": Key(f.integer(5, 3600), "窗口终端多少秒没有请求即视为已离开，其登录随之结束"),
     "public_base_url": Key(f.url_or_empty, "小票二维码指向的地址"),
 }
 CALENDAR = {

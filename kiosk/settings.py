@@ -26,6 +26,7 @@ class Settings:
     rating_window_s: int = 600
     login_max_failures: int = 5
     login_lock_s: int = 60
+    session_silent_s: int = 90  # a window terminal not heard this long is gone: its helper is signed out
     public_base_url: str = ""  # what receipts' QR codes point at; empty: http://host:port
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -44,7 +45,7 @@ ENV = {
     "data_dir": "BANGBAN_DATA", "db_url": "BANGBAN_DB", "host": "BANGBAN_HOST",
     "port": "BANGBAN_PORT", "timezone": "BANGBAN_TIMEZONE",
     "priority_lead_minutes": "BANGBAN_PRIORITY_LEAD_MINUTES",
-    "rating_window_s": "BANGBAN_RATING_WINDOW_S", "public_base_url": "BANGBAN_PUBLIC_URL",
+    "rating_window_s": "BANGBAN_RATING_WINDOW_S", "session_silent_s": "BANGBAN_SESSION_SILENT_S", "public_base_url": "BANGBAN_PUBLIC_URL",
 }
 
 
