@@ -28,6 +28,8 @@ class ServerSection(Section):
     rating_window_s: Int = setting(600, "办结后可评价的秒数", env="BANGBAN_RATING_WINDOW_S", ge=60, le=3600)
     login_max_failures: Int = setting(5, "允许连续输错密码的次数", ge=1, le=20)
     login_lock_s: Int = setting(60, "输错后首次锁定的秒数", ge=10, le=3600)
+    session_silent_s: Int = setting(90, "窗口终端多少秒没有请求即视为已离开，其登录随之结束",
+                                    env="BANGBAN_SESSION_SILENT_S", ge=5, le=3600)
     public_base_url: UrlOrEmpty = setting("", "小票二维码指向的地址（默认 http://host:port）", env="BANGBAN_PUBLIC_URL")
     max_json_bytes: Int = setting(256 * 1024, "请求内容（材料页以外）的字节上限", env="BANGBAN_MAX_JSON_BYTES",
                                   ge=16 * 1024, le=16 * 1024 * 1024)

@@ -102,6 +102,18 @@ class ApiClient:
     def windows(self) -> list[dict]:
         return self._json("GET", "/api/v1/windows")
 
+    def report_health(self, component: str, ok: bool, message: str = "") -> None:
+        """This machine's device state ("printer", "paper", "camera", "ratepad"), for the staff to see."""
+        self._json("POST", "/api/v1/devices/health", json={"component": component, "ok": ok, "message": message})
+
+    def device_health(self) -> list[dict]:
+        """Every device state reported in the hall (staff only)."""
+        return self._json("GET", "/api/v1/devices/health")
+
+    def hall_clock(self) -> dict:
+        """{"timezone": "Asia/Shanghai", "now": ISO 8601}: the hall's clock, as the server keeps it."""
+        return self._json("GET", "/api/v1/hall")
+
     def catalog(self, q: str | None = None, category: str | None = None) -> dict:
         params = {k: v for k, v in (("q", q), ("category", category)) if v}
         return self._json("GET", "/api/v1/catalog", params=params or None)
@@ -152,10 +164,6 @@ class ApiClient:
         body = {"score": score, "pad_seq": pad_seq, "service_id": service_id, "pressed_at": pressed_at}
         return self._json("POST", f"/api/v1/windows/{window}/ratings",
                           json={k: v for k, v in body.items() if v is not None})
-
-    def report_health(self, component: str, ok: bool, message: str) -> None:
-        """Whether this machine's device works ("printer", "camera", "ratepad")."""
-        self._json("POST", "/api/v1/devices/health", json={"component": component, "ok": ok, "message": message})
 
 
 def error_from(response: requests.Response) -> ApiError:

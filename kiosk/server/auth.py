@@ -143,13 +143,25 @@ class CallerCache:
 
     def __init__(self, ttl: float = 2.0, reload_s: float = 60.0):
         self.ttl, self.reload_s, self._entries = ttl, reload_s, {}
+        self._heard: dict[int, float] = {}  # helper session id -> when this process last had a request of it
 
     def get(self, token: str) -> Caller | None:
         """The caller if checked within ``ttl``."""
         entry = self._entries.get(token)
         if entry and entry.checked_until > time.monotonic():
+            self._hear(entry.caller)
             return entry.caller
         return None
+
+    def _hear(self, caller: Caller) -> None:
+        if caller.session_id is not None:
+            self._heard[caller.session_id] = time.monotonic()
+
+    def silent_s(self, session_id: int) -> float:
+        """How long since a request of this helper session; one this process never heard (it
+        started since) counts from now, so a restart gives every terminal its full time."""
+        now = time.monotonic()
+        return now - self._heard.setdefault(session_id, now)
 
     def load(self, db: Session, token: str) -> Caller:
         """The caller, checked again if remembered and not due for a full load, else loaded."""
@@ -157,15 +169,17 @@ class CallerCache:
         now = time.monotonic()
         if entry is not None and entry.loaded_until > now and still_valid(db, entry.caller):
             entry.checked_until = now + self.ttl
+            self._hear(entry.caller)
             return entry.caller
         caller = identify(db, token)
         if len(self._entries) > 10_000:
             self._entries.clear()
         self._entries[token] = _Known(caller, now + self.ttl, now + self.reload_s)
+        self._hear(caller)
         return caller
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._entries.clear()  # what was heard stays: it is about sessions, not tokens
 
 
 def require(caller: Caller, *kinds: str) -> None:

@@ -73,19 +73,19 @@ async def issue(database: Database, who: Caller, req, key: str | None,
            "outcome": None, "recall_count": 0, "public_token": public_token, "issued_at": iso(now),
            "called_at": None, "finished_at": None, "window": None, "phone": tickets.mask_phone(req.phone),
            "waiting_ahead": row.ahead}
-    out["estimated_wait_s"] = await _estimated_wait(database, row.queue_id, row.ahead)
+    out.update(await _wait_fields(database, row.queue_id, row.ahead))
     return out, False
 
 
 _refreshing: dict[tuple[str, int], asyncio.Task] = {}  # by database and queue
 
 
-async def _estimated_wait(database: Database, queue_id: int, ahead: int) -> int:
-    """From the queue's recent services as last read: a basis older than its 2 s is read again
-    beside the request, not in its way (an estimate in minutes does not need it fresher)."""
-    estimate, fresh = tickets.cached_estimated_wait(database.engine, queue_id, ahead)
+async def _wait_fields(database: Database, queue_id: int, ahead: int) -> dict:
+    """From the queue's recent services and staffed windows as last read: a basis older than
+    its 2 s is read again beside the request, not in its way."""
+    estimate, fresh = tickets.cached_wait_fields(database.engine, queue_id, ahead)
     if estimate is None:  # the queue's first ticket since the server started
-        return await database.read_on_loop(lambda db: tickets.estimated_wait(db, queue_id, ahead))
+        return await database.read_on_loop(lambda db: tickets.wait_fields(db, queue_id, ahead))
     key = (str(database.engine.url), queue_id)
     if not fresh and key not in _refreshing:
         _refreshing[key] = asyncio.create_task(_refresh_basis(database, queue_id))

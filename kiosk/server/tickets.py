@@ -75,7 +75,7 @@ def ticket_out(db: Session | None, ticket, *, staff: bool = False, window: int |
     }
     if ticket.status == "waiting":
         out["waiting_ahead"] = waiting_ahead(db, ticket)
-        out["estimated_wait_s"] = estimated_wait(db, ticket.queue_id, out["waiting_ahead"])
+        out.update(wait_fields(db, ticket.queue_id, out["waiting_ahead"]))
     return out
 
 
@@ -114,14 +114,24 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
     return queue_policy.estimate_wait_s(ahead, durations, open_windows)
 
 
-def cached_estimated_wait(engine, queue_id: int, ahead: int) -> tuple[int | None, bool]:
-    """The estimate from the queue's basis as last read, if any, and whether that is fresh."""
-    if ahead <= 0:
-        return 0, True
+def _wait_fields(ahead: int, durations: list[float], open_windows: int) -> dict:
+    """``staffed_windows``: windows serving the queue with a helper signed in. With none, no
+    estimate holds (it assumes a window opens): the kiosk says so and sends the person on."""
+    return {"estimated_wait_s": queue_policy.estimate_wait_s(ahead, durations, open_windows),
+            "staffed_windows": open_windows}
+
+
+def wait_fields(db: Session, queue_id: int, ahead: int) -> dict:
+    """A waiting ticket's ``estimated_wait_s`` and ``staffed_windows``."""
+    return _wait_fields(ahead, *_service_basis(db, queue_id))
+
+
+def cached_wait_fields(engine, queue_id: int, ahead: int) -> tuple[dict | None, bool]:
+    """``wait_fields`` from the queue's basis as last read, if any, and whether that is fresh."""
     cached = _wait_basis.get((str(engine.url), queue_id))
     if cached is None:
         return None, False
-    return queue_policy.estimate_wait_s(ahead, cached[1], cached[2]), cached[0] > time.monotonic()
+    return _wait_fields(ahead, cached[1], cached[2]), cached[0] > time.monotonic()
 
 
 def waiting_count(db: Session, queue_id: int) -> int:
@@ -195,8 +205,7 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
     out = {k: ticket[k] for k in ("id", "number", "queue_id", "matter_id", "service_type", "status",
                                   "priority_group", "outcome", "recall_count", "public_token")}
     out.update(issued_at=iso(now), called_at=None, finished_at=None, window=None,
-               phone=mask_phone(req.phone), waiting_ahead=ahead,
-               estimated_wait_s=estimated_wait(db, queue_id, ahead))
+               phone=mask_phone(req.phone), waiting_ahead=ahead, **wait_fields(db, queue_id, ahead))
     return out, False
 
 

@@ -85,20 +85,53 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     bb.callers.clear()
 
 
-def _staffing(db, hall_id: int) -> dict[int, Helper]:
-    rows = db.execute(select(HelperSession.window_id, Helper).join(Helper, Helper.id == HelperSession.helper_id)
+def _staffing(db, hall_id: int) -> dict[int, tuple[int, dict]]:
+    """Open sessions by window: (session id, the helper as the public may see them)."""
+    rows = db.execute(select(HelperSession.id, HelperSession.window_id, Helper)
+                      .join(Helper, Helper.id == HelperSession.helper_id)
                       .where(HelperSession.ended_at.is_(None), Helper.hall_id == hall_id)).all()
-    return {r.window_id: r.Helper for r in rows}
+    return {r.window_id: (r.id, helper_public(r.Helper)) for r in rows}
+
+
+def _end_silent_sessions(bb: ServerState, who: Caller, staff: dict[int, tuple[int, dict]]) -> None:
+    """A terminal killed or cut off cannot sign out: its session ends once no request of it has
+    come for ``session_silent_s`` (the terminal asks for its line every 15 s), so the display
+    stops listing a helper who is not there (公示 must be true).
+
+    What was heard is kept in this process: right for one server process (SQLite always, and
+    PostgreSQL's default); with --workers N each worker hears only its share of the requests."""
+    silent = [(window_id, session_id) for window_id, (session_id, _h) in staff.items()
+              if bb.callers.silent_s(session_id) > bb.settings.session_silent_s]
+    if not silent:
+        return
+    with bb.db.write() as db:
+        for window_id, session_id in silent:
+            session = db.get(HelperSession, session_id)
+            if session.ended_at is None:
+                session.ended_at = utcnow()
+                audit(db, who, "session.expired", helper_id=session.helper_id, window=window_number(db, window_id))
+                _staffing_event(db, who.hall_id, window_id, None)
+            del staff[window_id]
+    bb.callers.clear()  # the expired tokens must stop working at once
+
+
+@router.get("/hall")
+def hall_clock(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """The hall's clock, for a terminal whose machine may keep another (the display's clock)."""
+    return {"timezone": bb.settings.timezone, "now": iso(utcnow())}
 
 
 @router.get("/windows")
 def list_windows(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.read() as db:
         staff = _staffing(db, who.hall_id)
+    _end_silent_sessions(bb, who, staff)
+    with bb.db.read() as db:
         areas = {a.id: a.name for a in db.scalars(select(Area).where(Area.hall_id == who.hall_id))}
         windows = db.scalars(select(Window).where(Window.hall_id == who.hall_id).order_by(Window.number))
         return [{"number": w.number, "name": w.name, "area": areas.get(w.area_id),
-                 "queue_ids": sorted(q.id for q in w.queues), "helper": helper_public(staff.get(w.id))}
+                 "queue_ids": sorted(q.id for q in w.queues),
+                 "helper": staff[w.id][1] if w.id in staff else None}
                 for w in windows]
 
 

@@ -165,21 +165,37 @@ class ConfirmScreen(KioskScreen):
             self.app.issue()
 
 
+# the server's `staffed_windows` is 0: nobody can call the ticket now, so no wait is promised
+NOBODY_SERVING = "暂无工作人员办理，等候时间无法估计"
+NOBODY_SERVING_ADVICE = "请到引导台，工作人员会帮您安排；或回首页改选其他事项。"
+
+
 class TicketScreen(KioskScreen):
     number = StringProperty("")
     wait_line = StringProperty("")
     where_line = StringProperty("")
     print_line = StringProperty("")
     print_failed = BooleanProperty(False)
+    nobody_serving = BooleanProperty(False)
+    reprint_offered = BooleanProperty(False)  # the printer is back after missing this receipt
     qr = ObjectProperty(None, allownone=True)
 
     def show(self, ticket: dict, where: str) -> None:
         self.number = ticket["number"]
-        self.wait_line = wait_text(ticket)
-        self.where_line = where
-        self.print_failed = False
+        self.nobody_serving = ticket.get("staffed_windows") == 0  # absent from an older server: as before
+        self.wait_line = NOBODY_SERVING if self.nobody_serving else wait_text(ticket)
+        self.where_line = NOBODY_SERVING_ADVICE if self.nobody_serving else where
+        self.print_failed = self.reprint_offered = False
         self.print_line = "凭条正在打印，请稍候取走"
         self.qr = qr_texture(ticket["status_url"])
+
+    def offer_reprint(self) -> None:
+        self.reprint_offered = True
+        self.print_line = "打印机已恢复，可以补打凭条：请点下面的“补打凭条”。"
+
+    def reprinting(self) -> None:
+        self.reprint_offered = False
+        self.print_line = "凭条正在打印，请稍候取走"
 
     def printed(self, problem: str | None) -> None:
         if problem is None:
@@ -191,9 +207,12 @@ class TicketScreen(KioskScreen):
                                "到引导台出示即可，号码已经有效。")
 
     def spoken_prompt(self) -> str:
+        if self.nobody_serving:
+            return f"您的号码是 {self.number} 号。{self.wait_line}。{self.where_line}"
         return f"您的号码是 {self.number} 号。{self.wait_line}。" + ("请到引导台出示本屏幕。" if self.print_failed else "请取走凭条。")
 
     def reset(self) -> None:
         super().reset()
         self.number = self.wait_line = self.where_line = self.print_line = ""
+        self.nobody_serving = self.reprint_offered = False
         self.qr = None
