@@ -23,6 +23,7 @@ class TicketReceipt:
     estimated_wait_s: int
     issued_at: datetime
     status_url: str  # the public status page, printed as a QR code
+    staffed_windows: int | None = None  # 0: no window serving its queue is staffed, so no wait can be promised
     time_limit_days: int | None = None  # 承诺时限, working days
     materials: list[str] | None = None  # 一次性告知: only when the citizen asked for it
     id_number: str = ""  # printed masked
