@@ -62,16 +62,11 @@ class Demo:
     def _terminal_configs(self, printer_port: int) -> dict[str, Path]:
         """The kiosk's and the window terminal's configs: the simulated printer, and camera frames
         from the scene generator."""
-        import cv2
-        import numpy as np
-
         from kiosk import machine_config
-        from devices.camera.synthetic import make_scene
+        from devices.camera.demo_stills import prepare_demo_stills
 
         frames = self.settings.data_dir / "camera-sim"
-        frames.mkdir(exist_ok=True)
-        for n in range(3):
-            cv2.imwrite(str(frames / f"page{n}.jpg"), make_scene(np.random.default_rng(n)).image)
+        self.children.append(prepare_demo_stills(frames))  # stopped with the terminals
         shared = (f'[hall]\nname = "示范县政务服务中心"\n\n[printer]\nbackend = "network"\nhost = "127.0.0.1"\n'
                   f'port = {printer_port}\nprofile = "generic-80-gb18030"\n\n[camera]\nfile = "{frames}"\n')
         configs = {"kiosk": shared + '\n[kiosk]\nadmin_pin = "2468"\n', "window": shared}
