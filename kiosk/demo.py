@@ -26,7 +26,6 @@ from kiosk.settings import Settings
 
 PAD_WINDOWS = (1, 2)
 KIOSK_ADMIN_PIN = "2468"
-CAMERA_PAGES = 3
 LOG_NAME = "demo.log"
 NO_SOUND_ADVICE = ("本机没有声卡或放音程序：大屏只显示叫号，不会播报。要听到叫号，请接上音箱并安装 alsa-utils"
                    "（apt-get install alsa-utils）后重新运行；或用 bangban say A012 1 --out 文件夹 把叫号存成 WAV 文件试听。")
@@ -128,26 +127,6 @@ def _tokens(settings: Settings, database) -> dict:
     path.write_text(json.dumps(tokens))
     path.chmod(0o600)
     return tokens
-
-
-def _camera_frames(folder: Path) -> None:
-    """Photos of a page on a desk for the simulated document cameras. About a second each, so made
-    at low priority once the kiosk is up: a camera whose folder is still empty is an unplugged
-    camera, and it plugs itself in when the first photo appears."""
-    import cv2
-    import numpy as np
-
-    from devices.camera.synthetic import make_scene
-
-    _lower_priority()
-    folder.mkdir(exist_ok=True)
-    for n in range(CAMERA_PAGES):
-        path = folder / f"page{n}.jpg"
-        if not path.exists():
-            _, jpeg = cv2.imencode(".jpg", make_scene(np.random.default_rng(n)).image)
-            partial = folder / f"page{n}.partial"  # not an image name: the camera never reads half a photo
-            partial.write_bytes(jpeg.tobytes())
-            partial.replace(path)
 
 
 def _sound_problem() -> str:
@@ -294,7 +273,11 @@ class Demo:
                 self.wait_for_kiosk()
                 self._start_terminal("window", layout, tokens, configs)
                 self._start_terminal("display", layout, tokens, configs)
-                Background(_camera_frames, frames)
+                # 8 MP stills take seconds to draw: made once the kiosk is usable, in a process of
+                # their own (the camera shows as connecting until the first appears)
+                from devices.camera.demo_stills import prepare_demo_stills
+
+                self.children.append(prepare_demo_stills(frames))
             sound = Background(_sound_problem) if screen else None
             for n in PAD_WINDOWS:
                 pads[n] = VirtualPad(str(s.data_dir / f"pad{n}")).__enter__()

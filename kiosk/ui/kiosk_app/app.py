@@ -32,7 +32,8 @@ from .journal import ISSUING, TicketJournal
 from .lockdown import AdminCorner, AdminPad
 from .printing import PrintDesk
 from .screens_choose import CategoryScreen, MatterScreen, NoticeScreen, PriorityScreen, WelcomeScreen
-from .screens_finish import CaptureScreen, ConfirmScreen, PhoneScreen, TicketScreen
+from .screens_capture import CaptureScreen
+from .screens_finish import ConfirmScreen, PhoneScreen, TicketScreen
 from .sizes import KioskSizes
 from .wording import one_sentence_a_line
 

@@ -1,19 +1,14 @@
-"""The second half of a visit: the phone number, the documents, the confirmation, the ticket."""
+"""The second half of a visit: the phone number, the confirmation, the ticket (the documents: screens_capture)."""
 from __future__ import annotations
 
 import cv2
 import qrcode
-from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
-
-from devices.camera import CameraError
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from .flow import phone_problem, spaced_phone
 from .receipt import wait_text
 from .screen_base import KioskScreen
-
-PREVIEW_FPS = 8
 
 
 def texture_of(bgr) -> Texture:
@@ -72,84 +67,6 @@ class PhoneScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.digits = ""
-
-
-class CaptureScreen(KioskScreen):
-    prompt = "请把材料平放在拍摄区，绿框框住材料后，点拍照。不拍也可以，请点跳过。"
-    live = BooleanProperty(True)  # False: reviewing the page just taken
-    working = BooleanProperty(False)
-    status_text = StringProperty("")
-    page_count = NumericProperty(0)
-    preview = ObjectProperty(None, allownone=True)
-    _event = None
-    _seq = -1
-
-    def on_pre_enter(self, *args) -> None:
-        super().on_pre_enter(*args)
-        self.live = True
-        self.app.camera.start()
-        self._event = Clock.schedule_interval(self.show_frame, 1 / PREVIEW_FPS)
-
-    def on_leave(self, *args) -> None:
-        if self._event is not None:
-            self._event.cancel()
-            self._event = None
-        self.app.camera.stop()
-
-    def refresh(self) -> None:
-        self.page_count = len(self.app.flow.pages)
-
-    def show_frame(self, _dt) -> None:
-        if not self.live:
-            return
-        camera = self.app.camera
-        frame = camera.preview()
-        if camera.error:
-            self.status_text = camera.error + "\n也可以点“跳过”，到窗口出示原件。"
-            self.preview = None
-            return
-        if frame is None:
-            self.status_text = "正在打开高拍仪，请稍候…"
-            return
-        if frame.seq != self._seq:
-            self._seq = frame.seq
-            self.preview = texture_of(frame.image)
-        self.status_text = "绿框已框住材料，可以拍照" if frame.found else "请把材料平放在拍摄区中央"
-
-    def take(self) -> None:
-        if self.working:
-            return
-        self.working = True
-        self.status_text = "正在拍照…"
-        self.app.run_off_ui(self.app.camera.take, self._taken, self._failed)
-
-    def _taken(self, result) -> None:
-        self.working = False
-        self.app.flow.pages.append(result)
-        self.page_count = len(self.app.flow.pages)
-        self.live = False
-        self.preview = texture_of(result.image)
-        self.status_text = f"第 {self.page_count} 页：" + result.message
-
-    def _failed(self, exc: Exception) -> None:
-        self.working = False
-        self.message = (exc.message if isinstance(exc, CameraError) else "拍照没有成功") + " 请重拍，或点“跳过”。"
-
-    def retake(self) -> None:
-        if not self.live and self.app.flow.pages:
-            self.app.flow.pages.pop()
-        self.page_count = len(self.app.flow.pages)
-        self.live = True
-
-    def another(self) -> None:
-        self.live = True
-
-    def done(self) -> None:
-        self.app.choose_pages()
-
-    def reset(self) -> None:
-        super().reset()
-        self.live, self.preview, self.page_count = True, None, 0
 
 
 class ConfirmScreen(KioskScreen):
