@@ -235,6 +235,8 @@ def test_a_stale_waiting_time_basis_is_read_again_beside_the_request(postgres_db
         issued = [await fast.issue(hall.db, hall.kiosk, _ticket(queue_id=queue), f"k{n}", Policy())
                   for n in range(2)]
         ticket_id = issued[0][0]["id"]
+        # the renewal the second ticket started reads the basis before the service below exists
+        await asyncio.gather(*list(fast._refreshing.values()))
         finished = utcnow()
         with hall.db.write() as s:  # the first one is served for 20 minutes and finished
             s.execute(update(Ticket).where(Ticket.id == ticket_id).values(status="finished"))
