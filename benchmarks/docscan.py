@@ -1,10 +1,10 @@
 """Document camera benchmark: detection speed at 1280x720, capture speed at 4208x3120, accuracy.
 
     .venv/bin/python benchmarks/docscan.py [--frames 200] [--seed 2015,7,99] [--captures 6] [--save DIR] [--edges-only]
-                                           [--real DIR] [--real-only]
+                                           [--real DIR] [--real-only] [--short]
 
 --real DIR scores real photographs beside the generated set: a folder staged by
-/work/shared/tools/stage_real_frames.py (MIDV-500 frames of ID cards on desks, development
+../shared/tools/stage_real_frames.py (beside the checkout) (MIDV-500 frames of ID cards on desks, development
 folders 1-7, never committed: their licence is not cleared). It reports the shipped detector
 per folder, speed per frame at 1080x1920 and at 720x1280, and a leave-one-folder-out figure:
 each folder scored with the settings (of SETTINGS below, the choices the detector's constants
@@ -211,7 +211,10 @@ def main() -> None:
     parser.add_argument("--edges-only", action="store_true", help="without the page net")
     parser.add_argument("--real", type=Path, help="a folder of staged real frames (gt.json beside them)")
     parser.add_argument("--real-only", action="store_true", help="score the real frames only")
+    parser.add_argument("--short", action="store_true", help="5 frames of one seed, 1 capture: shows it still runs")
     args = parser.parse_args()
+    if args.short:
+        args.frames, args.seed, args.captures = 5, args.seed.split(",")[0], 1
     if args.edges_only:
         page_net.set_enabled(False)
     if args.save:

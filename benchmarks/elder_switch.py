@@ -73,7 +73,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--after", type=float, default=5.0, help="seconds from the catalogue loaded to the tap")
     parser.add_argument("--child", nargs=3, metavar=("URL", "TOKEN", "DATA"))
+    parser.add_argument("--short", action="store_true", help="one kiosk, tap after 1 s: shows it still runs")
     args = parser.parse_args()
+    if args.short:
+        args.runs, args.after = 1, 1.0
     if args.child:
         child(args.child[0], args.child[1], Path(args.child[2]), args.after)
         return

@@ -179,7 +179,10 @@ def _validate(net, x, y) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="step", required=True)
+    parser.add_argument("--short", action="store_true",
+                        help="make two training frames in a scratch folder: shows the data step still runs "
+                             "(training needs torch, which the project does not install)")
+    sub = parser.add_subparsers(dest="step")
     data = sub.add_parser("data")
     data.add_argument("--count", type=int, default=6000)
     data.add_argument("--start", type=int, default=0)
@@ -194,6 +197,15 @@ def main() -> None:
     fit.add_argument("--max-lr", type=float, default=3e-3)
     fit.add_argument("--init-onnx", type=Path, help="a shipped page_net.onnx to start from")
     args = parser.parse_args()
+    if args.short:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as scratch:
+            make_data(2, Path(scratch), 0, None)
+            print(f"made {len(list(Path(scratch).iterdir()))} files of training data")
+        return
+    if args.step is None:
+        parser.error("name a step: data or train")
     if args.step == "data":
         make_data(args.count, args.out, args.start, args.kind)
     else:

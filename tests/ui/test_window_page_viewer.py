@@ -4,7 +4,6 @@ page. A real Kivy window under Xvfb at 1920x1080, with the window terminal's own
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -103,7 +102,3 @@ def test_helper_zooms_in_to_read_small_print_and_back_to_the_whole_page(xvfb, tm
 
     assert page_share(report["top_left"]["shot"]) > 0.6
     assert page_share(report["fit_again"]["shot"]) < 0.45
-    out = Path("/work/shots/camera")
-    if out.is_dir():
-        for name in ("fit_again", "top_left"):
-            shutil.copy(report[name]["shot"], out / f"window-page-viewer-{name}.png")
