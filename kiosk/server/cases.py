@@ -14,6 +14,7 @@ from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Case, CaseItem, CaseStep, Helper, Matter, Ticket
 from kiosk.server.tickets import audit, mask_phone
 from kiosk.server.timeutil import iso, local_day, utcnow
+from kiosk.wire.events import CaseChanged
 
 DUE_SOON_WORKING_DAYS = 2
 _NUMBERING_LOCK = 0x63617365  # "case": orders acceptance numbers within a hall
@@ -41,8 +42,7 @@ def _step(db: Session, caller: Caller, case: Case, action: str, before: str | No
                     helper_id=caller.helper.id if caller.helper else None, device_id=caller.device.id,
                     reason=reason, note=note))
     audit(db, caller, f"case.{action}", case.ticket_id, case_id=case.id, state=case.state)
-    events.record(db, case.hall_id, "case.changed", {"case_id": case.id, "state": case.state,
-                                                     "number": case.number})
+    events.record(db, case.hall_id, CaseChanged(case_id=case.id, state=case.state, number=case.number))
 
 
 def open_case(db: Session, caller: Caller, req) -> Case:
@@ -121,8 +121,7 @@ def expire_suspensions(db: Session, hall_id: int) -> int:
         case.state, case.closed_at = "terminated", utcnow()
         db.add(CaseStep(case_id=case.id, at=utcnow(), action="expire", from_state="suspended",
                         to_state="terminated", reason=case.reason, note="超过续办期限，视为终止"))
-        events.record(db, hall_id, "case.changed", {"case_id": case.id, "state": case.state,
-                                                    "number": case.number})
+        events.record(db, hall_id, CaseChanged(case_id=case.id, state=case.state, number=case.number))
     return len(lapsed)
 
 

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from kiosk.server import cases as ops
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import not_found
+from kiosk.server.errors import answers, not_found
 from kiosk.server.models import Case
 from kiosk.server.schemas import CaseItemRequest, CaseRequest, CaseStepRequest
+from kiosk.wire import records as wire
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=2**62)]
@@ -20,7 +21,11 @@ def _sees_in_full(who: Caller, case: Case) -> bool:
     return who.is_supervisor or (who.helper is not None and who.helper.id == case.helper_id)
 
 
-@router.post("/cases", status_code=201)
+# a single case comes with its steps and items; a list without them
+ONE_CASE = {"response_model": wire.Case, "response_model_exclude_unset": True}
+
+
+@router.post("/cases", status_code=201, **ONE_CASE, responses=answers(400, 401, 403, 404, 413, 422, 503))
 def open_case(req: CaseRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         case = ops.open_case(db, who, req)
@@ -28,7 +33,7 @@ def open_case(req: CaseRequest, who: Caller = Depends(caller), bb: ServerState =
     return out
 
 
-@router.post("/cases/{case_id}/steps")
+@router.post("/cases/{case_id}/steps", **ONE_CASE, responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def case_step(case_id: CaseId, req: CaseStepRequest, who: Caller = Depends(caller),
               bb: ServerState = Depends(server)):
     with bb.db.write() as db:
@@ -37,15 +42,17 @@ def case_step(case_id: CaseId, req: CaseStepRequest, who: Caller = Depends(calle
     return out
 
 
-@router.post("/cases/{case_id}/items", status_code=201)
+@router.post("/cases/{case_id}/items", status_code=201, response_model=wire.CaseItem,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def case_item(case_id: CaseId, req: CaseItemRequest, who: Caller = Depends(caller),
               bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         item = ops.add_item(db, who, case_id, req)
-        return {"id": item.id, "direction": item.direction, "name": item.name, "copies": item.copies}
+        return wire.CaseItem(id=item.id, direction=item.direction, name=item.name, copies=item.copies)
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=list[wire.Case], response_model_exclude_unset=True,
+            responses=answers(401, 403, 422, 503))
 def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_length=20),
                due: str | None = Query(default=None, pattern="^(overdue|due_soon)$"),
                ticket_id: int | None = Query(default=None, ge=1, le=2**62),
@@ -58,7 +65,7 @@ def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_
         return [ops.case_out(db, c, bb.calendar, full=False) for c in cases]
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", **ONE_CASE, responses=answers(401, 403, 404, 422, 503))
 def get_case(case_id: CaseId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
     with bb.db.write() as db:
