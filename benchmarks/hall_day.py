@@ -4,6 +4,7 @@ pads rate, 50 displays follow the event stream. Prints throughput and latency fi
     .venv/bin/python benchmarks/hall_day.py                      # SQLite in a temporary folder
     .venv/bin/python benchmarks/hall_day.py --db postgresql+psycopg://postgres@127.0.0.1/postgres
         (a fresh database is created beside the one named and dropped afterwards)
+    .venv/bin/python benchmarks/hall_day.py --short              # 2 s, 2 displays: that it runs, not a figure
 
 The load is open-loop at the rates given (defaults: about 200 requests per second in all).
 Kiosks, windows and pads run in one process on asyncio with a bare HTTP client
@@ -261,7 +262,10 @@ def main() -> None:
     parser.add_argument("--service-s", type=float, default=0.25, help="mean service time at a window")
     parser.add_argument("--displays", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
+    parser.add_argument("--short", action="store_true", help="2 s at a low rate, to check that the benchmark runs")
     args = parser.parse_args()
+    if args.short:
+        args.seconds, args.warmup, args.issue_rate, args.displays = 2, 1, 5, 2
     pg = None
     with tempfile.TemporaryDirectory() as tmp:
         if args.db:

@@ -6,6 +6,7 @@ the job can only come once every byte before it was read. Encoding alone (data t
 bytes, no I/O) is timed separately.
 
     .venv/bin/python benchmarks/print_ticket.py [--prints 50]
+    .venv/bin/python benchmarks/print_ticket.py --short      # 3 prints per mode: that it runs, not a figure
 """
 
 from __future__ import annotations
@@ -67,7 +68,10 @@ def run(label: str, profile: str, paper: int, prints: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prints", type=int, default=50)
+    parser.add_argument("--short", action="store_true", help="3 prints per mode, to check that the benchmark runs")
     args = parser.parse_args()
+    if args.short:
+        args.prints = 3
     print(f"{args.prints} ticket prints per mode (with one-time notice and QR), status checked before and after")
     for label, profile, paper in PROFILES:
         run(label, profile, paper, args.prints)

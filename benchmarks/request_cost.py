@@ -2,6 +2,7 @@
 work shares the machine, as the milliseconds of hall_day.py do.
 
     .venv/bin/python benchmarks/request_cost.py [--cycles 60] [--displays 0] [--db postgresql+psycopg://...]
+    .venv/bin/python benchmarks/request_cost.py --short     # 2 cycles: that it runs, not a figure
 
 Runs `bangban server` under valgrind's callgrind (about 50 times slower: allow a few minutes),
 warms it with 20 visits, zeroes the counts, then times --cycles visits one after another, each
@@ -83,7 +84,11 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=60)
     parser.add_argument("--displays", type=int, default=0)
     parser.add_argument("--db", help="PostgreSQL URL of an existing database to create a fresh one beside")
+    parser.add_argument("--short", action="store_true", help="2 visits measured, to check that the benchmark runs")
     args = parser.parse_args()
+    warm_visits = 2 if args.short else 20
+    if args.short:
+        args.cycles = 2
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not installed (apt-get install valgrind)")
     pg = PostgresDatabase() if args.db else None
@@ -97,11 +102,11 @@ def main() -> None:
             for _ in range(args.displays):
                 threading.Thread(target=follow, args=(server, server.device_token("display"), stop),
                                  daemon=True).start()
-            for seq in range(1, 21):
+            for seq in range(1, warm_visits + 1):
                 visit(server, kiosk, helper, pad, seq)
             time.sleep(3)
             subprocess.run(["callgrind_control", "-z", str(server.proc.pid)], capture_output=True, check=True)
-            for seq in range(21, 21 + args.cycles):
+            for seq in range(warm_visits + 1, warm_visits + 1 + args.cycles):
                 visit(server, kiosk, helper, pad, seq)
             time.sleep(2)  # the streams' last sends
             total = server.instructions()

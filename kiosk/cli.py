@@ -6,16 +6,34 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk import config_fields
-from kiosk.machine_config import ROLES
-from kiosk.settings import ConfigError, Settings, SettingsError, load_settings
-
-DEFAULT_SERVER = "http://127.0.0.1:8080"
+from kiosk import machine_config
+from kiosk.machine_config import DEFAULT_SERVER, ROLES, Role
+from kiosk.settings import Settings, SettingsError, load_settings
 
 
-def _settings(args, role: str = "server") -> Settings:
-    return load_settings(args.config, role, data_dir=args.data, db_url=args.db,
-                         host=getattr(args, "host", None), port=getattr(args, "port", None))
+def _config_file(args) -> str | None:
+    return getattr(args, "config", None) or os.environ.get("BANGBAN_CONFIG") or None
+
+
+def _settings(args) -> Settings:
+    """The server's settings: its file, the environment, then this command's options."""
+    return load_settings(_config_file(args), **{key.partition(".")[2]: value for key, value
+                                               in machine_config.options_of(args, "server").items()})
+
+
+def _terminal(args, role: str) -> Role:
+    """A terminal's settings, with everything it cannot start without."""
+    return machine_config.load(_config_file(args), role, machine_config.options_of(args, role)).require()
+
+
+def _as_written(section) -> dict | None:
+    """A device's section as the file gave it (a key left out keeps the device's own default)."""
+    return None if section is None else section.model_dump(exclude_unset=True)
+
+
+def _size(section) -> dict:
+    """``size=`` for a terminal's run() when its settings name one; its own default otherwise."""
+    return {"size": section.size} if section.size else {}
 
 
 def _database(settings: Settings):
@@ -34,8 +52,10 @@ def cmd_server(args) -> int:
     if args.workers > 1 and not settings.database_url.startswith("postgresql"):
         raise SettingsError("多个服务进程（--workers）只能用于 PostgreSQL：SQLite 的事件通知只在一个进程内")
     if args.workers > 1:
-        # each worker builds the app from the same settings, passed through the environment
-        os.environ.update({"BANGBAN_DATA": str(settings.data_dir), "BANGBAN_DB": settings.database_url})
+        # each worker builds the app from the same file and options, passed through the environment
+        config = _config_file(args)
+        os.environ.update({"BANGBAN_DATA": str(settings.data_dir), "BANGBAN_DB": settings.database_url,
+                           **({"BANGBAN_CONFIG": str(Path(config).resolve())} if config else {})})
         from kiosk.server.db import migrate
 
         migrate(settings.database_url)
@@ -80,59 +100,27 @@ def cmd_device_add(args) -> int:
     return 0
 
 
-def _client(args, settings: Settings) -> tuple[str, str]:
-    """The server's address and this machine's token: the command line, then BANGBAN_TOKEN, then [client]."""
-    section = settings.extra.get("client", {})
-    problems, server, token = [], section.get("server", DEFAULT_SERVER), section.get("token")
-    for given, check, where in ((args.server, config_fields.url, "--server"),
-                                (os.environ.get("BANGBAN_TOKEN"), config_fields.device_token, "BANGBAN_TOKEN"),
-                                (args.token, config_fields.device_token, "--token")):
-        if given:
-            try:
-                value = check(given)
-            except config_fields.Problem as exc:
-                problems.append(f"{where}：{exc}")
-                continue
-            if where == "--server":
-                server = value
-            else:
-                token = value
-    if not token and not problems:
-        problems.append("缺少设备令牌：请写在配置文件 [client] token，或设环境变量 BANGBAN_TOKEN，"
-                        "或用 --token 给出（令牌由服务器上的 bangban device add 生成）")
-    if problems:
-        raise ConfigError("命令行与环境变量", problems)
-    return server, token
-
-
 def cmd_window(args) -> int:
     from kiosk.ui import window_terminal
 
-    settings = _settings(args, "window")
-    server, token = _client(args, settings)
-    section = settings.extra.get("window", {})
-    number = args.window or section.get("number")
-    if number is None:
-        raise ConfigError("命令行", ["缺少窗口号：请用 --window N，或写在配置文件 [window] number"])
-    window_terminal.run(server, token, number, settings.data_dir / f"window{number}",
-                        fullscreen=args.fullscreen or section.get("fullscreen", False),
-                        printer_config=settings.extra.get("printer"), camera_config=settings.extra.get("camera"),
-                        hall_name=settings.extra.get("hall", {}).get("name", ""))
+    config = _terminal(args, "window")
+    number = config.window.number
+    window_terminal.run(config.client.server, config.client.token, number, config.data_dir / f"window{number}",
+                        fullscreen=args.fullscreen or config.window.fullscreen,
+                        printer_config=_as_written(config.printer), camera_config=_as_written(config.camera),
+                        hall_name=config.hall.name, **_size(config.window))
     return 0
 
 
 def cmd_kiosk(args) -> int:
     from kiosk.ui import kiosk_app
 
-    settings = _settings(args, "kiosk")
-    server, token = _client(args, settings)
-    options = dict(settings.extra.get("kiosk", {}))
-    if "name" in settings.extra.get("hall", {}):
-        options.setdefault("hall_name", settings.extra["hall"]["name"])
-    if args.size:
-        options["size"] = config_fields.window_size(args.size)
-    kiosk_app.run(server, token, settings.data_dir / "kiosk",
-                  printer_config=settings.extra.get("printer"), camera_config=settings.extra.get("camera"),
+    config = _terminal(args, "kiosk")
+    options = config.kiosk.model_dump(exclude_unset=True)
+    if config.hall.name:
+        options.setdefault("hall_name", config.hall.name)
+    kiosk_app.run(config.client.server, config.client.token, config.data_dir / "kiosk",
+                  printer_config=_as_written(config.printer), camera_config=_as_written(config.camera),
                   fullscreen=not args.windowed, elder_mode=args.elder or options.pop("elder_mode", False),
                   **options)
     return 0
@@ -141,19 +129,17 @@ def cmd_kiosk(args) -> int:
 def cmd_display(args) -> int:
     from kiosk.ui import hall_display
 
-    settings = _settings(args, "display")
-    server, token = _client(args, settings)
-    section = settings.extra.get("display", {})
+    config = _terminal(args, "display")
     speech = None
-    if "speech" in settings.extra:
+    if config.speech is not None:
         from devices.speech import SpeechSettings
 
         # the cache beside the display's other files: under systemd the home directory is read-only
-        speech = SpeechSettings.from_mapping({"cache_dir": settings.data_dir / "display" / "speech-cache",
-                                              **settings.extra["speech"]})
-    hall_display.run(server, token, settings.data_dir / "display",
-                     fullscreen=not args.windowed and section.get("fullscreen", True),
-                     speech_settings=speech, notice=section.get("notice"))
+        speech = SpeechSettings.from_mapping({"cache_dir": config.data_dir / "display" / "speech-cache",
+                                              **_as_written(config.speech)})
+    hall_display.run(config.client.server, config.client.token, config.data_dir / "display",
+                     fullscreen=not args.windowed and config.display.fullscreen,
+                     speech_settings=speech, notice=config.display.notice or None, **_size(config.display))
     return 0
 
 
@@ -179,26 +165,39 @@ def cmd_doctor(args) -> int:
 
     role = args.role or (Path(args.config).stem if args.config else None)
     if args.config and role not in ROLES:
-        raise ConfigError("命令行", [f"请用 --role 说明 {args.config} 是哪种机器的配置：{'、'.join(ROLES)}"])
-    config, sections = doctor.check_config(args.config, role)
-    client, pad = sections.get("client", {}), sections.get("pad", {})
-    printer = json.loads(args.printer) if args.printer else sections.get("printer")
-    camera = args.camera or sections.get("camera", {}).get("file") or sections.get("camera", {}).get("device")
-    server = args.server or client.get("server", DEFAULT_SERVER)
-    token = args.token or os.environ.get("BANGBAN_TOKEN") or client.get("token")
+        raise SettingsError(f"请用 --role 说明 {args.config} 是哪种机器的配置：{'、'.join(ROLES)}")
+    finding, config = doctor.check_config(args.config, role)
+    checks = [lambda: finding]
+    if isinstance(config, machine_config.ServerRole):
+        settings = load_settings(args.config)  # as the server reads it: the file and its environment
+        checks.append(lambda: doctor.check_working_days(settings))
+        server, token = args.server or f"http://127.0.0.1:{settings.port}", args.token
+    else:
+        # this machine's client settings as its program reads them: the file, BANGBAN_TOKEN, the options
+        try:
+            client = machine_config.load(args.config if config else None,
+                                         role if config else machine_config.TerminalRole,
+                                         {"client.server": args.server, "client.token": args.token}).client
+        except machine_config.ConfigError as exc:
+            given = doctor.Finding("命令行与环境变量", False, "；".join(exc.problems))
+            checks.append(lambda: given)
+            client = machine_config.ClientSection(server=args.server or DEFAULT_SERVER)
+        server, token = client.server, client.token
+    printer = json.loads(args.printer) if args.printer else _as_written(getattr(config, "printer", None))
+    camera = args.camera or _as_written(getattr(config, "camera", None)) or {}
+    camera = camera if isinstance(camera, str) else camera.get("file", camera.get("device"))
+    pad = args.pad or (config.pad.port if isinstance(config, machine_config.PadRole) else None)
     findings, healthy = doctor.run([
-        lambda: config, lambda: doctor.check_server(server, token), doctor.check_clock_sync,
+        *checks, lambda: doctor.check_server(server, token), doctor.check_clock_sync,
         doctor.check_fonts, lambda: doctor.check_printer(printer),
         lambda: doctor.check_camera(None if camera is None else str(camera)),
-        lambda: doctor.check_pad(args.pad or pad.get("port"))])
+        lambda: doctor.check_pad(pad)])
     print(doctor.report(findings))
     return 0 if healthy else 1
 
 
 def cmd_check_config(args) -> int:
-    from kiosk import machine_config
-
-    machine_config.load(args.file, args.role)
+    machine_config.check_file(args.role, args.file)
     print(f"{args.file} 正确（{machine_config.ROLE_NAMES[args.role]}的配置）")
     return 0
 
@@ -238,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     window = sub.add_parser("window", parents=[terminal], help="run a window terminal")
     window.add_argument("--window", type=int, help="窗口号（也可写在配置 [window] number）")
     window.add_argument("--fullscreen", action="store_true")
+    window.add_argument("--size", help="window size when windowed, e.g. 1280x800")
     window.set_defaults(func=cmd_window)
     kiosk = sub.add_parser("kiosk", parents=[terminal], help="run the citizen kiosk")
     kiosk.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
@@ -246,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.set_defaults(func=cmd_kiosk)
     display = sub.add_parser("display", parents=[terminal], help="run the hall display")
     display.add_argument("--windowed", action="store_true", help="不全屏（调试用）")
+    display.add_argument("--size", help="window size when windowed, e.g. 1920x1080")
     display.set_defaults(func=cmd_display)
 
     backup = sub.add_parser("backup", parents=[common], help="back up a SQLite hall (online)")

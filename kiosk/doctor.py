@@ -9,7 +9,9 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
 
 import requests
 
@@ -46,17 +48,50 @@ def check_server(server: str | None, token: str | None) -> list[Finding]:
     return found
 
 
-def check_config(path: str | None, role: str | None) -> tuple[Finding, dict]:
-    """This machine's TOML, checked as the role's program checks it at start."""
+def check_config(path: str | None, role: str | None) -> tuple[Finding, Any]:
+    """This machine's TOML, checked with the declaration its program reads it with; and the
+    configuration it gives (None when there is none, or it has mistakes)."""
     from kiosk import machine_config
 
     if not path:
-        return Finding("配置文件", None, "未指定（--config）"), {}
+        return Finding("配置文件", None, "未指定（--config）"), None
     try:
-        return Finding("配置文件", True, f"{path} 正确（{machine_config.ROLE_NAMES[role]}）"), \
-            machine_config.load(path, role)
+        config = machine_config.check_file(role, path)
     except machine_config.ConfigError as exc:
-        return Finding("配置文件", False, "；".join(exc.problems)), {}
+        return Finding("配置文件", False, "；".join(exc.problems)), None
+    return Finding("配置文件", True, f"{path} 正确（{machine_config.ROLE_NAMES[role]}）"), config
+
+
+def check_working_days(settings, today: date | None = None) -> Finding:
+    """Whether the deadlines the server gives (承诺时限) fall in years whose State Council holidays
+    and 调休 the chinese-calendar package knows: past them only weekends and the hall's own days count."""
+    from sqlalchemy import create_engine, text
+
+    calendar, today = settings.working_days(), today or date.today()
+    if not calendar.national:
+        return Finding("工作日历", None, "未按国务院节假日计算（[calendar] national = false）")
+    last = calendar.last_known_year
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return Finding("工作日历", None, f"数据库尚未建立（{url}）")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as db:
+            longest = db.execute(text("SELECT max(time_limit_days) FROM matters")).scalar() or 0
+            later = db.execute(text("SELECT count(*) FROM cases WHERE deadline > :last AND closed_at IS NULL"),
+                               {"last": date(last, 12, 31)}).scalar() or 0
+    except Exception as exc:  # noqa: BLE001 - no database yet, or it is away: say so, check the rest
+        return Finding("工作日历", None, f"无法读取数据库（{exc.__class__.__name__}）")
+    finally:
+        engine.dispose()
+    furthest = calendar.add_working_days(today, longest)
+    if not later and not calendar.beyond_known(furthest):
+        return Finding("工作日历", True, f"国务院节假日与调休已收录到 {last} 年，最长时限 {longest} 个工作日至 {furthest}")
+    said = [f"{later} 件未办结代办件的承诺时限" if later else "",
+            f"今天受理的 {longest} 个工作日时限（至 {furthest}）" if calendar.beyond_known(furthest) else ""]
+    return Finding("工作日历", False, f"{'、'.join(s for s in said if s)}落在 {last} 年以后，chinese-calendar 只收录到 "
+                                   f"{last} 年：这些日子只扣除周末和 [calendar] 所写的日子。请升级 chinesecalendar，"
+                                   "或把国务院公布的放假与调休写进 [calendar] holidays 与 workdays")
 
 
 def check_clock_sync() -> Finding:

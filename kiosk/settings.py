@@ -1,33 +1,56 @@
-"""Settings from a TOML file, then environment variables, then command-line options.
+"""The server's settings: ``[server]`` and ``[calendar]`` of its TOML, then environment variables,
+then command-line options (read by ``kiosk.machine_config``, which declares the other roles).
 
-Every key is checked by ``kiosk.machine_config``; each, with its variable and default, is in the README.
+A new setting is one line in ``ServerSection``: its type, default, meaning, and optionally an
+environment variable and a command-line option; then a line in systemd/config/server.toml and in
+the README's Settings table (tests/test_settings.py holds both to this declaration).
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kiosk import machine_config
-from kiosk.config_fields import Problem
-from kiosk.machine_config import ConfigError, SettingsError
+from kiosk.config_fields import (
+    ConfigError, DatabaseUrl, Dates, Directory, Int, Port, Section, SettingsError, Text, Timezone, UrlOrEmpty, setting,
+)
+from kiosk.domain.working_days import Calendar
 
-__all__ = ["Settings", "SettingsError", "ConfigError", "load_settings"]
+__all__ = ["CalendarSection", "ConfigError", "ServerSection", "Settings", "SettingsError", "load_settings"]
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path = Path("data")
-    db_url: str | None = None  # None: SQLite file under data_dir
-    host: str = "127.0.0.1"
-    port: int = 8080
-    timezone: str = "Asia/Shanghai"
-    priority_lead_minutes: int = 15
-    rating_window_s: int = 600
-    login_max_failures: int = 5
-    login_lock_s: int = 60
-    public_base_url: str = ""  # what receipts' QR codes point at; empty: http://host:port
-    extra: dict = field(default_factory=dict, compare=False)
+class ServerSection(Section):
+    data_dir: Directory = setting(Path("data"), "数据目录", env="BANGBAN_DATA", option="--data")
+    db_url: DatabaseUrl = setting(None, "数据库地址（默认为数据目录下的 SQLite）", env="BANGBAN_DB", option="--db")
+    host: Text = setting("127.0.0.1", "监听地址", env="BANGBAN_HOST", option="--host", max_length=100)
+    port: Port = setting(8080, "监听端口", env="BANGBAN_PORT", option="--port")
+    timezone: Timezone = setting("Asia/Shanghai", "大厅所在时区", env="BANGBAN_TIMEZONE")
+    priority_lead_minutes: Int = setting(15, "优先人群提前的分钟数", env="BANGBAN_PRIORITY_LEAD_MINUTES", ge=0, le=120)
+    rating_window_s: Int = setting(600, "办结后可评价的秒数", env="BANGBAN_RATING_WINDOW_S", ge=60, le=3600)
+    login_max_failures: Int = setting(5, "允许连续输错密码的次数", ge=1, le=20)
+    login_lock_s: Int = setting(60, "输错后首次锁定的秒数", ge=10, le=3600)
+    session_silent_s: Int = setting(90, "窗口终端多少秒没有请求即视为已离开，其登录随之结束",
+                                    env="BANGBAN_SESSION_SILENT_S", ge=5, le=3600)
+    public_base_url: UrlOrEmpty = setting("", "小票二维码指向的地址（默认 http://host:port）", env="BANGBAN_PUBLIC_URL")
+    max_json_bytes: Int = setting(256 * 1024, "请求内容（材料页以外）的字节上限", env="BANGBAN_MAX_JSON_BYTES",
+                                  ge=16 * 1024, le=16 * 1024 * 1024)
+    max_page_bytes: Int = setting(10 * 1024 * 1024, "每页材料的字节上限", env="BANGBAN_MAX_PAGE_BYTES",
+                                  ge=64 * 1024, le=100 * 1024 * 1024)
+    max_pages_per_ticket: Int = setting(30, "每个号码可上传的材料页数上限", env="BANGBAN_MAX_PAGES_PER_TICKET", ge=1, le=1000)
+    kiosk_tickets_per_minute: Int = setting(30, "每台自助机每分钟可取号的上限", env="BANGBAN_KIOSK_TICKETS_PER_MINUTE",
+                                            ge=1, le=100_000)
+    metrics_token: str = setting("", "访问 /metrics 所需的令牌（留空：只允许本机访问）", env="BANGBAN_METRICS_TOKEN",
+                                  max_length=200)
+
+
+class CalendarSection(Section):
+    national: bool = setting(True, "按国务院公布的节假日与调休计算工作日（chinese-calendar）")
+    holidays: Dates = setting([], "本厅另外不办公的日子")
+    workdays: Dates = setting([], "本厅另外办公的日子（如尚未收录年份的调休）")
+
+
+class Settings(ServerSection):
+    """What the server runs with: its ``[server]`` keys, and the ``[calendar]`` beside them."""
+    calendar: CalendarSection = CalendarSection()
 
     @property
     def database_url(self) -> str:
@@ -39,39 +62,16 @@ class Settings:
     def public_url(self) -> str:
         return self.public_base_url or f"http://{self.host}:{self.port}"
 
-
-ENV = {
-    "data_dir": "BANGBAN_DATA", "db_url": "BANGBAN_DB", "host": "BANGBAN_HOST",
-    "port": "BANGBAN_PORT", "timezone": "BANGBAN_TIMEZONE",
-    "priority_lead_minutes": "BANGBAN_PRIORITY_LEAD_MINUTES",
-    "rating_window_s": "BANGBAN_RATING_WINDOW_S", "public_base_url": "BANGBAN_PUBLIC_URL",
-}
+    def working_days(self) -> Calendar:
+        """The hall's calendar of working days: China's, with the hall's own days on top."""
+        return Calendar.from_config(self.calendar.holidays, self.calendar.workdays, self.calendar.national)
 
 
-def _coerce(name: str, value, source: str):
-    if name == "db_url" and value in ("", None):
-        return None
-    key = machine_config.SERVER[name]
-    try:
-        value = key.check(value)
-    except Problem as exc:
-        raise ConfigError(source, [f"{name} = {value!r}（{key.help}）：{exc}"]) from None
-    return Path(value) if name == "data_dir" else value
+def load_settings(config_file: str | os.PathLike | None = None, **options) -> Settings:
+    """The server's settings: the file (``config_file``, else ``BANGBAN_CONFIG``), the environment,
+    then ``options`` by key (``port=9003``; None is left out)."""
+    from kiosk import machine_config
 
-
-def load_settings(config_file: str | os.PathLike | None = None, role: str = "server",
-                  **overrides) -> Settings:
-    """The file's ``[server]`` section for the server; the role's other sections, checked, as ``extra``."""
-    path = config_file or os.environ.get("BANGBAN_CONFIG")
-    sections = machine_config.load(path, role)
-    values = dict(sections.pop("server", {}))
-    if "data_dir" in values:
-        values["data_dir"] = Path(values["data_dir"])
-    values["extra"] = sections
-    for name, var in ENV.items():
-        if os.environ.get(var):
-            values[name] = _coerce(name, os.environ[var], f"环境变量 {var}")
-    for name, value in overrides.items():
-        if value is not None:
-            values[name] = _coerce(name, value, "命令行")
-    return replace(Settings(), **values)
+    path = config_file or os.environ.get("BANGBAN_CONFIG") or None
+    config = machine_config.load(path, "server", {f"server.{k}": v for k, v in options.items()})
+    return Settings(**dict(config.server), calendar=config.calendar)

@@ -26,11 +26,14 @@ def test_a_healthy_machine_then_each_fault_named(sqlite_server, tmp_path):
                          "[正常] 评价器：有心跳", "[跳过] 高拍仪：未配置"):
                 assert line in healthy.stdout, healthy.stdout
         printer.set_fault("paper_out")
-        faulty = doctor("--server", sqlite_server.url, "--token", "bbd_wrong", "--printer", config,
+        faulty = doctor("--server", sqlite_server.url, "--token", "bbd_" + "w" * 43, "--printer", config,
                         "--camera", str(tmp_path / "no-such-video.mp4"))
         assert faulty.returncode == 1
         assert "[故障] 设备令牌：无效" in faulty.stdout and "缺纸" in faulty.stdout
         assert "[故障] 高拍仪" in faulty.stdout
+        malformed = doctor("--server", sqlite_server.url, "--token", "bbd_wrong")
+        assert malformed.returncode == 1 and "[正常] 服务器：正常" in malformed.stdout
+        assert '[故障] 命令行与环境变量：--token = "bbd_wrong"（本机的设备令牌）：不是设备令牌' in malformed.stdout
     finally:
         printer.stop()
     sqlite_server.stop()
@@ -57,3 +60,30 @@ def test_doctor_reads_the_machines_config_and_checks_it(sqlite_server, tmp_path)
         printer.stop()
     unnamed = doctor("--config", str(tmp_path / "hall.toml"))
     assert unnamed.returncode == 2 and "请用 --role 说明" in unnamed.stderr
+
+
+def test_doctor_says_when_a_deadline_falls_past_the_years_the_calendar_knows(tmp_path):
+    from datetime import date
+
+    from kiosk.doctor import check_working_days
+    from kiosk.domain.working_days import Calendar
+    from kiosk.server.admin import seed_demo
+    from kiosk.server.db import Database, migrate
+    from kiosk.settings import load_settings
+
+    config = tmp_path / "server.toml"
+    config.write_text(f'[server]\ndata_dir = "{tmp_path}"\n', encoding="utf-8")
+    settings = load_settings(config)
+    migrate(settings.database_url)
+    database = Database(settings.database_url)
+    seed_demo(database)
+    database.dispose()
+    last = Calendar().last_known_year
+    spring = check_working_days(settings, today=date(last, 3, 2))
+    assert spring.ok is True and f"已收录到 {last} 年" in spring.message
+    december = check_working_days(settings, today=date(last, 12, 21))
+    assert december.ok is False
+    assert f"落在 {last} 年以后" in december.message and "[calendar] holidays" in december.message
+    # the whole command shows it too, for the server's own file
+    run = doctor("--config", str(config))
+    assert "工作日历" in run.stdout, run.stdout + run.stderr

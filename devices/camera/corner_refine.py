@@ -149,8 +149,7 @@ def refine_with_fit(image: np.ndarray, corners: np.ndarray, reach: float = 0.02)
     step in focus, not a shadow's penumbra; a soft one leaves SOFT_FIT of the fit.
     0 when refining fails.
     """
-    h, w = image.shape[:2]
-    scale = min(1.0, REFINE_LONG_SIDE / max(h, w))
+    scale = refine_scale(image.shape)
     work = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
     quad = corners.astype(np.float32) * scale
     diag = float(np.linalg.norm(quad[2] - quad[0]))
@@ -167,6 +166,16 @@ def refine_with_fit(image: np.ndarray, corners: np.ndarray, reach: float = 0.02)
     if not is_convex(out) or moved > max(0.08, 2 * reach) * np.linalg.norm(corners[2] - corners[0]):
         return corners.astype(np.float32), 0.0
     return out.astype(np.float32), fit
+
+
+def refine_scale(shape: tuple[int, ...]) -> float:
+    """The factor a frame is shrunk by before refining: 1 up to twice REFINE_LONG_SIDE.
+
+    Refining samples only along the sides, so its cost hardly depends on the frame's
+    size; shrinking a 1080p frame by a fractional factor costs more than the refining.
+    """
+    scale = REFINE_LONG_SIDE / max(shape[:2])
+    return 1.0 if scale >= 0.5 else scale
 
 
 def _refine_once(img, quad, radius):

@@ -67,6 +67,11 @@ def page_probability(image: np.ndarray) -> np.ndarray | None:
     net = _load()
     if net is None:
         return None
+    if image.shape[0] > image.shape[1]:
+        # a portrait frame (a phone held upright) would be squeezed to a third of its width
+        # in the net's landscape input: the net sees it turned, and its map is turned back
+        turned = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+        return cv2.rotate(net(prepare_input(turned)).astype(np.float32), cv2.ROTATE_90_COUNTERCLOCKWISE)
     return net(prepare_input(image)).astype(np.float32)
 
 

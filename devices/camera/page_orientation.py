@@ -2,8 +2,10 @@
 
 Chinese characters sit on a grid, so ink is periodic both ways; what tells the
 direction of the lines is the gaps: between lines there are wide empty bands, between
-characters hardly any. Left-aligned lines with ragged ends then tell upright from
-upside down. Without enough text the page's shape decides (A4 upright, ID card across).
+characters hardly any. The gaps are measured tile by tile, so the blank middle of a
+certificate (title at one end, text at the other) does not count as a gap both ways.
+Left-aligned lines with ragged ends then tell upright from upside down. Without enough
+text to go by, the page stays as photographed.
 """
 
 from __future__ import annotations
@@ -72,27 +74,38 @@ def _upside_down(ink: np.ndarray) -> bool:
     return spread_start > 2 * spread_end + 2
 
 
+TILES = 3  # the ink is judged in TILES x TILES parts of the page, each on its own inked span
+MIN_TILE_INK = 0.01  # share of a tile's pixels inked for its gaps to count
+
+
 def upright_rotation(page: np.ndarray) -> int:
-    """Clockwise quarter turns (0..3) that make the page upright."""
+    """Clockwise quarter turns (0..3) that make the page upright (0 when there is too little text)."""
     ink = _ink(page)
     if ink.mean() > 0.005:
-        row_gaps, col_gaps = _gap_share(ink, 1), _gap_share(ink, 0)
+        row_gaps, col_gaps = _tiled_gap_shares(ink)
         if max(row_gaps, col_gaps) > 0.15 and abs(row_gaps - col_gaps) > 0.07:
             turns = 0
             if col_gaps > row_gaps:  # lines run down the page: it lies sideways
                 turns, ink = 1, np.rot90(ink, -1)
             return (turns + (2 if _upside_down(ink) else 0)) % 4
-    return _turns_by_shape(*page.shape[:2])
-
-
-def _turns_by_shape(h: int, w: int) -> int:
-    """No text to go by: ID cards lie across, A4 pages stand up, anything else stays."""
-    aspect = max(h, w) / max(min(h, w), 1)
-    if 1.5 <= aspect <= 1.7:
-        return 1 if h > w else 0
-    if 1.3 <= aspect < 1.5 and w > h:
-        return 1
     return 0
+
+
+def _tiled_gap_shares(ink: np.ndarray) -> tuple[float, float]:
+    """Gap shares across rows and across columns, averaged over the inked tiles, weighted by ink."""
+    h, w = ink.shape
+    rows, cols, weights = [], [], []
+    for i in range(TILES):
+        for j in range(TILES):
+            tile = ink[i * h // TILES:(i + 1) * h // TILES, j * w // TILES:(j + 1) * w // TILES]
+            if tile.mean() < MIN_TILE_INK:
+                continue
+            rows.append(_gap_share(tile, 1))
+            cols.append(_gap_share(tile, 0))
+            weights.append(float(tile.sum()))
+    if not weights:
+        return 0.0, 0.0
+    return float(np.average(rows, weights=weights)), float(np.average(cols, weights=weights))
 
 
 def rotate_quarter_turns(image: np.ndarray, turns: int) -> np.ndarray:

@@ -134,6 +134,7 @@ class FileSource(_ReconnectingSource):
         self.loop = loop
         self._cap: cv2.VideoCapture | None = None
         self._index = 0
+        self._decoded: dict[Path, tuple[int, np.ndarray]] = {}  # path -> (mtime_ns, frame)
 
     def _connect(self) -> None:
         if self.path.is_dir():
@@ -180,8 +181,24 @@ class FileSource(_ReconnectingSource):
             if not self.loop:
                 raise SourceExhausted()
             self._index = 0
-        frame = cv2.imread(str(frames[self._index]))
+        frame = self._decode(frames[self._index])
         self._index += 1
+        return frame
+
+    def _decode(self, path: Path) -> np.ndarray | None:
+        """The image at `path`, decoded once per version of the file: a document camera's 8 MP
+        still takes longer to decode than a preview frame may take (the frame is shared: read it only)."""
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        cached = self._decoded.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        frame = cv2.imread(str(path))
+        if frame is not None:
+            self._decoded = {p: v for p, v in self._decoded.items() if p.exists()}
+            self._decoded[path] = (stamp, frame)
         return frame
 
     def _release(self) -> None:

@@ -5,6 +5,11 @@
     printer.print_ticket(TicketReceipt(...))   # PrintResult, or a PrinterError subclass
 """
 
+# isort: skip_file  (python-escpos is told where to cache before anything imports it)
+from ._escpos_cache import keep_escpos_capabilities
+
+keep_escpos_capabilities()
+
 from .config import PrinterConfig
 from .errors import (
     BackendUnavailable,
@@ -17,6 +22,7 @@ from .errors import (
     PrinterOffline,
     PrinterUnreachable,
     PrintInterrupted,
+    SilentAfterJob,
     UnknownProfile,
 )
 from .profiles import PrinterProfile, load_profile, profile_names
@@ -35,6 +41,6 @@ __all__ = [
     "AcceptanceSlip", "BackendUnavailable", "CompletionSlip", "ContentTooWide", "CoverOpen",
     "EntrustmentLetter", "FontMissing", "PaperOut", "PrintInterrupted", "PrintResult",
     "PrinterConfig", "PrinterError", "PrinterNotResponding", "PrinterOffline", "PrinterProfile",
-    "PrinterStatus", "PrinterUnreachable", "ReceiptPrinter", "ResumptionLetter", "SuspensionSlip",
+    "PrinterStatus", "PrinterUnreachable", "ReceiptPrinter", "ResumptionLetter", "SilentAfterJob", "SuspensionSlip",
     "TicketReceipt", "UnknownProfile", "load_profile", "profile_names",
 ]

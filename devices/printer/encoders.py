@@ -131,12 +131,12 @@ class NativeTextEncoder(Encoder):
 
 
 class RasterEncoder(Encoder):
-    def _measure(self, scale: int):
+    def _measure(self, scale: int, bold: bool = False):
         size = font_size(scale)
-        return lambda text: self.chain.text_width(text, size)
+        return lambda text: self.chain.text_width(text, size, bold)
 
     def text(self, block: Text) -> bytes:
-        lines = wrap(block.text, self.profile.width_dots, self._measure(block.scale))
+        lines = wrap(block.text, self.profile.width_dots, self._measure(block.scale, block.bold))
         return self.raster_lines(lines, block.scale, block.bold, block.align)
 
     def field(self, block: Field) -> bytes:

@@ -32,6 +32,13 @@ class PrinterNotResponding(PrinterError):
     message = "打印机没有回应状态查询，请检查打印机电源和连线。"
 
 
+class SilentAfterJob(PrinterNotResponding):
+    """The printer took the job's bytes, then did not answer the status query sent after them."""
+
+    code = "printer_silent_after_job"
+    message = "打印机收下凭条后没有回应，凭条可能没有打印完整，请检查打印机后重新打印。"
+
+
 class PrinterUnreachable(PrinterError):
     code = "printer_unreachable"
     message = "连接不上打印机，请检查打印机电源和网线（数据线）。"

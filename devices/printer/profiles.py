@@ -11,6 +11,7 @@ from .errors import UnknownProfile
 
 # Font A on ESC/POS printers: half-width (ASCII) 12 x 24 dots, full-width (Chinese) 24 x 24.
 HALF_WIDTH_DOTS = 12
+FULL_WIDTH_DOTS = 24
 LINE_HEIGHT_DOTS = 24
 
 

@@ -30,14 +30,16 @@ def draw_line(
 ) -> None:
     """Draw one line at row `y` of a white 'L' image."""
     size = font_size(scale)
-    width = chain.text_width(text, size)
+    width = chain.text_width(text, size, bold)
     x = {"left": 0, "center": (image.width - width) // 2, "right": image.width - width}[align]
     draw = ImageDraw.Draw(image)
     baseline = y + round(size * 0.9)
-    for spec, run in chain.runs(text):
+    for spec, run in chain.runs(text, bold):
         font = load_font(spec, size)
-        draw.text((x, baseline), run, font=font, fill=0, anchor="ls", stroke_width=1 if bold else 0)
-        x += chain.text_width(run, size)
+        draw.text((x, baseline), run, font=font, fill=0, anchor="ls")
+        if bold and not chain.is_bold_face(spec):  # no bold face has it: strike twice, as a printer does
+            draw.text((x + 1, baseline), run, font=font, fill=0, anchor="ls")
+        x += chain.text_width(run, size, bold)
 
 
 def render_lines(

@@ -14,7 +14,7 @@ from . import escpos_commands as cmd
 from .config import PrinterConfig
 from .document import Document
 from .encoders import encoder_for
-from .errors import PrinterError, PrinterNotResponding, PrinterUnreachable, PrintInterrupted
+from .errors import PrinterError, PrinterNotResponding, PrinterUnreachable, PrintInterrupted, SilentAfterJob
 from .fonts import FontChain
 from .profiles import load_profile
 from .receipts import Form, TicketReceipt
@@ -109,6 +109,8 @@ class ReceiptPrinter:
                 status = self._read_status(transport) if asking else UNCHECKED
             except PrinterUnreachable as exc:
                 raise PrintInterrupted(f"connection lost after sending: {exc.detail}") from exc
+            except PrinterNotResponding as exc:
+                raise SilentAfterJob(f"no status reply after the job: {exc.detail}") from exc
             problem = status.problem()
             if problem:
                 raise _after_print(problem)

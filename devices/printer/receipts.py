@@ -23,6 +23,7 @@ class TicketReceipt:
     estimated_wait_s: int
     issued_at: datetime
     status_url: str  # the public status page, printed as a QR code
+    staffed_windows: int | None = None  # 0: no window serving its queue is staffed, so no wait can be promised
     time_limit_days: int | None = None  # 承诺时限, working days
     materials: list[str] | None = None  # 一次性告知: only when the citizen asked for it
     id_number: str = ""  # printed masked
@@ -51,6 +52,8 @@ class AcceptanceSlip:
     helper_name: str  # 帮办代办员 (signs beside the printed name)
     hall_name: str = ""
     remarks: str = "本表一式两份，委托代办单位（人）、帮办代办单位各一份。"
+    status_url: str = ""  # the case's public page (QR code); the 查询码 proves it is the applicant
+    query_code: str = ""
 
     def __post_init__(self):
         _check("category", self.category, CATEGORIES)

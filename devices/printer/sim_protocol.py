@@ -12,6 +12,8 @@ from typing import Callable
 
 from PIL import Image
 
+from .profiles import FULL_WIDTH_DOTS, HALF_WIDTH_DOTS, LINE_HEIGHT_DOTS
+
 ESC, GS, FS, DLE = 0x1B, 0x1D, 0x1C, 0x10
 LF, CR, HT = 0x0A, 0x0D, 0x09
 
@@ -28,8 +30,13 @@ class NeedMore(Exception):
     """The buffer ends inside a command."""
 
 
+DEFAULT_LINE_SPACING = 30  # dots (30/203 inch); ESC 2 restores it, ESC 3 n sets n
+
+
 @dataclass
 class TextLine:
+    """One printed row. A line wider than the paper is wrapped by the printer into several
+    rows, each marked `overflow`: the sender meant it as one line."""
     text: str
     width_mult: int
     height_mult: int
@@ -38,6 +45,8 @@ class TextLine:
     chinese_mode: bool
     raw: bytes
     width_dots: int
+    feed_dots: int  # how far the paper moves for this row
+    overflow: bool = False
 
 
 @dataclass
@@ -82,8 +91,8 @@ class Job:
         return [i for i in self.items if isinstance(i, QRSymbol)]
 
     def too_wide(self) -> list:
-        """Lines and images the paper could not hold."""
-        wide = [line for line in self.lines if line.width_dots > self.paper_dots]
+        """Lines the printer had to wrap, and images the paper could not hold."""
+        wide = [line for line in self.lines if line.overflow]
         return wide + [i for i in self.images if i.image.width > self.paper_dots]
 
 
@@ -94,6 +103,7 @@ class _State:
     width_mult: int = 1
     height_mult: int = 1
     chinese: bool = False
+    line_spacing: int = DEFAULT_LINE_SPACING
     qr_module: int = 3
     qr_data: bytes = b""
 
@@ -109,7 +119,7 @@ class EscPosReader:
         self.accepting = accepting  # False while a fault stops printing: content is dropped
         self.state = _State()
         self.job = Job(paper_dots)
-        self.line = bytearray()
+        self.line: list[bytes] = []  # the current line, one entry per character
         self.line_state: _State | None = None
         self.buffer = bytearray()
         self.skipped: list[str] = []
@@ -176,7 +186,7 @@ class EscPosReader:
             return pos + 1
         if not self.line:
             self.line_state = _State(**vars(self.state))
-        self.line += bytes([byte]) if size == 1 else self.buffer[pos : pos + size]
+        self.line.append(bytes([byte]) if size == 1 else bytes(self.buffer[pos : pos + size]))
         return pos + size
 
     def _dle(self, pos: int, replies: bytearray) -> int:
@@ -222,9 +232,13 @@ class EscPosReader:
             self.state.bold = bool(args[0] & 1)
         elif op == 0x21:
             self.state.bold = bool(args[0] & 0x08)
+        elif op == 0x32:
+            self.state.line_spacing = DEFAULT_LINE_SPACING
+        elif op == 0x33:
+            self.state.line_spacing = args[0]
         elif op == 0x64:
             self._end_line()
-            self._content(FeedLines(args[0] * 30))
+            self._content(FeedLines(args[0] * self.state.line_spacing))
         elif op == 0x4A:
             self._end_line()
             self._content(FeedLines(args[0]))
@@ -298,19 +312,18 @@ class EscPosReader:
 
     def _end_line(self, force_blank: bool = False) -> None:
         if not self.line:
-            if force_blank:
-                self._content(FeedLines(30 * self.state.height_mult))
+            if force_blank:  # LF on an empty line feeds the line spacing
+                self._content(FeedLines(self.state.line_spacing))
             return
-        state, raw = self.line_state or self.state, bytes(self.line)
+        state, chars = self.line_state or self.state, list(self.line)
         self.line.clear()
-        encoding = "gb18030" if state.chinese else "cp437"
-        text = raw.decode(encoding, "replace")
-        half = sum(1 for c in text if ord(c) < 0x80)
-        full = len(text) - half if state.chinese else 0
-        half = len(text) - full
-        width = (12 * half + 24 * full) * state.width_mult
-        self._content(TextLine(text, state.width_mult, state.height_mult, state.bold, state.align,
-                               state.chinese, raw, width))
+        rows = _rows(chars, state, self.paper_dots)
+        # A row feeds the line spacing, or the row's character height where that is taller (GS !).
+        feed = max(state.line_spacing, LINE_HEIGHT_DOTS * state.height_mult)
+        for row, width in rows:
+            raw = b"".join(raw for raw, _ in row)
+            self._content(TextLine("".join(text for _, text in row), state.width_mult, state.height_mult,
+                                   state.bold, state.align, state.chinese, raw, width, feed, len(rows) > 1))
 
     def _end_job(self, cut: bool) -> None:
         if cut and not self.accepting():
@@ -319,6 +332,23 @@ class EscPosReader:
         job.cut = cut
         if job.items or cut:
             self.on_job(job)
+
+
+def _rows(chars: list[bytes], state: _State, paper_dots: int) -> list[tuple[list[tuple[bytes, str]], int]]:
+    """Split a line into the rows a printer prints: a character that would cross the right edge
+    of the print area starts the next row."""
+    encoding = "gb18030" if state.chinese else "cp437"
+    rows: list[tuple[list[tuple[bytes, str]], int]] = [([], 0)]
+    for raw in chars:
+        text = raw.decode(encoding, "replace")
+        dots = (FULL_WIDTH_DOTS if state.chinese and len(raw) > 1 else HALF_WIDTH_DOTS) * state.width_mult
+        row, width = rows[-1]
+        if row and width + dots > paper_dots:
+            rows.append(([], 0))
+            row, width = rows[-1]
+        row.append((raw, text))
+        rows[-1] = (row, width + dots)
+    return rows
 
 
 def _bitmap(data: bytes, width_bytes: int, height: int) -> Image.Image:

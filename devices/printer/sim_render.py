@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 
 from .fonts import FontChain, default_chain
 from .raster_text import draw_line, font_size, line_height
+from .profiles import FULL_WIDTH_DOTS, HALF_WIDTH_DOTS
 from .sim_protocol import FeedLines, Job, QRSymbol, RasterImage, TextLine
 
 MARGIN = 8  # white border around the paper so the edges are visible in the PNG
@@ -21,18 +22,20 @@ def _qr_image(symbol: QRSymbol) -> Image.Image:
 
 
 def _text_strip(line: TextLine, paper: int, chain: FontChain) -> Image.Image:
-    """A printer's font is fixed-pitch: 12-dot half-width and 24-dot full-width cells."""
-    height = line_height(line.height_mult)
-    strip = Image.new("L", (paper, height), 255)
+    """A printer's font is fixed-pitch: 12-dot half-width and 24-dot full-width cells, enlarged
+    by GS ! (width and height apart); the strip is as tall as the paper feeds for the row."""
+    strip = Image.new("L", (paper, line.feed_dots), 255)
+    size, canvas_height = font_size(line.height_mult), line_height(line.height_mult)
     x = _x(line.align, paper, line.width_dots)
     for char in line.text:
-        full = line.chinese_mode and ord(char) >= 0x80
-        cell = (24 if full else 12) * line.width_mult
-        glyph = Image.new("L", (max(1, chain.text_width(char, font_size(line.height_mult))), height), 255)
+        full = line.chinese_mode and len(char.encode("gb18030")) > 1
+        cell = (FULL_WIDTH_DOTS if full else HALF_WIDTH_DOTS) * line.width_mult
+        glyph = Image.new("L", (max(1, chain.text_width(char, size, line.bold)), canvas_height), 255)
         draw_line(glyph, 0, char, chain, scale=line.height_mult, bold=line.bold)
-        if glyph.width > cell:
-            glyph = glyph.resize((cell, height))
-        strip.paste(glyph, (x + (cell - glyph.width) // 2, 0))
+        width = min(cell, max(1, round(glyph.width * line.width_mult / line.height_mult)))
+        if width != glyph.width:
+            glyph = glyph.resize((width, canvas_height))
+        strip.paste(glyph, (x + (cell - width) // 2, 0))
         x += cell
     return strip
 

@@ -24,29 +24,41 @@ from pathlib import Path
 
 from .sim_protocol import EscPosReader, Job
 from .sim_render import render_job
-from .status import CAUSE_COVER_OPEN, CAUSE_PAPER_END, FIXED_BITS, PAPER_END, PAPER_NEAR_END, PRINTER_OFFLINE
+from .status import (
+    CAUSE_COVER_OPEN,
+    CAUSE_ERROR,
+    CAUSE_PAPER_END,
+    ERROR_AUTO_RECOVERABLE,
+    FIXED_BITS,
+    PAPER_END,
+    PAPER_NEAR_END,
+    PRINTER_OFFLINE,
+)
 
 FAULTS = ("paper_out", "cover_open", "offline", "paper_near_end", "mute", "disconnect")
 PAPER_DOTS = {80: 576, 58: 384}
 _STOPS_PRINTING = {"paper_out", "cover_open", "offline"}
 
 
+# What each query n = 1..4 of DLE EOT finds in each state: (printer, offline cause, error cause,
+# paper sensor) bits over FIXED_BITS. "offline" is a printer stopped by an error that clears by
+# itself (the head too hot); paper_out is the end sensor finding no paper, near-end the other sensor.
+_STATUS_BITS: dict[str | None, tuple[int, int, int, int]] = {
+    None: (0, 0, 0, 0),
+    "paper_out": (PRINTER_OFFLINE, CAUSE_PAPER_END, 0, PAPER_END),
+    "cover_open": (PRINTER_OFFLINE, CAUSE_COVER_OPEN, 0, 0),
+    "offline": (PRINTER_OFFLINE, CAUSE_ERROR, ERROR_AUTO_RECOVERABLE, 0),
+    "paper_near_end": (0, 0, 0, PAPER_NEAR_END),
+    "disconnect": (0, 0, 0, 0),
+}
+
+
 def status_reply(fault: str | None, n: int) -> bytes:
-    """One DLE EOT reply byte for query n, as an Epson-style printer in that state answers."""
-    if fault == "mute":
+    """One DLE EOT reply byte for query n (1..4), as an Epson printer in that state answers;
+    nothing for other n (the command is ignored), and nothing at all from a mute printer."""
+    if fault == "mute" or not 1 <= n <= 4:
         return b""
-    value = FIXED_BITS
-    if fault in _STOPS_PRINTING and n == 1:
-        value |= PRINTER_OFFLINE
-    elif fault == "cover_open" and n == 2:
-        value |= CAUSE_COVER_OPEN
-    elif fault == "paper_out" and n == 2:
-        value |= CAUSE_PAPER_END
-    elif fault == "paper_out" and n == 4:
-        value |= PAPER_END | PAPER_NEAR_END
-    elif fault == "paper_near_end" and n == 4:
-        value |= PAPER_NEAR_END
-    return bytes([value])
+    return bytes([FIXED_BITS | _STATUS_BITS[fault][n - 1]])
 
 
 class PrinterSimulator:
@@ -61,6 +73,7 @@ class PrinterSimulator:
         self.render = render
         self.jobs: list[Job] = []
         self.rendered = 0
+        self.bytes_received = 0
         self._changed = threading.Condition()
         self._render_queue: queue.Queue[Job | None] = queue.Queue()
         self._listener: socket.socket | None = None
@@ -177,6 +190,7 @@ class PrinterSimulator:
         os.close(slave)
 
     def _feed(self, reader: EscPosReader, data: bytes) -> bytes:
+        self.bytes_received += len(data)
         if self._pending_fault is None:
             return reader.feed(data)
         fault, left = self._pending_fault

@@ -29,6 +29,9 @@ SIGNATURE_BLANK = "________________"
 DATE_BLANK = "______年____月____日"
 
 
+UNSTAFFED_WAIT = "暂无窗口办理，请到引导台咨询"
+
+
 def format_wait(seconds: int) -> str:
     minutes = round(seconds / 60)
     if minutes < 1:
@@ -78,7 +81,7 @@ def ticket_document(ticket: TicketReceipt, width_dots: int) -> Document:
         Rule(),
         Field("办理事项", ticket.matter_name),
         Field("前面等候", f"{ticket.waiting_ahead} 人"),
-        Field("预计等候", format_wait(ticket.estimated_wait_s)),
+        Field("预计等候", UNSTAFFED_WAIT if ticket.staffed_windows == 0 else format_wait(ticket.estimated_wait_s)),
         Field("取号时间", format_time(ticket.issued_at)),
     )
     if ticket.time_limit_days:
@@ -143,6 +146,10 @@ def acceptance_document(slip: AcceptanceSlip, width_dots: int) -> Document:
     )
     _signatures(doc, "帮办代办员签名")
     doc.add(Field("备注", slip.remarks))
+    if slip.status_url:
+        doc.add(Feed(1), QRCode(slip.status_url), Text("扫码查看代办进度、评价", align="center"))
+        if slip.query_code:
+            doc.add(Text(f"查询码：{slip.query_code}", bold=True, align="center"))
     return doc
 
 

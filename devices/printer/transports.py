@@ -7,6 +7,8 @@ They carry bytes only: what the bytes mean is the encoders' business.
 
 from __future__ import annotations
 
+import logging
+import os
 import socket
 from typing import ClassVar
 
@@ -15,6 +17,16 @@ from escpos.exceptions import DeviceNotFoundError
 
 from .config import PrinterConfig
 from .errors import BackendUnavailable, PrinterNotResponding, PrinterUnreachable, PrintInterrupted
+
+
+
+def _escpos_chatter(record: logging.LogRecord) -> bool:
+    """python-escpos logs every open and close at INFO on the root logger; a kiosk asks its printer's
+    state every few seconds, so those lines would bury the log. Its warnings and errors stay."""
+    return record.levelno >= logging.WARNING or f"{os.sep}escpos{os.sep}" not in record.pathname
+
+
+logging.getLogger().addFilter(_escpos_chatter)
 
 
 class Transport:

@@ -4,10 +4,10 @@ from .errors import (
     ApiError, BadCredentials, ClientError, Conflict, Forbidden, Invalid, NotFound,
     ServerTrouble, ServerUnreachable, TooManyAttempts, UNREACHABLE_MESSAGE,
 )
-from .events import EventFollower
+from .events import Backoff, EventFollower
 
 __all__ = [
-    "ApiClient", "ApiError", "BadCredentials", "ClientError", "Conflict", "EventFollower", "Forbidden",
+    "ApiClient", "ApiError", "Backoff", "BadCredentials", "ClientError", "Conflict", "EventFollower", "Forbidden",
     "Invalid", "NotFound", "ServerTrouble", "ServerUnreachable", "SignedIn", "TooManyAttempts",
     "UNREACHABLE_MESSAGE",
 ]

@@ -120,6 +120,18 @@ class ApiClient:
     def windows(self) -> list[dict]:
         return self._answer(list[wire.WindowInfo], "GET", "/api/v1/windows")
 
+    def report_health(self, component: str, ok: bool, message: str = "") -> None:
+        """This machine's device state ("printer", "paper", "camera", "ratepad"), for the staff to see."""
+        self._json("POST", "/api/v1/devices/health", json={"component": component, "ok": ok, "message": message})
+
+    def device_health(self) -> list[dict]:
+        """Every device state reported in the hall (staff only)."""
+        return self._answer(list[wire.DeviceHealthEntry], "GET", "/api/v1/devices/health")
+
+    def hall_clock(self) -> dict:
+        """{"timezone": "Asia/Shanghai", "now": ISO 8601}: the hall's clock, as the server keeps it."""
+        return self._answer(wire.HallClock, "GET", "/api/v1/hall")
+
     def catalog(self, q: str | None = None, category: str | None = None) -> dict:
         params = {k: v for k, v in (("q", q), ("category", category)) if v}
         return self._answer(wire.Catalog, "GET", "/api/v1/catalog", params=params or None)
@@ -162,6 +174,15 @@ class ApiClient:
     def finish(self, ticket_id: int, outcome: str, log: str = "") -> dict:
         return self._answer(wire.Ticket, "POST", f"/api/v1/tickets/{ticket_id}/finish",
                             json={"outcome": outcome, "log": log})
+
+    # --- the rating pad bridge ---------------------------------------------
+    def rate(self, window: int, score: int, pad_seq: int, *, service_id: int | None = None,
+             pressed_at: str | None = None) -> dict:
+        """A pad's press. ``service_id`` and ``pressed_at`` let a press queued while the server was
+        away rate the service it was pressed for; the same ``pad_seq`` again is the same rating."""
+        body = {"score": score, "pad_seq": pad_seq, "service_id": service_id, "pressed_at": pressed_at}
+        return self._answer(wire.Rating, "POST", f"/api/v1/windows/{window}/ratings",
+                            json={k: v for k, v in body.items() if v is not None})
 
 
 @cache

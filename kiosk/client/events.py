@@ -6,8 +6,8 @@
     follower.stop()
 
 After any disconnect it reconnects with backoff and resumes with ``Last-Event-ID``, so
-nothing is missed. Callbacks run on the follower's thread: a Kivy app hands them on
-with ``Clock.schedule_once``.
+nothing is missed; why the stream was lost is ``last_error`` (a ``ClientError``). Callbacks
+run on the follower's thread: a Kivy app hands them on with ``Clock.schedule_once``.
 """
 from __future__ import annotations
 
@@ -15,13 +15,35 @@ import json
 import logging
 import socket
 import threading
+from dataclasses import dataclass
 from typing import Callable
 
 import requests
 
+from .api import error_from
+from .errors import ClientError, ServerUnreachable
 from .sse import SseParser
 
 log = logging.getLogger("bangban.client.events")
+
+
+@dataclass
+class Backoff:
+    """The reconnect policy of every client: wait ``first_s``, then twice as long each failure
+    up to ``longest_s``; back to ``first_s`` once the server has answered."""
+    first_s: float = 0.2
+    longest_s: float = 5.0
+
+    def __post_init__(self) -> None:
+        self.next_s = self.first_s
+
+    def failed(self) -> float:
+        """How long to wait before the next try."""
+        wait, self.next_s = self.next_s, min(self.next_s * 2, self.longest_s)
+        return wait
+
+    def succeeded(self) -> None:
+        self.next_s = self.first_s
 
 
 class EventFollower:
@@ -34,8 +56,9 @@ class EventFollower:
         self.token = token
         self.on_event, self.on_state = on_event, on_state
         self.last_id = last_id
-        self.backoff_min, self.backoff_max = backoff_s
+        self.backoff = Backoff(*backoff_s)
         self.read_timeout_s = read_timeout_s
+        self.last_error: ClientError | None = None
         self.connected = False
         self.connections = 0  # how many times the stream came up: tests and diagnostics
         self._stop = threading.Event()
@@ -51,6 +74,11 @@ class EventFollower:
         _interrupt(self._response)
         self._thread.join(timeout)
 
+    @property
+    def running(self) -> bool:
+        """The thread still follows (False once stopped, or if it died on a bug)."""
+        return self._thread.is_alive()
+
     def __enter__(self) -> "EventFollower":
         return self.start()
 
@@ -59,35 +87,45 @@ class EventFollower:
 
     # --- the thread ---------------------------------------------------------
     def _run(self) -> None:
-        delay = self.backoff_min
         while not self._stop.is_set():
             try:
                 self._follow_once()
-                delay = self.backoff_min  # a clean end of stream: come back quickly
-            except Exception as exc:  # any failure: report, wait, resume from last_id
-                if not self._stop.is_set():
-                    log.info("event stream lost (%s); retrying in %.1f s", exc.__class__.__name__, delay)
+                self.last_error = ServerUnreachable("the event stream ended")
+            except ClientError as exc:
+                self.last_error = exc
+            except Exception as exc:  # a bug: report it, and resume from last_id all the same
+                log.exception("event stream failed")
+                self.last_error = ClientError(f"事件流出错：{exc.__class__.__name__}")
+            if self.connected:
+                self.backoff.succeeded()  # it was up (a server restart): come back quickly
             self._set_connected(False)
+            if self._stop.is_set():
+                break
+            delay = self.backoff.failed()
+            log.info("event stream lost (%s); retrying in %.1f s", self.last_error.code, delay)
             if self._stop.wait(delay):
                 break
-            delay = min(delay * 2, self.backoff_max)
 
     def _follow_once(self) -> None:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
         if self.last_id is not None:
             headers["Last-Event-ID"] = str(self.last_id)
-        with requests.get(self.url, headers=headers, stream=True,
-                          timeout=(3.0, self.read_timeout_s)) as response:
-            self._response = response
-            if response.status_code != 200:
-                raise ConnectionError(f"event stream answered {response.status_code}")
-            self._set_connected(True)
-            parser = SseParser()
-            for chunk in response.iter_content(chunk_size=None, decode_unicode=False):
-                if self._stop.is_set():
-                    return
-                for event in parser.feed(chunk.decode("utf-8")):
-                    self._deliver(event.id, event.data)
+        try:
+            with requests.get(self.url, headers=headers, stream=True,
+                              timeout=(3.0, self.read_timeout_s)) as response:
+                self._response = response
+                if response.status_code != 200:
+                    raise error_from(response)
+                self._set_connected(True)
+                parser = SseParser()
+                for chunk in response.iter_content(chunk_size=None):
+                    if self._stop.is_set():
+                        return
+                    for event in parser.feed(chunk):
+                        self._deliver(event.id, event.data)
+        except (requests.RequestException, OSError, ValueError) as exc:
+            # ValueError/OSError too: stop() shut the socket down under the read
+            raise ServerUnreachable(repr(exc)) from exc
 
     def _deliver(self, event_id: str | None, data: str) -> None:
         try:
@@ -125,11 +163,12 @@ class EventFollower:
 def _interrupt(response: requests.Response | None) -> None:
     """Wake a thread blocked reading the stream. Closing the response from another thread
     waits for that read to end (up to the server's 15 s keep-alive); shutting the socket
-    down ends the read at once."""
-    if response is None:
+    down ends the read at once. The socket is the connection's (``sock``) that urllib3
+    keeps with a streamed response."""
+    sock = getattr(getattr(getattr(response, "raw", None), "connection", None), "sock", None)
+    if sock is None:
         return
     try:
-        sock = response.raw._fp.fp.raw._sock  # http.client response -> buffered reader -> socket
         sock.shutdown(socket.SHUT_RDWR)
-    except (AttributeError, OSError):
+    except OSError:
         pass

@@ -1,6 +1,8 @@
-"""Server-Sent Events parsing: text chunks in, complete events out (the WHATWG rules we need)."""
+"""Server-Sent Events parsing: the stream's bytes in, as they arrive, complete events out
+(the WHATWG rules we need)."""
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 
@@ -18,9 +20,11 @@ class SseParser:
         self._type = ""
         self.last_id: str | None = None  # kept across events, as the spec says
         self.retry_ms: int | None = None
+        # a chunk may end inside a character (汉字 are three bytes): its first bytes wait for the rest
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("replace")
 
-    def feed(self, text: str) -> list[SseEvent]:
-        raw, hold = self._pending + text, ""
+    def feed(self, chunk: bytes) -> list[SseEvent]:
+        raw, hold = self._pending + self._utf8.decode(chunk), ""
         if raw.endswith("\r"):  # maybe half of a CRLF split across chunks
             raw, hold = raw[:-1], "\r"
         *lines, rest = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -1,25 +1,48 @@
-"""Time limits in working days (承诺时限), with the public holidays and the make-up working
-weekends (调休) that the State Council announces each year, given as configuration."""
+"""Time limits in working days (承诺时限), by China's calendar: the public holidays and the
+make-up working weekends (调休) that the State Council announces each year, as the
+``chinese-calendar`` package carries them, with a hall's own closures and extra working days
+on top. A year the package does not know yet counts Monday to Friday, plus the hall's own days:
+``beyond_known`` says which dates those are, so ``bangban doctor`` can warn about them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import chinese_calendar
+
+NATIONAL_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+
 
 @dataclass(frozen=True)
 class Calendar:
-    holidays: frozenset[date] = field(default_factory=frozenset)  # weekdays off
-    workdays: frozenset[date] = field(default_factory=frozenset)  # weekend days worked (调休)
+    holidays: frozenset[date] = field(default_factory=frozenset)  # the hall's own closures
+    workdays: frozenset[date] = field(default_factory=frozenset)  # the hall's own extra working days
+    national: bool = True  # False: only weekends and the hall's own days (a hall abroad, a test)
 
     @classmethod
-    def from_config(cls, holidays: list[str] | None = None, workdays: list[str] | None = None) -> "Calendar":
-        return cls(frozenset(date.fromisoformat(d) for d in holidays or ()),
-                   frozenset(date.fromisoformat(d) for d in workdays or ()))
+    def from_config(cls, holidays=(), workdays=(), national: bool = True) -> "Calendar":
+        """Dates as ``date`` or "2026-10-01"."""
+        def days(values) -> frozenset[date]:
+            return frozenset(d if isinstance(d, date) else date.fromisoformat(d) for d in values or ())
+        return cls(days(holidays), days(workdays), national)
+
+    def beyond_known(self, day: date) -> bool:
+        """True when the State Council's days of ``day``'s year are not known here (counted as Monday
+        to Friday, with the hall's own days): its deadline may fall on a holiday."""
+        return self.national and day.year not in NATIONAL_YEARS
+
+    @property
+    def last_known_year(self) -> int:
+        return NATIONAL_YEARS[-1]
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
             return True
-        return day.weekday() < 5 and day not in self.holidays
+        if day in self.holidays:
+            return False
+        if self.national and day.year in NATIONAL_YEARS:
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
 
     def add_working_days(self, start: date, days: int) -> date:
         """The deadline of a limit of ``days`` working days counted from the day after ``start``

@@ -2,6 +2,5 @@
 
 from .bridge import BridgeSettings, PadBridge, run_bridge
 from .outbox import Outbox, OutboxRating
-from .server_link import ServerLink
 
-__all__ = ["BridgeSettings", "Outbox", "OutboxRating", "PadBridge", "ServerLink", "run_bridge"]
+__all__ = ["BridgeSettings", "Outbox", "OutboxRating", "PadBridge", "run_bridge"]

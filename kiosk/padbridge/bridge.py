@@ -2,7 +2,7 @@
 
 Three threads, one job each:
 - pad loop: reads the driver's events (presses, connect/disconnect) and times requests out;
-- event loop: follows the server's event stream for `rating.requested` at our window;
+- events: ``kiosk.client.EventFollower`` follows the server's stream for `rating.requested` at our window;
 - send loop: sends the outbox in order and reports the pad's health, retrying with backoff.
 
 Rules (issue 5, domain.md): a press counts only while a rating request is open, and only the
@@ -21,21 +21,22 @@ from datetime import datetime, timezone
 
 from devices.ratepad import KeyPress, PadNotConnected, PadSettings, PadState, RatePad
 from kiosk import sdnotify
+from kiosk.client import ApiClient, ApiError, Backoff, ClientError, EventFollower, NotFound
+from kiosk.domain.ratings import SCORE_NAMES
+from kiosk.machine_config import PadRole, PadSection
 
-from .errors import BridgeError
-from .outbox import Outbox
+from .outbox import Outbox, OutboxRating
 from .rating_events import RatingRecorded, RatingRequested, parse_event
-from .server_link import Outcome, ServerLink
 
 log = logging.getLogger(__name__)
-SERVER_RATING_WINDOW_S = 600  # api.md: a rating rates the service finished within 10 minutes
-REPEATING_CODES = {"rating_retry", "server_unreachable", "token_refused"}
-SCORE_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+REFUSED_STATUSES = {400, 404, 409, 422}  # the server will never take it: dropped, not retried
+PAD_DEFAULTS = PadSection()
 
 
 @dataclass(frozen=True)
 class BridgeSettings:
-    rating_timeout_s: float = 60.0  # how long the pad waits for a press
+    rating_timeout_s: float = PAD_DEFAULTS.timeout_s  # how long the pad waits for a press
+    rating_window_s: float = PAD_DEFAULTS.rating_window_s  # the server's: an older request is not lit again
     retry_min_s: float = 1.0
     retry_max_s: float = 10.0
     quiet_repeats_s: float = 60.0  # a failure that repeats is logged once per this many seconds
@@ -59,14 +60,21 @@ class BridgeCounters:
 
 
 class PadBridge:
-    def __init__(self, window: int, pad: RatePad, link: ServerLink, outbox: Outbox,
+    def __init__(self, window: int, pad: RatePad, api: ApiClient, outbox: Outbox,
                  settings: BridgeSettings | None = None):
         self.window = window
         self.pad = pad
-        self.link = link
+        self.api = api
         self.outbox = outbox
         self.settings = settings or BridgeSettings()
         self.counters = BridgeCounters()
+        self.health_supported = True  # False once the server said it has no health route (404)
+        self.stream_up = threading.Event()  # set while the event stream is open
+        last_id = self.outbox.get_state("last_event_id")
+        self.follower = EventFollower(api.base_url, api.token, on_event=self._on_server_event,
+                                      on_state=self._on_stream_state,
+                                      last_id=int(last_id) if last_id and last_id.isdigit() else None,
+                                      backoff_s=(self.settings.retry_min_s, self.settings.retry_max_s))
         self._lock = threading.Lock()
         self._open: OpenRequest | None = None
         self._health: PadState | None = None  # waiting to be reported
@@ -79,16 +87,17 @@ class PadBridge:
 
     def start(self) -> "PadBridge":
         self.pad.start()
-        for name, target in (("pad", self._pad_loop), ("events", self._event_loop), ("send", self._send_loop)):
+        for name, target in (("pad", self._pad_loop), ("send", self._send_loop)):
             thread = threading.Thread(target=target, name=f"padbridge {self.window} {name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        self.follower.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
         self._wake_sender.set()
-        self.link.close_stream()
+        self.follower.stop()
         for thread in self._threads:
             thread.join(timeout=5)
         self.pad.stop()
@@ -96,16 +105,17 @@ class PadBridge:
     @property
     def alive(self) -> bool:
         """All three loops still run: a loop that died on a bug leaves ratings unread or unsent."""
-        return bool(self._threads) and all(t.is_alive() for t in self._threads)
+        return bool(self._threads) and all(t.is_alive() for t in self._threads) and self.follower.running
 
     @property
     def open_request(self) -> RatingRequested | None:
         with self._lock:
             return self._open.request if self._open else None
 
-    def _note(self, code: str, message: str, level: int = logging.INFO) -> None:
+    def _note(self, code: str, message: str, level: int = logging.INFO, *, repeats: bool = False) -> None:
+        """``repeats``: a failure retried every few seconds while the server is down, logged once a while."""
         self.counters.log = (self.counters.log + [(code, message)])[-50:]
-        if code in REPEATING_CODES:  # while the server is down the same warning comes every few seconds
+        if repeats:
             now = time.monotonic()
             if now - self._last_warned.get(code, -1e9) < self.settings.quiet_repeats_s:
                 return
@@ -115,12 +125,12 @@ class PadBridge:
     # ---- decisions --------------------------------------------------------
 
     def on_rating_requested(self, request: RatingRequested) -> None:
-        limit = request.timeout_s or self.settings.rating_timeout_s
+        limit = self.settings.rating_timeout_s
         if request.requested_at is not None:
             # A request replayed after a restart is stale once the server would refuse its rating.
             # Only that coarse test uses the server's clock, so a skewed bridge clock does no harm.
             age = (datetime.now(timezone.utc) - request.requested_at).total_seconds()
-            if age > SERVER_RATING_WINDOW_S:
+            if age > self.settings.rating_window_s:
                 return
         if self.outbox.has_rating_for(self.window, request.key):
             return
@@ -202,52 +212,47 @@ class PadBridge:
                 self.on_pad_state(event)
             self.expire()
 
-    def _event_loop(self) -> None:
-        last_id = self.outbox.get_state("last_event_id")
-        delay = self.settings.retry_min_s
-        while not self._stop.is_set():
-            opened = self.link.streams_opened
-            try:
-                for event in self.link.events(last_id):
-                    if event.id is not None and event.id != last_id:
-                        last_id = event.id
-                        self.outbox.set_state("last_event_id", last_id)
-                    found = parse_event(event, self.window)
-                    if isinstance(found, RatingRequested):
-                        self.on_rating_requested(found)
-                    elif isinstance(found, RatingRecorded):
-                        self.on_rating_recorded(found)
-                    if self._stop.is_set():
-                        return
-            except BridgeError as exc:
-                if not self._stop.is_set():
-                    self._note(exc.code, f"事件流中断：{exc.message}", logging.WARNING)
-            if self.link.streams_opened != opened:
-                delay = self.settings.retry_min_s  # it was up: a server restart, come back quickly
-            self._stop.wait(delay)
-            delay = min(delay * 2, self.settings.retry_max_s)
+    def _on_server_event(self, event: dict) -> None:
+        self.outbox.set_state("last_event_id", str(self.follower.last_id))  # a restart resumes here
+        found = parse_event(event, self.window)
+        if isinstance(found, RatingRequested):
+            self.on_rating_requested(found)
+        elif isinstance(found, RatingRecorded):
+            self.on_rating_recorded(found)
+
+    def _on_stream_state(self, up: bool) -> None:
+        if up:
+            self.stream_up.set()
+            return
+        self.stream_up.clear()
+        error = self.follower.last_error
+        if error is not None and not self._stop.is_set():
+            self._note(error.code, f"事件流中断：{error.message}", logging.WARNING, repeats=True)
 
     def _send_loop(self) -> None:
-        delay = self.settings.retry_min_s
+        backoff = Backoff(self.settings.retry_min_s, self.settings.retry_max_s)
         while not self._stop.is_set():
             self._wake_sender.clear()
             if self._report_health() and self._send_pending():
-                delay = self.settings.retry_min_s
+                backoff.succeeded()
                 self._wake_sender.wait(1.0)
             else:
                 self.counters.send_failures += 1
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.settings.retry_max_s)
+                self._stop.wait(backoff.failed())
 
     def _report_health(self) -> bool:
         with self._lock:
             state = self._health
-        if state is None:
+        if state is None or not self.health_supported:
             return True
         try:
-            self.link.post_health(state.connected, state.message)
-        except BridgeError as exc:
-            self._note(exc.code, f"评价器状态未能上报：{exc.message}", logging.WARNING)
+            self.api.report_health("ratepad", state.connected, state.message)
+        except NotFound:
+            log.info("服务器没有设备状态接口（404），不再上报评价器状态")
+            self.health_supported = False
+        except ClientError as exc:
+            self._note(exc.code, f"评价器状态未能上报：{exc.message}", logging.WARNING,
+                       repeats=True)
             return False
         with self._lock:
             if self._health is state:
@@ -259,36 +264,48 @@ class PadBridge:
         for rating in self.outbox.pending():
             if self._stop.is_set():
                 return True
-            service_id = int(rating.request_key) if rating.request_key.isdigit() else None
-            reply = self.link.post_rating(rating.window, rating.score, rating.pad_seq,
-                                          service_id=service_id, pressed_at=rating.pressed_at)
-            if reply.outcome is Outcome.STORED:
-                self.outbox.mark_sent(rating.pad_seq)
-                self.counters.sent += 1
-            elif reply.outcome is Outcome.REFUSED:
-                self.outbox.mark_dropped(rating.pad_seq, f"HTTP {reply.status}: {reply.message}")
-                self.counters.refused += 1
-                self._note("rating_refused", f"服务器拒收评价 {rating.pad_seq}（{reply.status}）：{reply.message}",
-                           logging.WARNING)
-            else:
-                self._note("rating_retry", f"评价 {rating.pad_seq} 暂未送达（{reply.status or '无连接'}），稍后重发",
-                           logging.WARNING)
+            if not self._send(rating):
                 return False
         return True
 
+    def _send(self, rating: OutboxRating) -> bool:
+        """False when it must be sent again later."""
+        try:
+            self.api.rate(rating.window, rating.score, rating.pad_seq, pressed_at=rating.pressed_at,
+                          service_id=int(rating.request_key) if rating.request_key.isdigit() else None)
+        except ApiError as exc:
+            if exc.status not in REFUSED_STATUSES:
+                return self._retry(rating, exc)
+            self.outbox.mark_dropped(rating.pad_seq, f"HTTP {exc.status}: {exc.message}")
+            self.counters.refused += 1
+            self._note("rating_refused", f"服务器拒收评价 {rating.pad_seq}（{exc.status}）：{exc.message}",
+                       logging.WARNING)
+            return True
+        except ClientError as exc:
+            return self._retry(rating, exc)
+        self.outbox.mark_sent(rating.pad_seq)
+        self.counters.sent += 1
+        return True
 
-def run_bridge(window: int, port_url: str, server_url: str, token: str, outbox_path: str, *,
-               rating_timeout_s: float = 60.0, key_map: dict[int, int] | None = None,
-               pad_settings: PadSettings | None = None, bridge_settings: BridgeSettings | None = None,
-               stop: threading.Event | None = None) -> None:
-    """Run the bridge for one window until `stop` is set (or Ctrl-C). `key_map` selects a simple pad."""
-    pad_settings = pad_settings or PadSettings(simple_key_map=key_map)
-    bridge_settings = bridge_settings or BridgeSettings(rating_timeout_s=rating_timeout_s)
+    def _retry(self, rating: OutboxRating, exc: ClientError) -> bool:
+        self._note("rating_retry", f"评价 {rating.pad_seq} 暂未送达（{exc.status or '无连接'}：{exc.message}），稍后重发",
+                   logging.WARNING, repeats=True)
+        return False
+
+
+def run_bridge(config: PadRole, *, key_map: dict[int, int] | None = None,
+               pad_settings: PadSettings | None = None, stop: threading.Event | None = None) -> None:
+    """Run the bridge of ``config.pad.window`` until `stop` is set (or Ctrl-C). `key_map` selects a simple pad."""
+    pad, client = config.pad, config.client
+    settings = BridgeSettings(rating_timeout_s=pad.timeout_s, rating_window_s=pad.rating_window_s)
     stop = stop or threading.Event()
-    link = ServerLink(server_url, token)
-    with Outbox(outbox_path) as outbox:
-        bridge = PadBridge(window, RatePad(port_url, pad_settings), link, outbox, bridge_settings).start()
-        log.info("%s 号窗口评价器桥已启动：串口 %s，服务器 %s", window, port_url, server_url)
+    data = config.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    api = ApiClient(client.server, client.token)
+    with Outbox(data / f"ratepad-outbox-window{pad.window}.sqlite3") as outbox:
+        bridge = PadBridge(pad.window, RatePad(pad.port, pad_settings or PadSettings(simple_key_map=key_map)),
+                           api, outbox, settings).start()
+        log.info("%s 号窗口评价器桥已启动：串口 %s，服务器 %s", pad.window, pad.port, client.server)
         sdnotify.notify("READY=1")
         watchdog = sdnotify.watchdog_interval_s()
         fed = 0.0
@@ -301,4 +318,4 @@ def run_bridge(window: int, port_url: str, server_url: str, token: str, outbox_p
             pass
         finally:
             bridge.stop()
-            link.close()
+            api.http.close()

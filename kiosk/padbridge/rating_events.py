@@ -1,66 +1,45 @@
 """What the bridge needs from the server's events: which service at our window asks for a rating.
 
-Pure: an SseEvent in, a RatingRequested / RatingRecorded (or None) out. The server sends
-`{"id", "type", "at", "window", "service_id", "ticket_id", "helper_name", ...}`; other spellings
-(`window_number`, `ticket.id`, `helper.name`) are accepted too, since api.md fixes the event
-types but not their bodies. A service is identified by `service_id` (what a rating rates).
+Pure: an event as the server sends it (a dict, from ``kiosk.client.EventFollower``) in, a
+RatingRequested / RatingRecorded (or None) out. The payloads are the wire's
+(``kiosk.wire.events.RatingRequested`` and ``RatingRecorded``), read strictly: an event that
+does not match its model is ignored. A service is what a rating rates.
 """
 
 from __future__ import annotations
 
-import json
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.client.sse import SseEvent
+from pydantic import ValidationError
+
+from kiosk.wire import events as wire_events
 
 
 @dataclass(frozen=True)
 class RatingRequested:
-    key: str  # the service being rated: one rating per key
+    service_id: int  # one rating per service
     helper_name: str | None
-    requested_at: datetime | None
-    timeout_s: float | None  # if the server says how long the pad may stay lit
+    requested_at: datetime | None  # the server's clock
+
+    @property
+    def key(self) -> str:
+        """The outbox's name for the service (its request_key)."""
+        return str(self.service_id)
 
     @property
     def pad_request_id(self) -> int:
         """The u32 the pad echoes back in its ACK."""
-        return int(self.key) & 0xFFFFFFFF if self.key.isdigit() else zlib.crc32(self.key.encode())
+        return self.service_id & 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
 class RatingRecorded:
-    key: str
+    service_id: int
 
-
-def _body(event: SseEvent) -> dict | None:
-    try:
-        body = json.loads(event.data)
-    except ValueError:
-        return None
-    if not isinstance(body, dict):
-        return None
-    inner = body.get("data") if isinstance(body.get("data"), dict) else {}
-    return {**inner, **{k: v for k, v in body.items() if k != "data"}}
-
-
-def _first(body: dict, *paths: str):
-    for path in paths:
-        value = body
-        for part in path.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is not None:
-            return value
-    return None
-
-
-def _window_of(body: dict) -> int | None:
-    value = _first(body, "window", "window_number", "window.number", "ticket.window")
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    @property
+    def key(self) -> str:
+        return str(self.service_id)
 
 
 def _time(value) -> datetime | None:
@@ -70,23 +49,17 @@ def _time(value) -> datetime | None:
         return None
 
 
-def parse_event(event: SseEvent, window: int) -> RatingRequested | RatingRecorded | None:
-    if event.type not in ("rating.requested", "rating.recorded"):
+def parse_event(event: dict, window: int) -> RatingRequested | RatingRecorded | None:
+    model = {"rating.requested": wire_events.RatingRequested,
+             "rating.recorded": wire_events.RatingRecorded}.get(event.get("type"))
+    if model is None:
         return None
-    body = _body(event)
-    if body is None or _window_of(body) != window:
+    try:
+        payload = model.model_validate(event, strict=True)  # the envelope's id, type, at left aside
+    except ValidationError:
         return None
-    key = _first(body, "service_id", "ticket_id", "ticket.id", "rating_request_id")
-    if event.type == "rating.recorded":
-        return RatingRecorded(str(key)) if key is not None else None
-    key = str(key) if key is not None else (f"event-{event.id}" if event.id else None)
-    if key is None:
+    if payload.window != window:
         return None
-    helper = _first(body, "helper.name", "helper_name")
-    timeout = _first(body, "timeout_s", "expires_in_s")
-    return RatingRequested(
-        key=key,
-        helper_name=str(helper) if helper else None,
-        requested_at=_time(_first(body, "requested_at", "finished_at", "at", "ts", "time")),
-        timeout_s=float(timeout) if isinstance(timeout, (int, float)) else None,
-    )
+    if isinstance(payload, wire_events.RatingRecorded):
+        return RatingRecorded(payload.service_id)
+    return RatingRequested(payload.service_id, payload.helper_name or None, _time(event.get("at")))

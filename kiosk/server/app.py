@@ -12,17 +12,20 @@ from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
 from kiosk.domain.queue_policy import Policy
-from kiosk.domain.working_days import Calendar
 from kiosk.server import errors, rollups
 from kiosk.server.auth import CallerCache
+from kiosk.server.body_limits import BodyLimits
+from kiosk.server.nul_guard import NulGuard
 from kiosk import sdnotify
 from kiosk.server.db import Database, migrate, ping
 from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
+from kiosk.server.rate_limits import PerMinute
 from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.schemas import known_query_only
 from kiosk.server.routes import (
-    cases, documents, figures, hall, health, ledger, ratings, referrals, status_page, stream, tickets,
+    case_documents, case_page, cases, documents, figures, hall, health, ledger, ratings, referrals, status_page,
+    stream, tickets,
 )
 from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
@@ -30,11 +33,6 @@ from kiosk.settings import Settings
 from kiosk.wire import events as wire_events
 
 log = logging.getLogger("bangban.server")
-
-
-def _calendar(settings: Settings) -> Calendar:
-    section = settings.extra.get("calendar", {})  # checked by kiosk.machine_config: lists of dates
-    return Calendar(frozenset(section.get("holidays", ())), frozenset(section.get("workdays", ())))
 
 
 async def _warm_rollups(database: Database, every_s: float = 3600) -> None:
@@ -68,6 +66,12 @@ async def _watchdog(database: Database) -> None:
         await asyncio.sleep(interval)
 
 
+def _refusal(status: int) -> dict:
+    """``errors.answers`` as the OpenAPI document writes it, for an operation's document."""
+    return {"description": errors.MEANINGS[status],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+
+
 def _documented(app: FastAPI):
     """The OpenAPI document, with the bearer token named where an operation needs one, and every
     event's payload (``kiosk.wire.events``) among its schemas and named, by type, on the event
@@ -80,8 +84,18 @@ def _documented(app: FastAPI):
                            "description": "设备令牌（bangban device add）或帮办代办员登录后的会话令牌"}}
             for operations in schema["paths"].values():
                 for operation in operations.values():
-                    if "401" in operation.get("responses", {}):
+                    responses = operation.setdefault("responses", {})
+                    if "401" in responses:
                         operation["security"] = [{"bearer": []}]
+                    # the edge's refusals, before any route: a NUL anywhere in the request (nul_guard,
+                    # the headers included) and a body past its route's limit (body_limits)
+                    responses.setdefault("400", _refusal(400))
+                    if "requestBody" in operation:
+                        responses.setdefault("413", _refusal(413))
+            schema["components"]["securitySchemes"]["metrics"] = {
+                "type": "http", "scheme": "bearer",
+                "description": "监控令牌（服务器设置 metrics_token）；未设置时只允许服务器本机访问"}
+            schema["paths"]["/metrics"]["get"]["security"] = [{"metrics": []}]
             models = [wire_events.Envelope, *wire_events.PAYLOADS.values()]
             refs, defs = models_json_schema([(m, "serialization") for m in models],
                                             ref_template="#/components/schemas/{model}")
@@ -102,7 +116,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
                         metrics=Metrics(), callers=CallerCache(),
-                        calendar=_calendar(settings))
+                        calendar=settings.working_days(), issuing=PerMinute(settings.kiosk_tickets_per_minute))
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -130,10 +144,12 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.openapi = _documented(app)
     errors.install(app)
     # the busiest first: a request is matched against the routers in this order
-    for module in (tickets, ratings, stream, hall, health, documents, cases, referrals, ledger, figures,
-                   status_page):
+    for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,
+                   figures, status_page, case_page):
         app.include_router(module.router)
     app.include_router(supervisor_router)
+    app.add_middleware(NulGuard)
+    app.add_middleware(BodyLimits, settings=settings)  # outside NulGuard: it reads bodies first
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)
     return app

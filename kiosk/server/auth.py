@@ -36,6 +36,20 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(mine.hex(), digest)
 
 
+_NOBODY: list[str] = []  # the hash a made-up helper code is checked against, made when first needed
+
+
+def pin_matches(helper: Helper | None, pin: str) -> bool:
+    """The sign-in check: one scrypt whether the helper exists or not, so a code nobody has is
+    refused as slowly as a wrong PIN, and codes cannot be found out by timing."""
+    if helper is not None:
+        return check_pin(pin, helper.pin_hash)
+    if not _NOBODY:
+        _NOBODY.append(hash_pin(secrets.token_urlsafe(16)))
+    check_pin(pin, _NOBODY[0])
+    return False
+
+
 def new_token(prefix: str) -> tuple[str, str]:
     """A random token and the hash we keep of it (tokens are long and random, so SHA-256 suffices)."""
     token = f"{prefix}_{secrets.token_urlsafe(32)}"
@@ -129,13 +143,25 @@ class CallerCache:
 
     def __init__(self, ttl: float = 2.0, reload_s: float = 60.0):
         self.ttl, self.reload_s, self._entries = ttl, reload_s, {}
+        self._heard: dict[int, float] = {}  # helper session id -> when this process last had a request of it
 
     def get(self, token: str) -> Caller | None:
         """The caller if checked within ``ttl``."""
         entry = self._entries.get(token)
         if entry and entry.checked_until > time.monotonic():
+            self._hear(entry.caller)
             return entry.caller
         return None
+
+    def _hear(self, caller: Caller) -> None:
+        if caller.session_id is not None:
+            self._heard[caller.session_id] = time.monotonic()
+
+    def silent_s(self, session_id: int) -> float:
+        """How long since a request of this helper session; one this process never heard (it
+        started since) counts from now, so a restart gives every terminal its full time."""
+        now = time.monotonic()
+        return now - self._heard.setdefault(session_id, now)
 
     def load(self, db: Session, token: str) -> Caller:
         """The caller, checked again if remembered and not due for a full load, else loaded."""
@@ -143,15 +169,17 @@ class CallerCache:
         now = time.monotonic()
         if entry is not None and entry.loaded_until > now and still_valid(db, entry.caller):
             entry.checked_until = now + self.ttl
+            self._hear(entry.caller)
             return entry.caller
         caller = identify(db, token)
         if len(self._entries) > 10_000:
             self._entries.clear()
         self._entries[token] = _Known(caller, now + self.ttl, now + self.reload_s)
+        self._hear(caller)
         return caller
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._entries.clear()  # what was heard stays: it is about sessions, not tokens
 
 
 def require(caller: Caller, *kinds: str) -> None:

@@ -10,7 +10,7 @@ from typing import Callable, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,8 +35,18 @@ def make_engine(url: str, *, write_lock: bool = True, autocheckpoint: bool = Tru
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    # no pre-ping: it would cost a round trip per checkout; a dead connection invalidates the pool instead
-    return create_engine(url, pool_size=20, max_overflow=20)
+    # no pre-ping, which costs a round trip per checkout: a look at the socket finds what a
+    # database restart left behind, before the request's first statement fails on it
+    engine = create_engine(url, pool_size=20, max_overflow=20)
+    event.listen(engine, "checkout", _not_hung_up)
+    return engine
+
+
+def _not_hung_up(dbapi_conn, _record, _proxy) -> None:
+    from kiosk.server.pg_calls import hung_up
+
+    if hung_up(dbapi_conn.pgconn.socket):  # the others were opened before it: all are discarded
+        raise exc.InvalidatePoolError("the database server closed the connection")
 
 
 def _sqlite_pragmas(engine: Engine, autocheckpoint: bool) -> None:

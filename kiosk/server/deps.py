@@ -11,6 +11,7 @@ from kiosk.server.auth import Caller, CallerCache, bearer
 from kiosk.server.db import Database
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import Metrics
+from kiosk.server.rate_limits import PerMinute
 from kiosk.settings import Settings
 
 
@@ -23,6 +24,7 @@ class ServerState:
     metrics: Metrics
     callers: CallerCache
     calendar: Calendar
+    issuing: PerMinute  # tickets per kiosk
 
 
 # Both are async so that FastAPI calls them on the event loop: a plain function would cost

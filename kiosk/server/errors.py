@@ -28,6 +28,11 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, "not_found", f"找不到该{what}")
 
 
+def database_away() -> ApiError:
+    return ApiError(503, "db_unavailable", "数据库暂时无法连接，请稍后重试；如持续出现请联系管理员",
+                    headers={"Retry-After": "2"})
+
+
 def body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
@@ -69,6 +74,8 @@ FIELD_NAMES = {
     "copies": "份数", "ticket_id": "号码", "to_hall": "目标大厅", "result": "办理结果",
     "from": "开始日期", "to": "结束日期", "service_id": "服务", "pressed_at": "按键时间",
     "component": "部件", "ok": "是否正常", "message": "说明", "original": "是否原件",
+    "summary": "问题描述", "status": "状态", "handling": "处理情况", "method": "交付方式", "carrier": "快递公司",
+    "tracking_number": "运单号", "code": "查询码", "accept": "是否接收", "answer": "答复",
 }
 _KINDS = {"int_type": "应为整数", "bool_type": "应为 true 或 false", "string_type": "应为文字",
           "too_long": "过长", "string_too_long": "过长", "string_too_short": "不能为空"}
@@ -133,8 +140,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _database_away(_request: Request, exc: OperationalError):
         log.warning("database unreachable: %s", exc.orig)
-        return JSONResponse(body("db_unavailable", "数据库暂时无法连接，请稍后重试；如持续出现请联系管理员"),
-                            status_code=503, headers={"Retry-After": "2"})
+        away = database_away()
+        return JSONResponse(body(away.code, away.message), status_code=away.status, headers=away.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):

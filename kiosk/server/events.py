@@ -45,19 +45,22 @@ _EVENT_LOCK = 0x62616E67  # "bang": the advisory lock that orders event ids
 class StoredEvent:
     id: int
     hall_id: int
+    type: str
     sse: bytes  # the wire form, made once however many clients receive it
 
 
 def _stored(id_: int, hall_id: int, type_: str, at, data: dict) -> StoredEvent:
     payload = json.dumps({"id": id_, "type": type_, "at": iso(at, "milliseconds"), **data}, ensure_ascii=False)
-    return StoredEvent(id_, hall_id, f"id: {id_}\nevent: {type_}\ndata: {payload}\n\n".encode())
+    return StoredEvent(id_, hall_id, type_, f"id: {id_}\nevent: {type_}\ndata: {payload}\n\n".encode())
 
 
 def record(db: Session, hall_id: int, payload: Payload) -> None:
     """Add an event (its type is its payload's, ``kiosk.wire.events``) to the caller's
-    transaction (a Session or a ``db.Transaction``); it is written just before the commit."""
+    transaction (a Session or a ``db.Transaction``); it is written just before the commit.
+    A field with a default that the caller did not give is left out, not sent as null."""
     db.info.setdefault("pending_events", []).append(
-        {"hall_id": hall_id, "type": payload.type, "at": utcnow(), "data": payload.model_dump(mode="json")})
+        {"hall_id": hall_id, "type": payload.type, "at": utcnow(),
+         "data": payload.model_dump(mode="json", exclude_unset=True)})
 
 
 @sa_event.listens_for(Session, "before_commit")
@@ -271,9 +274,10 @@ class EventHub:
         """Where a stream starts: after ``after``, or now; ids past ours mean a reset log: now."""
         return self.last_id if after is None else min(after, self.last_id)
 
-    async def stream(self, hall_ids: set[int], after: int) -> AsyncIterator[bytes | None]:
-        """SSE bytes of the events for these halls after event ``after``, in batches;
-        None now and then means "still here"."""
+    async def stream(self, hall_ids: set[int], after: int,
+                     types: frozenset[str] | None = None) -> AsyncIterator[bytes | None]:
+        """SSE bytes of the events for these halls (of these types; None: all) after event
+        ``after``, in batches; None now and then means "still here"."""
         cursor, news = after, asyncio.Event()
         self._listeners.add(news)
         try:
@@ -283,14 +287,17 @@ class EventHub:
                     backlog = await asyncio.to_thread(self._fetch, cursor, hall_ids)
                     if backlog:
                         cursor = backlog[-1].id
-                        yield b"".join(e.sse for e in backlog)
+                        mine = b"".join(e.sse for e in backlog if types is None or e.type in types)
+                        if mine:
+                            yield mine
                     if len(backlog) == self.FETCH_LIMIT:
                         continue
                     cursor = max(cursor, min(oldest - 1, self.last_id))
                 fresh = self._after(cursor)
                 if fresh:
                     cursor = fresh[-1].id
-                    mine = b"".join(e.sse for e in fresh if e.hall_id in hall_ids)
+                    mine = b"".join(e.sse for e in fresh
+                                    if e.hall_id in hall_ids and (types is None or e.type in types))
                     if mine:
                         yield mine
                     continue

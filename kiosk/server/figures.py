@@ -14,10 +14,13 @@ from datetime import date, datetime
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain import case_states
 from kiosk.domain import figures as calc
 from kiosk.server import figure_records as records
 from kiosk.server import rollups
-from kiosk.server.models import Case, FollowUp, Helper, Queue, Rating, RatingExclusion, Service, Window
+from kiosk.server.models import (
+    Case, CaseSignature, FollowUp, Helper, Queue, Rating, RatingExclusion, Service, Window,
+)
 from kiosk.server.timeutil import utc_bounds, utcnow
 
 GROUPS = ("queue", "window", "helper")
@@ -94,8 +97,18 @@ def cases_closed(db: Session, hall_id: int, first: date, last: date) -> tuple[in
                    else_=0)
     closed, punctual = db.execute(select(func.count(), func.sum(on_time)).where(
         Case.hall_id == hall_id, Case.closed_at >= low, Case.closed_at < high,
-        Case.state.in_(("completed", "archived")))).one()
+        Case.state.in_((*case_states.COMPLETED, "archived")))).one()
     return closed, int(punctual or 0)
+
+
+def entrusted_without_signature(db: Session, hall_id: int, first: date, last: date) -> int:
+    """Seed 004's 未签订代办服务委托书: cases entrusted in first..last and accepted with no signed
+    委托书 recorded."""
+    low, high = utc_bounds(first, last)
+    signed = select(CaseSignature.id).where(CaseSignature.case_id == Case.id, CaseSignature.form == "entrustment")
+    return db.scalar(select(func.count()).select_from(Case).where(
+        Case.hall_id == hall_id, Case.entrusted_at >= low, Case.entrusted_at < high,
+        Case.accepted_at.is_not(None), ~signed.exists())) or 0
 
 
 def hall_summary(db: Session, hall_id: int, first: date, last: date, *, use_rollups: bool = True,
@@ -103,17 +116,20 @@ def hall_summary(db: Session, hall_id: int, first: date, last: date, *, use_roll
     whole = service_figures(db, hall_id, first, last, None, None, use_rollups=use_rollups, now=now)
     row = whole[0] if whole else {"service": None, "satisfaction": calc.satisfaction({}), "rating_coverage": None}
     closed, on_time = cases_closed(db, hall_id, first, last)
+    unsigned = entrusted_without_signature(db, hall_id, first, last)
     follow_ups = dict(db.execute(select(FollowUp.status, func.count()).where(FollowUp.hall_id == hall_id)
                                  .group_by(FollowUp.status)).all())
     services = row["service"]["count"] if row["service"] else 0
     lines = calc.assessment(services=services, rated=row["satisfaction"]["rated"],
                             satisfied_rate=row["satisfaction"]["rate"], cases_closed=closed,
-                            cases_on_time=on_time, follow_ups_open_overdue=0)
+                            cases_on_time=on_time, entrusted_without_signature=unsigned,
+                            follow_ups_open_overdue=0)
     return {
         "from": first.isoformat(), "to": last.isoformat(), "services": services,
         "waiting": row.get("waiting"), "service": row["service"], "satisfaction": row["satisfaction"],
         "rating_coverage": row["rating_coverage"],
-        "cases": {"closed": closed, "on_time": on_time, "on_time_rate": calc.share(on_time, closed)},
+        "cases": {"closed": closed, "on_time": on_time, "on_time_rate": calc.share(on_time, closed),
+                  "entrusted_without_signature": unsigned},
         "follow_ups": {"open": follow_ups.get("open", 0), "closed": follow_ups.get("closed", 0)},
         "assessment": {"lines": lines, **calc.total_score(lines)},
     }

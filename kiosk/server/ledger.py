@@ -14,6 +14,7 @@ from kiosk.domain.identity import mask_id
 from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.domain.ticket_states import OUTCOMES
 from kiosk.server.models import Case, Helper, Matter, Queue, Rating, Service, Ticket, Window
+from kiosk.server.spreadsheet_safety import csv_cell, keep_as_text
 from kiosk.server.tickets import mask_phone
 from kiosk.server.timeutil import iso, utc_bounds
 
@@ -93,7 +94,7 @@ def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([title for _, title in columns])
     for row in rows:
-        writer.writerow(["" if row[key] is None else row[key] for key, _ in columns])
+        writer.writerow(["" if row[key] is None else csv_cell(row[key]) for key, _ in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -109,6 +110,8 @@ def to_xlsx(rows: list[dict], columns: list[tuple[str, str]], sheet: str) -> byt
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([row[key] for key, _ in columns])
+        for cell in ws[ws.max_row]:
+            keep_as_text(cell)
     for index, (key, title) in enumerate(columns, start=1):
         widest = max([len(str(title)) * 2] + [len(str(r[key] or "")) for r in rows[:200]])
         ws.column_dimensions[ws.cell(1, index).column_letter].width = min(60, max(8, widest + 2))

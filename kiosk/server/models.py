@@ -214,13 +214,14 @@ class FollowUp(Base):
     __tablename__ = "follow_ups"
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), unique=True)
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"), unique=True)  # or case_rating_id
     helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
     status: Mapped[str] = mapped_column(String(10), default="open")
     opened_at: Mapped[datetime] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+    case_rating_id: Mapped[int | None] = mapped_column(ForeignKey("case_ratings.id"), unique=True)
 
 
 class Event(Base):
@@ -264,14 +265,8 @@ class DeviceHealth(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class Document(Base):
-    """A captured page (预审材料). The bytes live in the data directory; reads are audited."""
-    __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("ticket_id", "idempotency_key"),)
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
-    page: Mapped[int] = mapped_column(Integer)
+class StoredFile:
+    """An uploaded file: the bytes live in the data directory, the row says what and whose they are."""
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -280,6 +275,16 @@ class Document(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Document(StoredFile, Base):
+    """A captured page (预审材料). Reads are audited."""
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("ticket_id", "idempotency_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer)
 
 
 class Case(Base):
@@ -304,6 +309,12 @@ class Case(Base):
     resume_by: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(30))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the applicant follows the case at /c/{public_token}; the code (printed on the 受理单, never
+    # in the QR code) proves it is them when they rate or download
+    public_token: Mapped[str | None] = mapped_column(String(40), unique=True)
+    public_code: Mapped[str | None] = mapped_column(String(8))
+    code_failures: Mapped[int] = mapped_column(Integer, default=0)
+    handling_hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"), index=True)  # after a referral
 
 
 class CaseStep(Base):
@@ -331,6 +342,106 @@ class CaseItem(Base):
     original: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(DateTime)
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+
+
+class CaseDocument(StoredFile, Base):
+    """A page kept with a case: a signed form captured by the camera, or the electronic result.
+    Reads are audited, as the tickets' pages' are."""
+    __tablename__ = "case_documents"
+    __table_args__ = (UniqueConstraint("case_id", "idempotency_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # a form of case_states.SIGNED_FORMS, or result
+
+
+class CaseSignature(Base):
+    """The person signed one form, the one of the step it belongs to; its page is kept."""
+    __tablename__ = "case_signatures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("case_steps.id"), unique=True)
+    form: Mapped[str] = mapped_column(String(12))
+    document_id: Mapped[int] = mapped_column(ForeignKey("case_documents.id"))
+    signed_at: Mapped[datetime] = mapped_column(DateTime)
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+
+
+class CaseProblem(Base):
+    """A problem met on a case and how it is being handled (问题记录)."""
+    __tablename__ = "case_problems"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))  # case_states.PROBLEM_STATUSES
+    handling: Mapped[str] = mapped_column(Text, default="")
+    raised_at: Mapped[datetime] = mapped_column(DateTime)
+    raised_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CaseProblemUpdate(Base):
+    __tablename__ = "case_problem_updates"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("case_problems.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(12))
+    handling: Mapped[str] = mapped_column(Text, default="")
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+
+
+class CaseDelivery(Base):
+    """How a completed case's result reached the person (结果交付)."""
+    __tablename__ = "case_deliveries"
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), primary_key=True)
+    method: Mapped[str] = mapped_column(String(12))  # pickup ems electronic
+    carrier: Mapped[str] = mapped_column(String(40), default="")
+    tracking_number: Mapped[str] = mapped_column(String(40), default="")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("case_documents.id"))  # the electronic result
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime)
+    received_by: Mapped[str | None] = mapped_column(String(10))  # helper (after a call) citizen
+
+
+class CaseRating(Base):
+    """The applicant's one rating of a completed case (事项办结后的好差评), from the window's pad
+    or the case's public page."""
+    __tablename__ = "case_ratings"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(8))  # pad web
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    pad_seq: Mapped[int | None] = mapped_column(BigInteger)
+    rated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CaseRatingInvite(Base):
+    """A case completed at a window: the window's next pad press rates it."""
+    __tablename__ = "case_rating_invites"
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    pad_seq: Mapped[int | None] = mapped_column(BigInteger)  # the press that used it, for a resent press
+
+
+class CaseReferral(Base):
+    """A case offered to the hall one level up or down (互动接力、转办、提请上级); the helper in
+    charge stays responsible (首问负责) and follows it."""
+    __tablename__ = "case_referrals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    to_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"))  # who offered it
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10))  # offered accepted declined
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    answer: Mapped[str] = mapped_column(Text, default="")
 
 
 class Referral(Base):

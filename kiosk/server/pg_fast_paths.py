@@ -69,20 +69,20 @@ async def issue(database: Database, who: Caller, req, key: str | None,
         req.phone, call_key.tier, call_key.rank_at, now, local_day(now), public_token), _ISSUE_ERRORS)
     if row.replayed:
         return None
-    estimate = await _estimated_wait(database, row.queue_id, row.ahead)
+    wait = await _wait_fields(database, row.queue_id, row.ahead)
     return tickets.issued_ticket(row.id, row.number, row.queue_id, req, public_token, iso(now), row.ahead,
-                                 estimate), False
+                                 wait), False
 
 
 _refreshing: dict[tuple[str, int], asyncio.Task] = {}  # by database and queue
 
 
-async def _estimated_wait(database: Database, queue_id: int, ahead: int) -> int:
-    """From the queue's recent services as last read: a basis older than its 2 s is read again
-    beside the request, not in its way (an estimate in minutes does not need it fresher)."""
-    estimate, fresh = tickets.cached_estimated_wait(database.engine, queue_id, ahead)
+async def _wait_fields(database: Database, queue_id: int, ahead: int) -> dict:
+    """From the queue's recent services and staffed windows as last read: a basis older than
+    its 2 s is read again beside the request, not in its way."""
+    estimate, fresh = tickets.cached_wait_fields(database.engine, queue_id, ahead)
     if estimate is None:  # the queue's first ticket since the server started
-        return await database.read_on_loop(lambda db: tickets.estimated_wait(db, queue_id, ahead))
+        return await database.read_on_loop(lambda db: tickets.wait_fields(db, queue_id, ahead))
     key = (str(database.engine.url), queue_id)
     if not fresh and key not in _refreshing:
         _refreshing[key] = asyncio.create_task(_refresh_basis(database, queue_id))
@@ -128,9 +128,12 @@ async def finish(database: Database, who: Caller, ticket_id: int, req):
 
 
 _RATE = "SELECT * FROM bangban_rate(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-_RATE_ERRORS = {"window_not_found": lambda _: not_found("窗口"),
-                "nothing_to_rate": lambda _: rating_records.nothing_to_rate(),
-                "already_rated": lambda _: rating_records.already_rated()}
+
+
+def _rate_errors(within_s: int) -> dict:
+    return {"window_not_found": lambda _: not_found("窗口"),
+            "nothing_to_rate": lambda _: rating_records.nothing_to_rate(within_s),
+            "already_rated": lambda _: rating_records.already_rated()}
 
 
 async def rate(database: Database, who: Caller, window: int, req, within_s: int) -> tuple[Rating, bool] | None:
@@ -144,7 +147,7 @@ async def rate(database: Database, who: Caller, window: int, req, within_s: int)
     try:
         (row,) = await _call(database, _RATE, (
             who.hall_id, window, who.device.id, req.pad_seq, req.score, req.service_id, since, until,
-            needs_follow_up(req.score), now, _today_starts(now)), _RATE_ERRORS)
+            needs_follow_up(req.score), now, _today_starts(now)), _rate_errors(within_s))
     except _Fallback:
         return None
     return rating_records.rating_out(row), row.created

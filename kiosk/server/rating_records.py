@@ -48,8 +48,10 @@ def press_bounds(pressed: datetime, within_s: int) -> tuple[datetime, datetime]:
     return pressed - timedelta(seconds=within_s), pressed + CLOCK_SKEW
 
 
-def nothing_to_rate() -> ApiError:
-    return ApiError(409, "nothing_to_rate", "按键时本窗口近 10 分钟内没有办结的服务，无法评价")
+def nothing_to_rate(within_s: int) -> ApiError:
+    """``within_s``: the server's rating_window_s, said as people say it."""
+    span = f"{within_s // 60} 分钟" if within_s % 60 == 0 else f"{within_s} 秒"
+    return ApiError(409, "nothing_to_rate", f"按键时本窗口近 {span}内没有办结的服务，无法评价")
 
 
 def already_rated() -> ApiError:
@@ -75,7 +77,7 @@ def record(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[R
     else:
         service = db.execute(sql.NAMED_SERVICE_TO_RATE, {**bounds, "service_id": req.service_id}).first()
     if service is None:
-        raise nothing_to_rate()
+        raise nothing_to_rate(within_s)
     if service.rating_id is not None:
         raise already_rated()
     rating = dict(hall_id=who.hall_id, service_id=service.id, window_id=window_id, helper_id=service.helper_id,

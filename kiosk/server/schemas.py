@@ -9,8 +9,10 @@ from pydantic import BaseModel
 from kiosk.server.errors import ApiError
 
 from kiosk.wire.requests import (  # noqa: F401  (the routes' request bodies)
-    CaseItemRequest, CaseRequest, CaseStepRequest, FinishRequest, FollowUpClose, HealthReport, RatingRequest,
-    ReferralClose, ReferralRequest, SessionRequest, TicketRequest, TransferRequest,
+    CaseDeliveryRequest, CaseItemRequest, CaseProblemRequest, CaseProblemUpdate, CaseReceiptRequest,
+    CaseReferralAnswer, CaseReferralRequest, CaseRequest, CaseStepRequest, FinishRequest, FollowUpClose, HealthReport,
+    PublicCaseCode, PublicCaseRating, RatingRequest, ReferralClose, ReferralRequest, SessionRequest, TicketRequest,
+    TransferRequest,
 )
 
 

@@ -72,17 +72,18 @@ def ticket_out(db: Session | None, ticket, *, staff: bool = False, window: int |
         outcome=ticket.outcome, window=window if window is not None else window_number(db, ticket.window_id),
         recall_count=ticket.recall_count, phone=ticket.phone if staff else mask_phone(ticket.phone),
         public_token=ticket.public_token, waiting_ahead=ahead,
-        estimated_wait_s=None if ahead is None else estimated_wait(db, ticket.queue_id, ahead))
+        **({} if ahead is None else wait_fields(db, ticket.queue_id, ahead)))
 
 
 def issued_ticket(id_: int, number: str, queue_id: int, req, public_token: str, issued_at: str, ahead: int,
-                  estimated_wait_s: int) -> Ticket:
-    """A ticket just issued, as the kiosk shows it (phone masked): both issuing paths say it so."""
+                  wait: dict) -> Ticket:
+    """A ticket just issued, as the kiosk shows it (phone masked): both issuing paths say it so.
+    ``wait``: its ``wait_fields``."""
     return Ticket.model_construct(
         id=id_, number=number, queue_id=queue_id, matter_id=req.matter_id, service_type=req.service_type,
         status="waiting", priority_group=req.priority_group, issued_at=issued_at, called_at=None,
         finished_at=None, outcome=None, window=None, recall_count=0, phone=mask_phone(req.phone),
-        public_token=public_token, waiting_ahead=ahead, estimated_wait_s=estimated_wait_s)
+        public_token=public_token, waiting_ahead=ahead, **wait)
 
 
 # --- the line ---------------------------------------------------------------
@@ -120,14 +121,24 @@ def estimated_wait(db: Session, queue_id: int, ahead: int) -> int:
     return queue_policy.estimate_wait_s(ahead, durations, open_windows)
 
 
-def cached_estimated_wait(engine, queue_id: int, ahead: int) -> tuple[int | None, bool]:
-    """The estimate from the queue's basis as last read, if any, and whether that is fresh."""
-    if ahead <= 0:
-        return 0, True
+def _wait_fields(ahead: int, durations: list[float], open_windows: int) -> dict:
+    """``staffed_windows``: windows serving the queue with a helper signed in. With none, no
+    estimate holds (it assumes a window opens): the kiosk says so and sends the person on."""
+    return {"estimated_wait_s": queue_policy.estimate_wait_s(ahead, durations, open_windows),
+            "staffed_windows": open_windows}
+
+
+def wait_fields(db: Session, queue_id: int, ahead: int) -> dict:
+    """A waiting ticket's ``estimated_wait_s`` and ``staffed_windows``."""
+    return _wait_fields(ahead, *_service_basis(db, queue_id))
+
+
+def cached_wait_fields(engine, queue_id: int, ahead: int) -> tuple[dict | None, bool]:
+    """``wait_fields`` from the queue's basis as last read, if any, and whether that is fresh."""
     cached = _wait_basis.get((str(engine.url), queue_id))
     if cached is None:
         return None, False
-    return queue_policy.estimate_wait_s(ahead, cached[1], cached[2]), cached[0] > time.monotonic()
+    return _wait_fields(ahead, cached[1], cached[2]), cached[0] > time.monotonic()
 
 
 def waiting_count(db: Session, queue_id: int) -> int:
@@ -199,7 +210,7 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
         ticket_id=ticket["id"], number=ticket["number"], queue_id=queue_id,
         priority=bool(req.priority_group), waiting=waiting))
     return issued_ticket(ticket["id"], ticket["number"], queue_id, req, ticket["public_token"], iso(now), ahead,
-                         estimated_wait(db, queue_id, ahead)), False
+                         wait_fields(db, queue_id, ahead)), False
 
 
 # --- at the window ----------------------------------------------------------

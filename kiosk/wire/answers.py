@@ -23,6 +23,12 @@ class HelperPublic(Answer):
     role: HelperRole
 
 
+class HallClock(Answer):
+    """The hall's clock, for a terminal whose machine may keep another."""
+    timezone: str = Field(description="IANA zone name, e.g. Asia/Shanghai")
+    now: Time
+
+
 class SignedIn(Answer):
     token: str
     helper: HelperPublic
@@ -43,9 +49,9 @@ class PartlyPresent(Answer):
 
 
 class Ticket(PartlyPresent):
-    """A ticket as kiosks and windows see it; ``waiting_ahead`` and ``estimated_wait_s`` only
-    while it waits. ``phone`` is masked for a kiosk, whole for staff."""
-    absent_when_none = ("waiting_ahead", "estimated_wait_s")
+    """A ticket as kiosks and windows see it; ``waiting_ahead``, ``estimated_wait_s`` and
+    ``staffed_windows`` only while it waits. ``phone`` is masked for a kiosk, whole for staff."""
+    absent_when_none = ("waiting_ahead", "estimated_wait_s", "staffed_windows")
     id: Id
     number: str
     queue_id: Id
@@ -63,6 +69,9 @@ class Ticket(PartlyPresent):
     public_token: str
     waiting_ahead: Count | None = Field(default=None, description="only while waiting")
     estimated_wait_s: Count | None = Field(default=None, description="only while waiting")
+    staffed_windows: Count | None = Field(
+        default=None, description="only while waiting: windows serving its queue with a helper signed in; "
+                                  "0: nobody can call it now, so no wait is promised")
 
 
 class IssuedTicket(Ticket):
@@ -177,14 +186,18 @@ class DeviceHealthEntry(Answer):
     at: Time
 
 
-class Rating(Answer):
+class Rating(PartlyPresent):
+    """A service's rating; a proxy case's (``case_id``, ``channel``: pad or web) has no ``service_id``."""
+    absent_when_none = ("case_id", "channel")
     id: Id
-    service_id: Id
-    window_id: Id
+    service_id: Id | None
+    window_id: Id | None
     score: Score
     score_name: str
-    pad_seq: Count
+    pad_seq: Count | None
     rated_at: Time
+    case_id: Id | None = None
+    channel: Literal["pad", "web"] | None = None
 
 
 class FollowUp(Answer):
@@ -194,7 +207,8 @@ class FollowUp(Answer):
     closed_at: Time | None
     note: str
     helper_id: Id | None
-    rating: Rating
+    rating: Rating | None = Field(description="the service rating that opened it; null: a case's rating")
+    case_rating_id: Id | None
 
 
 class Document(Answer):

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from kiosk.wire.answers import HelperPublic
-from kiosk.wire.vocabulary import Answer, CaseState, Count, Id, Outcome, Score, Time, WindowNumber
+from kiosk.wire.vocabulary import (
+    Answer, CaseState, Count, Id, Outcome, ProblemStatus, Score, SignedForm, Time, WindowNumber,
+)
 
 
 class Payload(Answer):
@@ -99,10 +101,12 @@ class RatingRecorded(Payload):
 
 
 class FollowUpOpened(Payload):
+    """A bad rating of a service (``window``) or of a proxy case (``case_id``)."""
     type: ClassVar[str] = "followup.opened"
     follow_up_id: Id
-    window: WindowNumber
-    number: str
+    window: WindowNumber | None = None
+    case_id: Id | None = None
+    number: str | None
     score: Score
 
 
@@ -112,7 +116,8 @@ class FollowUpClosed(Payload):
 
 
 class WindowStaffed(Payload):
-    """Who staffs a window is public (公示): the hall display follows it."""
+    """Who staffs a window is public (公示): the hall display follows it. ``helper`` null: nobody
+    (signed out, or the session ended when its terminal fell silent)."""
     type: ClassVar[str] = "window.staffed"
     window: WindowNumber
     helper: HelperPublic | None
@@ -126,10 +131,20 @@ class DocumentAdded(Payload):
 
 
 class CaseChanged(Payload):
+    """Told to both halls that follow the case (its own and the one working it, or both ends of a
+    referral). ``change`` says what changed: a step's action, or item, problem, signature, rating,
+    referral; the fields that go with it come only with it."""
     type: ClassVar[str] = "case.changed"
     case_id: Id
     state: CaseState
     number: str | None
+    change: str
+    problem_id: Id | None = None
+    problem_status: ProblemStatus | None = None
+    form: SignedForm | None = None
+    score: Score | None = None
+    referral_id: Id | None = None
+    referral_status: Literal["offered", "accepted", "declined"] | None = None
 
 
 class ReferralCreated(Payload):

@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kiosk.wire.vocabulary import (
-    MOBILE, Day, Id, Id32, Moment, Outcome, PriorityGroup, Request, Score, ServiceType, WindowNumber, refusal,
+    MOBILE, Day, DeliveryMethod, Id, Id32, Moment, Outcome, PriorityGroup, ProblemStatus, Request, Score,
+    ServiceType, WindowNumber, refusal,
 )
 
 
@@ -76,7 +77,7 @@ class CaseRequest(Request):
     applicant_kind: Literal["person", "organisation"]
     id_number: str = Field(min_length=1, max_length=30)  # checked by kiosk.domain.identity
     phone: str = Field(min_length=1, max_length=20)
-    delivery: Literal["electronic", "pickup", "ems"] = "pickup"
+    delivery: DeliveryMethod = "pickup"
 
 
 class CaseStepRequest(Request):
@@ -101,3 +102,51 @@ class ReferralRequest(Request):
 
 class ReferralClose(Request):
     result: str = Field(min_length=1, max_length=5000)
+
+
+# Proxy cases (issue 24): the problem log, delivery, referrals between halls, the public page.
+CASE_CODE = r"^[0-9]{6}$"
+
+
+class CaseProblemRequest(Request):
+    summary: str = Field(min_length=1, max_length=2000)
+
+
+class CaseProblemUpdate(Request):
+    status: ProblemStatus
+    handling: str = Field(min_length=1, max_length=5000)
+
+
+class CaseDeliveryRequest(Request):
+    """Pickup or post; an electronic result is delivered by uploading it."""
+    method: Literal["pickup", "ems"]
+    carrier: str = Field(default="", max_length=40)
+    tracking_number: str = Field(default="", max_length=40, pattern=r"^[0-9A-Za-z-]*$")
+
+    @model_validator(mode="after")
+    def _posted_with_its_tracking(self):
+        if self.method == "ems" and not (self.carrier.strip() and self.tracking_number):
+            raise refusal("tracking_required", "邮寄送达须填写快递公司和运单号")
+        return self
+
+
+class CaseReceiptRequest(Request):
+    note: str = Field(min_length=1, max_length=2000)  # e.g. 电话确认已签收
+
+
+class CaseReferralRequest(Request):
+    to_hall: str = Field(min_length=1, max_length=32)
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class CaseReferralAnswer(Request):
+    accept: bool
+    answer: str = Field(default="", max_length=2000)
+
+
+class PublicCaseCode(Request):
+    code: str = Field(pattern=CASE_CODE)
+
+
+class PublicCaseRating(PublicCaseCode):
+    score: Score

@@ -16,6 +16,9 @@ PriorityGroup = Literal["elderly", "disabled", "pregnant", "military", "talent",
 Outcome = Literal[tuple(ticket_states.OUTCOMES)]
 TicketStatus = Literal[tuple(ticket_states.STATUS_NAMES)]
 CaseState = Literal[tuple(case_states.STATE_NAMES)]
+ProblemStatus = Literal[tuple(case_states.PROBLEM_STATUSES)]
+SignedForm = Literal[tuple(case_states.SIGNED_FORMS)]
+DeliveryMethod = Literal[tuple(case_states.DELIVERY_NAMES)]
 HelperRole = Literal["helper", "proxy_agent", "coordinator", "chief", "liaison"]
 DeviceKind = Literal["kiosk", "display", "pad", "window", "admin"]
 Score = Annotated[int, Field(ge=1, le=5)]
@@ -62,7 +65,7 @@ class Answer(BaseModel):
 
 # A request refused by a rule across its fields: the validation error's type is the answer's
 # ``code``, its message the answer's Chinese ``message``.
-REFUSALS = frozenset({"matter_or_queue", "window_or_queue", "invalid_phone"})
+REFUSALS = frozenset({"matter_or_queue", "window_or_queue", "invalid_phone", "tracking_required"})
 
 
 def refusal(code: str, message: str) -> PydanticCustomError:

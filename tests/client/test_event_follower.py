@@ -88,3 +88,71 @@ def test_follower_reports_disconnected_while_nothing_answers(unused_url):
     with follower:
         time.sleep(0.5)
         assert not follower.connected and seen.states == [] and follower.connections == 0
+
+
+def test_a_character_split_between_two_chunks_arrives_whole():
+    """A real socket that sends one event in HTTP chunks cut inside 陈 and 𠮷 (3 and 4 bytes),
+    pausing between them so the client reads each chunk on its own."""
+    import json
+    import socket
+
+    body = ("id: 5\nevent: rating.requested\ndata: " + json.dumps(
+        {"id": 5, "type": "rating.requested", "window": 3, "service_id": 9, "helper_name": "陈静 周𠮷"},
+        ensure_ascii=False) + "\n\n").encode()
+    first_cut = body.index("陈".encode()) + 1
+    second_cut = body.index("𠮷".encode()) + 2
+    pieces = [body[:first_cut], body[first_cut:second_cut], body[second_cut:]]
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)  # the request
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for piece in pieces:
+                conn.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+                time.sleep(0.2)
+            time.sleep(2)  # hold the stream open while the test looks
+
+    threading.Thread(target=serve, daemon=True).start()
+    seen = Collected()
+    with EventFollower(f"http://127.0.0.1:{port}", "bbd_x", on_event=seen.on_event, on_state=seen.on_state,
+                       backoff_s=(5, 5)):
+        seen.wait(lambda s: s.events, timeout=5)
+    listener.close()
+    assert seen.events[0]["helper_name"] == "陈静 周𠮷"
+    assert seen.events[0]["id"] == 5
+
+
+def test_why_the_stream_was_lost_is_a_client_error(sqlite_server):
+    from kiosk.client import BadCredentials
+
+    seen = Collected()
+    follower = EventFollower(sqlite_server.url, "bbd_" + "n" * 43, on_event=seen.on_event,
+                             on_state=seen.on_state, backoff_s=(0.05, 0.1))
+    with follower:
+        deadline = time.monotonic() + 5
+        while follower.last_error is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert isinstance(follower.last_error, BadCredentials), follower.last_error
+    assert follower.last_error.status == 401 and not follower.connected
+
+
+def test_stop_ends_a_quiet_stream_at_once(sqlite_server):
+    seen = Collected()
+    follower = EventFollower(sqlite_server.url, sqlite_server.device_token("display"),
+                             on_event=seen.on_event, on_state=seen.on_state).start()
+    seen.wait(lambda s: s.states == [True])
+    started = time.monotonic()
+    follower.stop()
+    assert not follower.running and time.monotonic() - started < 2  # not the 15 s keep-alive
+
+
+def test_the_reconnect_policy_doubles_up_to_its_longest_and_starts_over_after_success():
+    from kiosk.client import Backoff
+
+    backoff = Backoff(1.0, 5.0)
+    assert [backoff.failed() for _ in range(5)] == [1.0, 2.0, 4.0, 5.0, 5.0]
+    backoff.succeeded()
+    assert backoff.failed() == 1.0

@@ -149,3 +149,30 @@ def test_an_elder_mode_prompt_is_spoken_as_pinyin(tmp_path):
     speaker.stop()
     with wave.open(player.played[0].saved_as) as wav:
         assert wav.getnframes() / wav.getframerate() > 1.0  # a real sentence, not silence
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed: no spoken prompts")
+def test_the_speaker_looks_for_a_player_on_its_own_thread_not_the_callers(tmp_path, monkeypatch):
+    """Probing players plays a clip through each (about 2 s with no sound card): never on the UI thread."""
+    import threading
+    import time
+
+    from devices.speech import WavFilePlayer
+    from kiosk.ui.kiosk_app import speaker as speaker_module
+
+    player = WavFilePlayer(tmp_path / "played", pace=0)
+    looked_on = []
+
+    def find_player():  # the machine's players stand here for a folder the test can read
+        looked_on.append(threading.current_thread())
+        return player
+
+    monkeypatch.setattr(speaker_module, "find_player", find_player)
+    speaker = speaker_module.PromptSpeaker(tmp_path / "cache")
+    speaker.say("已切换到长者模式")
+    deadline = time.monotonic() + 10
+    while not player.played and time.monotonic() < deadline:
+        time.sleep(0.05)
+    speaker.stop()
+    assert looked_on and looked_on[0] is not threading.current_thread()
+    assert len(player.played) == 1

@@ -22,6 +22,10 @@ def played(folder, timeout: float = 10.0) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def sentences(text: str) -> set[str]:
+    return {part.strip() for part in text.replace("\n", "").split("。") if part.strip()}
+
+
 def waiting_total(api: ApiClient) -> int:
     return sum(q.get("waiting", 0) for q in api.waiting())
 
@@ -33,10 +37,13 @@ def test_server_down_at_confirm_then_back_gives_one_ticket(start_kiosk, printer,
     sqlite_server.kill()
     kiosk.do("tap 确认取号")
     down = kiosk.wait_for(lambda s: "号还没有取到" in s["message"], what="the server-down message")
-    assert "引导台" in down["message"] and "连不上服务器" in down["banner"] and down["screen"] == "confirm"
+    assert "连不上服务器" in down["banner"] and "引导台" in down["banner"] and down["screen"] == "confirm"
+    assert not sentences(down["message"]) & sentences(down["banner"])  # two messages, each saying its own thing
+    assert "服务器" not in down["message"].replace("服务器一恢复", "") and not down["good_news"]
 
     sqlite_server.start()
-    kiosk.wait_for(lambda s: "服务器已恢复" in s["message"] and not s["banner"], timeout=20, what="the recovery")
+    back = kiosk.wait_for(lambda s: "服务器已恢复" in s["message"] and not s["banner"], timeout=20, what="the recovery")
+    assert back["good_news"]  # shown in the good-news colour, not the error colour
     kiosk.do("tap 确认取号", "tap 确认取号")  # an impatient double tap
     done = kiosk.wait_for(lambda s: s["screen"] == "ticket" and s["prints"], what="the ticket")
     assert done["prints"][0]["ok"]
@@ -55,13 +62,22 @@ def test_printer_out_of_paper_shows_the_ticket_on_screen_then_recovers(start_kio
     assert "引导台" in shown["print_line"] and "缺纸" in shown["print_line"]
     assert printer.jobs == []
 
-    printer.set_fault("clear")  # paper in: the warning goes by itself, the next receipt prints
-    kiosk.wait_for(lambda s: not s["banner"], timeout=10, what="the warning cleared")
+    for line in shown["banner"].splitlines():  # one whole sentence a line, each with its full stop
+        assert line.endswith("。") and line.count("。") == 1, shown["banner"]
+    assert not shown["reprint_offered"]
+
+    printer.set_fault("clear")  # paper in: the warning goes by itself, the missed receipt is offered
+    offered = kiosk.wait_for(lambda s: not s["banner"] and s["reprint_offered"], timeout=10, what="the reprint offered")
+    assert "补打凭条" in offered["print_line"]
+    kiosk.do("tap 补打凭条")
+    reprinted = kiosk.wait_for(lambda s: len(s["prints"]) == 2 and s["prints"][1]["ok"], what="the missed receipt printed")
+    assert reprinted["prints"][1]["number"] == shown["number"] and "已打印" in reprinted["print_line"]
+    assert len(printer.wait_for_jobs(1, timeout=5)) == 1
     kiosk.do("tap 完成")
     to_confirm(kiosk)
     kiosk.do("tap 确认取号")
-    kiosk.wait_for(lambda s: len(s["prints"]) == 2 and s["prints"][1]["ok"], what="the next receipt printed")
-    assert len(printer.wait_for_jobs(1, timeout=5)) == 1
+    kiosk.wait_for(lambda s: len(s["prints"]) == 3 and s["prints"][2]["ok"], what="the next receipt printed")
+    assert len(printer.wait_for_jobs(2, timeout=5)) == 2
 
 
 def test_an_idle_kiosk_forgets_the_visitor_and_keeps_its_lock(start_kiosk, printer, tmp_path):

@@ -8,7 +8,8 @@ import requests
 from sqlalchemy import select
 
 from devices.ratepad import PadSettings, RatePad, VirtualPad
-from kiosk.padbridge import BridgeSettings, Outbox, PadBridge, ServerLink
+from kiosk.client import ApiClient
+from kiosk.padbridge import BridgeSettings, Outbox, PadBridge
 
 WINDOW = 1  # the demo hall's 帮办代办1号窗, serving queue A
 
@@ -92,21 +93,21 @@ class Window:
         self.sim = VirtualPad(str(tmp_path / "pad1"), heartbeat_s=0.2, resend_s=0.2,
                               simple_key_map=simple_key_map).start()
         self.outbox = Outbox(tmp_path / "outbox.sqlite3")
-        self.link = ServerLink(server_url, token, timeout_s=2.0)
+        self.api = ApiClient(server_url, token, timeout=(2.0, 2.0))
         pad_settings = PadSettings(simple_key_map=simple_key_map, heartbeat_timeout_s=1.0,
                                    reopen_min_s=0.05, reopen_max_s=0.3)
-        self.bridge = PadBridge(window, RatePad(self.sim.path, pad_settings), self.link, self.outbox,
+        self.bridge = PadBridge(window, RatePad(self.sim.path, pad_settings), self.api, self.outbox,
                                 BridgeSettings(rating_timeout_s=rating_timeout_s, retry_min_s=0.1, retry_max_s=0.5))
 
     def start(self):
         self.bridge.start()
-        assert self.link.stream_connected.wait(10), "bridge never reached the event stream"
+        assert self.bridge.stream_up.wait(10), "bridge never reached the event stream"
         wait_for(lambda: self.bridge.pad.connected, what="pad connected")
         return self
 
     def close(self):
         self.bridge.stop()
-        self.link.close()
+        self.api.http.close()
         self.outbox.close()
         self.sim.stop()
 

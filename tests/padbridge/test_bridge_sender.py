@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from devices.ratepad import PadSettings, RatePad
-from kiosk.padbridge import BridgeSettings, Outbox, PadBridge, ServerLink
+from kiosk.client import ApiClient
+from kiosk.padbridge import BridgeSettings, Outbox, PadBridge
 
 
 class Peer(ThreadingHTTPServer):
@@ -69,7 +70,7 @@ def outbox(tmp_path):
 
 def run_bridge_on(peer, outbox, tmp_path):
     pad = RatePad(str(tmp_path / "no-pad-here"), PadSettings(reopen_min_s=0.05, reopen_max_s=0.2))
-    return PadBridge(7, pad, ServerLink(peer.url, "pad-token", timeout_s=2), outbox,
+    return PadBridge(7, pad, ApiClient(peer.url, "pad-token", timeout=(2, 2)), outbox,
                      BridgeSettings(retry_min_s=0.05, retry_max_s=0.2)).start()
 
 
@@ -111,7 +112,7 @@ def test_missing_pad_is_reported_once_and_404_health_route_is_tolerated(tmp_path
     bridge = run_bridge_on(peer, outbox, tmp_path)
     try:
         until(lambda: peer.health, what="health report")
-        until(lambda: not bridge.link.health_supported, what="404 noticed")
+        until(lambda: not bridge.health_supported, what="404 noticed")
         outbox.add(7, "svc-1", 4)
         until(lambda: peer.received, what="rating still sent")
     finally:

@@ -76,7 +76,7 @@ def test_server_down_then_back_loses_nothing(hall, window, until):
     assert hall.ratings() == [(3, waiting.pad_seq)]
     until(lambda: window.outbox.pending() == [], what="outbox row marked sent")
     # the event stream resumed by itself: the next service lights the pad again
-    assert window.link.stream_connected.wait(10)
+    assert window.bridge.stream_up.wait(10)
     hall.serve_one()
     assert sim.wait_until(lambda: sim.lit, timeout=10)
     sim.press(4)

@@ -14,10 +14,10 @@ from tests.server.api import Api, read_events
 def test_events_another_process_writes_reach_the_streams_in_order(sqlite_server):
     """A command-line tool writing to the hall's SQLite file is another process: the server
     has not seen its event, so the one it commits next is not handed on before the log is read."""
-    display = sqlite_server.device_token("display")
+    staff = sqlite_server.device_token("admin")  # sees every type; a display, only the calls
     kiosk = Api(sqlite_server.url, sqlite_server.device_token("kiosk"))
     got: list = []
-    reader = threading.Thread(target=lambda: got.extend(read_events(sqlite_server.url, display, count=3)))
+    reader = threading.Thread(target=lambda: got.extend(read_events(sqlite_server.url, staff, count=3)))
     reader.start()
     time.sleep(0.5)  # connected: the stream starts from now
     assert kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).status_code == 201
@@ -57,17 +57,17 @@ def test_postgres_outbox_events_a_process_left_behind_are_moved_and_streamed(tmp
 
     server = LiveServer(tmp_path, postgres_db.url)
     try:
-        kiosk_token, display = server.device_token("kiosk"), server.device_token("display")
+        kiosk_token, staff = server.device_token("kiosk"), server.device_token("admin")  # sees every type
         with server.database.write() as db:
             hall_id = db.scalar(select(Device.hall_id).where(Device.token_hash == token_hash(kiosk_token)))
             db.execute(insert(EventOutbox).values(hall_id=hall_id, type="notice.posted", at=utcnow(),
                                                   data={"text": "停电后恢复"}))
         server.start()
-        assert [e["type"] for e in read_events(server.url, display, after=0, count=1)] == ["notice.posted"]
+        assert [e["type"] for e in read_events(server.url, staff, after=0, count=1)] == ["notice.posted"]
         with server.database.write() as db:  # while it runs, from outside it
             db.execute(insert(EventOutbox).values(hall_id=hall_id, type="notice.posted", at=utcnow(),
                                                   data={"text": "窗口 3 暂停服务"}))
-        late = read_events(server.url, display, after=0, count=2, timeout=15)
+        late = read_events(server.url, staff, after=0, count=2, timeout=15)
         assert [e["text"] for e in late] == ["停电后恢复", "窗口 3 暂停服务"]
     finally:
         server.close()

@@ -28,6 +28,7 @@ EXAMPLES = int(os.environ.get("BANGBAN_FUZZ_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
 ENDLESS = {"/api/v1/events"}  # a stream that does not end: tests/server/test_events.py
+METRICS_TOKEN = "fuzz-metrics-token"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -39,7 +40,8 @@ def fuzz_server(request, tmp_path_factory):
                 pytest.fail("PostgreSQL is required (BANGBAN_REQUIRE_POSTGRES=1) but nothing answers")
             pytest.skip("no PostgreSQL answers at 127.0.0.1:5432: PostgreSQL fuzzing skipped")
         database = PostgresDatabase()
-    server = LiveServer(tmp_path_factory.mktemp(f"fuzz-{request.param}"), database and database.url)
+    server = LiveServer(tmp_path_factory.mktemp(f"fuzz-{request.param}"), database and database.url,
+                        env={"BANGBAN_METRICS_TOKEN": METRICS_TOKEN})
     server.start()
     server.tokens = {
         "kiosk": server.device_token("kiosk"),
@@ -58,6 +60,8 @@ def fuzz_server(request, tmp_path_factory):
 
 def token_for(fuzz_server, case) -> str:
     path = case.operation.path
+    if path == "/metrics":
+        return METRICS_TOKEN
     if path.endswith("/ratings"):
         return fuzz_server.tokens["pad"]
     if path == "/api/v1/tickets" and case.method == "POST":
@@ -68,6 +72,7 @@ def token_for(fuzz_server, case) -> str:
 class Tally:
     def __init__(self):
         self.requests, self.failures, self.examples = Counter(), Counter(), {}
+        self.where: dict[str, Counter] = {}  # by kind: the operations that failed so
 
     def check(self, fuzz_server, case) -> None:
         self.requests[case.operation.label] += 1
@@ -79,6 +84,7 @@ class Tally:
             for failure in getattr(found, "exceptions", [found]):
                 kind = f"{type(failure).__name__}: {failure.title}"
                 self.failures[kind] += 1
+                self.where.setdefault(kind, Counter())[case.operation.label] += 1
                 body = "" if isinstance(case.body, NotSet) else f" {case.body!r:.200}"
                 self.examples.setdefault(kind, f"{case.method} {case.formatted_path} {case.query or ''}{body} "
                                                f"-> {response.status_code} {response.text[:300]}")
@@ -89,7 +95,8 @@ class Tally:
     def report(self, kind: str) -> str:
         lines = [f"schemathesis on {kind}: {sum(self.requests.values())} requests over "
                  f"{len(self.requests)} operations; failures: {sum(self.failures.values())}"]
-        lines += [f"  {n} x {k}\n      e.g. {self.examples[k]}" for k, n in self.failures.most_common()]
+        lines += [f"  {n} x {k}\n      in {dict(self.where[k].most_common())}\n      e.g. {self.examples[k]}"
+                  for k, n in self.failures.most_common()]
         return "\n".join(lines)
 
 

@@ -37,11 +37,11 @@ def test_a_bad_rating_opens_a_follow_up_only_a_supervisor_closes(sqlite_server):
 
 
 def test_finishing_asks_the_pad_and_rating_is_announced(sqlite_server):
-    display = sqlite_server.device_token("display")
+    staff = sqlite_server.helper_session(1, "1001")  # a display sees the line only (event_access)
     pad = Api(sqlite_server.url, sqlite_server.device_token("pad", 2))
     ticket, _ = finished_service(sqlite_server)
     pad.post("/api/v1/windows/2/ratings", {"score": 5, "pad_seq": 1})
-    events = [e for e in read_events(sqlite_server.url, display, after=0, count=6)
+    events = [e for e in read_events(sqlite_server.url, staff, after=0, count=7)
               if e["type"] != "window.staffed"]  # the helper's sign-in
     assert [e["type"] for e in events] == [
         "ticket.issued", "ticket.called", "ticket.finished", "rating.requested", "rating.recorded"]

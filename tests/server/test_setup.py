@@ -26,7 +26,7 @@ def test_settings_from_file_then_environment_then_options(tmp_path, monkeypatch)
     monkeypatch.setenv("BANGBAN_PORT", "9002")
     settings = load_settings(config, host="0.0.0.0")
     assert (settings.port, settings.timezone, settings.host) == (9002, "Asia/Urumqi", "0.0.0.0")
-    assert settings.extra == {"calendar": {"holidays": [date(2026, 10, 1)]}}
+    assert settings.calendar.holidays == [date(2026, 10, 1)] and settings.calendar.national
     assert load_settings(config, port=9003).port == 9003
 
 

@@ -80,8 +80,11 @@ def busy_morning(server) -> dict:
     agent = Api(server.url, server.helper_session(2, "1003"))
     late = agent.post("/api/v1/cases", PERSON).json()["id"]
     soon = agent.post("/api/v1/cases", {**PERSON, "applicant": "周𠮷", "phone": "13700137000"}).json()["id"]
+    reviewer = Api(server.url, server.helper_session(3, "1002"))  # the coordinator accepts, then leaves
     for cid in (late, soon):
-        agent.post(f"/api/v1/cases/{cid}/steps", {"action": "accept"})
+        assert reviewer.post(f"/api/v1/cases/{cid}/steps", {"action": "accept"}).status_code == 200
+    assert requests.delete(server.url + "/api/v1/sessions/current", headers=reviewer._headers(),
+                           timeout=10).status_code in (200, 204)
     today = local_day(utcnow())  # the hall's day, not this machine's
     with server.database.write() as db:  # the first case's deadline has passed
         db.execute(update(Case).where(Case.id == late).values(deadline=today - timedelta(days=7)))

@@ -17,7 +17,7 @@ def test_every_colour_pair_in_use_has_contrast_4_5_to_1():
     pairs = {
         "text": (THEME.ink, THEME.background), "muted text": (THEME.ink_muted, THEME.background),
         "text on panel": (THEME.ink, THEME.panel), "latest call": (THEME.accent, THEME.panel),
-        "error": (THEME.alert, THEME.background), "button": (THEME.button_ink, THEME.button),
+        "error": (THEME.alert, THEME.background), "good news": (THEME.good, THEME.background), "button": (THEME.button_ink, THEME.button),
         "priority": (THEME.priority, THEME.panel), "stale call": (THEME.stale, THEME.panel),
         "muted on panel": (THEME.ink_muted, THEME.panel),
     }

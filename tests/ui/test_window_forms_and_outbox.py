@@ -23,7 +23,7 @@ CASE = {"id": 2, "number": "DB-2026-0002", "state": "suspended", "matter": "企�
         "id_number": "91370900MA3C0000X1", "phone": "13800138000", "delivery": "ems", "resume_by": "2026-12-01",
         "reason_name": "申请人未按时提供材料", "deadline": "2026-12-10",
         "steps": [{"action": "suspend", "at": "2026-11-20T09:00:00+08:00"}],
-        "items": [{"direction": "in", "name": "公司章程"}, {"direction": "out", "name": "营业执照"}]}
+        "items": [{"direction": "received", "name": "公司章程"}, {"direction": "returned", "name": "营业执照"}]}
 
 
 def facts(case=None, **extra) -> Facts:
@@ -111,3 +111,18 @@ def test_a_pdf_gives_its_page_count_and_a_first_page_picture(tmp_path):
     summary = pdf_summary((tmp_path / "three.pdf").read_bytes())
     assert summary.pages == 3 and summary.first_page_png.startswith(b"\x89PNG")
     assert pdf_summary(b"%PDF-1.4 not really").pages is None
+
+
+def test_the_handover_lists_come_from_the_case_as_the_server_records_it(sqlite_server):
+    """The 委托书 lists what was received and the 办结单 what was returned, as the server names them."""
+    from tests.server.api import Api
+
+    agent = Api(sqlite_server.url, sqlite_server.helper_session(1, "1003"))
+    cid = agent.post("/api/v1/cases", {"matter_id": 11, "applicant": "刘䶮", "applicant_kind": "person",
+                                       "id_number": "11010519491231002X", "phone": "13912345678",
+                                       "delivery": "pickup"}).json()["id"]
+    agent.post(f"/api/v1/cases/{cid}/items", {"direction": "received", "name": "施工合同", "copies": 2})
+    agent.post(f"/api/v1/cases/{cid}/items", {"direction": "returned", "name": "施工许可证", "copies": 1})
+    case = agent.get(f"/api/v1/cases/{cid}").json()
+    assert values("entrustment", facts(case))["materials"] == "施工合同"
+    assert values("completion", facts(case))["handed_over"] == "施工许可证"

@@ -25,7 +25,6 @@ from kiosk.wire.answers import Document as DocumentOut
 from kiosk.wire.events import DocumentAdded
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
-MAX_BYTES = 10 * 1024 * 1024
 KIOSK_UPLOAD_WINDOW = timedelta(hours=4)  # a kiosk adds pages to its own fresh tickets only
 SIGNATURES = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",), "application/pdf": (b"%PDF-",)}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
@@ -82,6 +81,10 @@ def _store(bb: ServerState, who: Caller, ticket_id: int, kind: str, data: bytes,
                                                             Document.idempotency_key == key))
                 if existing is not None:
                     return document_out(existing), 200
+            pages = db.scalar(select(func.count()).where(Document.ticket_id == ticket_id))
+            if pages >= bb.settings.max_pages_per_ticket:
+                raise ApiError(413, "too_many_pages", f"每个号码最多上传 {bb.settings.max_pages_per_ticket} 页材料；"
+                                                      "其余材料请带到窗口交给工作人员")
             written = f"documents/{ticket.hall_id}/{ticket.id}/{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
             _write_file(root, written, data)
             page = (db.scalar(select(func.max(Document.page)).where(Document.ticket_id == ticket_id)) or 0) + 1
@@ -109,13 +112,10 @@ def _store(bb: ServerState, who: Caller, ticket_id: int, kind: str, data: bytes,
 async def upload_document(ticket_id: TicketId, request: Request,
                           idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
                           who: Caller = Depends(caller), bb: ServerState = Depends(server)):
-    if int(request.headers.get("content-length") or 0) > MAX_BYTES:
-        raise ApiError(413, "too_large", "文件超过 10 MB，请降低分辨率后重新拍摄")
-    data = await request.body()
-    if len(data) > MAX_BYTES:
-        raise ApiError(413, "too_large", "文件超过 10 MB，请降低分辨率后重新拍摄")
+    data = await request.body()  # its size is bounded by kiosk.server.body_limits, before any of it is read
     kind = _check_body(request.headers.get("content-type", ""), data)
-    out, status = await run_in_threadpool(_store, bb, who, ticket_id, kind, data, idempotency_key)
+    key = idempotency_key.strip() if idempotency_key else None  # an empty key is no key, as in issuing
+    out, status = await run_in_threadpool(_store, bb, who, ticket_id, kind, data, key or None)
     return JSONResponse(out.model_dump(), status_code=status)
 
 

@@ -10,7 +10,7 @@ from kiosk.server import figures
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
-from kiosk.server.timeutil import local_day, utcnow
+from kiosk.server.timeutil import HALL_DAYS, local_day, utcnow
 from kiosk.wire.records import HallFigures, ServiceFigures
 from kiosk.wire.vocabulary import Day
 
@@ -20,6 +20,9 @@ MAX_DAYS = 400
 
 def report_range(first: date | None, last: date | None) -> tuple[date, date]:
     """The hall's calendar days a report covers; the last 30 by default."""
+    low, high = HALL_DAYS
+    if any(day is not None and not low <= day <= high for day in (first, last)):
+        raise ApiError(422, "bad_range", f"日期超出范围：请选择 {low.year} 年至 {high.year} 年之间的日期")
     last = last or local_day(utcnow())
     first = first or last - timedelta(days=29)
     if first > last or (last - first).days > MAX_DAYS:

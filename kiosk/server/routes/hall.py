@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import func, or_, select
 
-from kiosk.server.auth import Caller, check_pin, new_token, require
+from kiosk.server.auth import Caller, new_token, pin_matches, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
 from kiosk.server.models import (
@@ -43,12 +43,13 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
             raise ApiError(404, "not_found", f"本大厅没有 {req.window} 号窗口")
         helper = db.scalar(select(Helper).where(Helper.hall_id == who.hall_id, Helper.code == req.helper_code))
         now = utcnow()
+        pin_ok = pin_matches(helper, req.pin)
         if helper is None:
             unknown_code_failed(who.device.id, req.helper_code, s.login_max_failures, s.login_lock_s)
             raise ApiError(401, "bad_credentials", "工号或密码不正确")
         if helper.locked_until and helper.locked_until > now:
             raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
-        if not check_pin(req.pin, helper.pin_hash):
+        if not pin_ok:
             helper.failed_logins += 1
             over = helper.failed_logins - s.login_max_failures
             if over >= 0:
@@ -86,21 +87,53 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     bb.callers.clear()
 
 
-def _staffing(db, hall_id: int) -> dict[int, Helper]:
-    rows = db.execute(select(HelperSession.window_id, Helper).join(Helper, Helper.id == HelperSession.helper_id)
+def _staffing(db, hall_id: int) -> dict[int, tuple[int, wire.HelperPublic]]:
+    """Open sessions by window: (session id, the helper as the public may see them)."""
+    rows = db.execute(select(HelperSession.id, HelperSession.window_id, Helper)
+                      .join(Helper, Helper.id == HelperSession.helper_id)
                       .where(HelperSession.ended_at.is_(None), Helper.hall_id == hall_id)).all()
-    return {r.window_id: r.Helper for r in rows}
+    return {r.window_id: (r.id, helper_public(r.Helper)) for r in rows}
+
+
+def _end_silent_sessions(bb: ServerState, who: Caller, staff: dict[int, tuple[int, wire.HelperPublic]]) -> None:
+    """A terminal killed or cut off cannot sign out: its session ends once no request of it has
+    come for ``session_silent_s`` (the terminal asks for its line every 15 s), so the display
+    stops listing a helper who is not there (公示 must be true).
+
+    What was heard is kept in this process: right for one server process (SQLite always, and
+    PostgreSQL's default); with --workers N each worker hears only its share of the requests."""
+    silent = [(window_id, session_id) for window_id, (session_id, _h) in staff.items()
+              if bb.callers.silent_s(session_id) > bb.settings.session_silent_s]
+    if not silent:
+        return
+    with bb.db.write() as db:
+        for window_id, session_id in silent:
+            session = db.get(HelperSession, session_id)
+            if session.ended_at is None:
+                session.ended_at = utcnow()
+                audit(db, who, "session.expired", helper_id=session.helper_id, window=window_number(db, window_id))
+                _staffing_event(db, who.hall_id, window_id, None)
+            del staff[window_id]
+    bb.callers.clear()  # the expired tokens must stop working at once
+
+
+@router.get("/hall", response_model=wire.HallClock, responses=answers(401, 503))
+def hall_clock(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """The hall's clock, for a terminal whose machine may keep another (the display's clock)."""
+    return wire.HallClock(timezone=bb.settings.timezone, now=iso(utcnow()))
 
 
 @router.get("/windows", response_model=list[wire.WindowInfo], responses=answers(401, 503))
 def list_windows(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.read() as db:
         staff = _staffing(db, who.hall_id)
+    _end_silent_sessions(bb, who, staff)
+    with bb.db.read() as db:
         areas = {a.id: a.name for a in db.scalars(select(Area).where(Area.hall_id == who.hall_id))}
         windows = db.scalars(select(Window).where(Window.hall_id == who.hall_id).order_by(Window.number))
         return [wire.WindowInfo(number=w.number, name=w.name, area=areas.get(w.area_id),
                                 queue_ids=sorted(q.id for q in w.queues),
-                                helper=helper_public(staff.get(w.id))).model_dump(mode="json")
+                                helper=staff[w.id][1] if w.id in staff else None).model_dump(mode="json")
                 for w in windows]  # as dicts: the supervisor's overview calls this directly
 
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from hmac import compare_digest
+from ipaddress import ip_address
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from kiosk.server.db import ping
 from kiosk.server.deps import ServerState, server
-from kiosk.server.errors import MEANINGS
+from kiosk.server.errors import MEANINGS, ApiError, answers
 from kiosk.wire.answers import Health
 from kiosk.wire.errors import Unhealthy
 
@@ -22,6 +25,22 @@ def healthz(bb: ServerState = Depends(server)):
 
 
 @router.get("/metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
-def metrics(bb: ServerState = Depends(server)):
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, **answers(401, 403)})
+def metrics(request: Request, bb: ServerState = Depends(server)):
+    """With ``metrics_token`` set, for whoever sends it; without, for this machine only."""
+    expected = bb.settings.metrics_token
+    if expected:
+        sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not compare_digest(sent.encode(), expected.encode()):
+            raise ApiError(401, "unauthorized", "访问 /metrics 需要监控令牌（服务器设置 metrics_token）")
+    elif not _loopback(request.client.host if request.client else ""):
+        raise ApiError(403, "forbidden", "未设置监控令牌（metrics_token）时，/metrics 只允许服务器本机访问")
     return Response(bb.metrics.render(), media_type="text/plain; version=0.0.4")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback

@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.server import events, pg_fast_paths as fast, rating_records
+from kiosk.server import case_ratings, events, pg_fast_paths as fast, rating_records
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers, not_found
@@ -31,7 +32,11 @@ async def rate(window: Annotated[int, Path(ge=1, le=9999)], req: RatingRequest,
     if who.device.window_number != window:
         raise ApiError(403, "wrong_window", f"该评价器属于 {who.device.window_number} 号窗口，不能为 {window} 号窗口评价")
     within_s = bb.settings.rating_window_s
-    done = await fast.rate(bb.db, who, window, req, within_s) if bb.db.is_postgres else None
+    done = None
+    if await case_ratings.pad_invited(bb.db, who.hall_id, window, req, within_s):
+        done = await run_in_threadpool(_rate_case, bb, who, window, req, within_s)  # a case completed here
+    if done is None and bb.db.is_postgres:
+        done = await fast.rate(bb.db, who, window, req, within_s)
     out, new = done or await bb.db.run(lambda tx: rating_records.record(tx, who, window, req, within_s))
     if not new:
         return answer(out, 200)
@@ -39,14 +44,21 @@ async def rate(window: Annotated[int, Path(ge=1, le=9999)], req: RatingRequest,
     return answer(out, 201)
 
 
-def follow_up_out(f: FollowUp, r: Rating) -> wire.FollowUp:
+def _rate_case(bb: ServerState, who: Caller, window: int, req, within_s: int) -> tuple[wire.Rating, bool] | None:
+    with bb.db.write() as db:
+        return case_ratings.from_pad(db, who, window, req, within_s)
+
+
+def follow_up_out(f: FollowUp, r: Rating | None) -> wire.FollowUp:
+    """``r`` is None for a follow-up a case's rating opened (``case_rating_id``)."""
     return wire.FollowUp(id=f.id, status=f.status, opened_at=iso(f.opened_at), closed_at=iso(f.closed_at),
-                         note=f.note, helper_id=f.helper_id, rating=rating_out(r))
+                         note=f.note, helper_id=f.helper_id, rating=rating_out(r) if r else None,
+                         case_rating_id=f.case_rating_id)
 
 
-def follow_ups(db: Session, hall_id: int, status: str | None = None) -> list[tuple[FollowUp, Rating]]:
-    """A hall's follow-ups with the rating that opened each, oldest first."""
-    query = select(FollowUp, Rating).join(Rating, Rating.id == FollowUp.rating_id).where(
+def follow_ups(db: Session, hall_id: int, status: str | None = None) -> list[tuple[FollowUp, Rating | None]]:
+    """A hall's follow-ups with the service rating that opened each (None: a case's), oldest first."""
+    query = select(FollowUp, Rating).outerjoin(Rating, Rating.id == FollowUp.rating_id).where(
         FollowUp.hall_id == hall_id)
     if status:
         query = query.where(FollowUp.status == status)
@@ -83,5 +95,5 @@ def close_follow_up(follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)], req:
                     who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         follow = close_follow_up_record(db, who, follow_up_id, req.note)
-        out = follow_up_out(follow, db.get(Rating, follow.rating_id))
+        out = follow_up_out(follow, db.get(Rating, follow.rating_id) if follow.rating_id else None)
     return out

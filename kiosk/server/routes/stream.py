@@ -1,8 +1,9 @@
-"""Server-Sent Events: every change in the hall, resumable by Last-Event-ID."""
+"""Server-Sent Events: the hall's changes each caller may see, resumable by Last-Event-ID."""
 from __future__ import annotations
 
 import json
 import os
+import re
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
@@ -10,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from kiosk.server.auth import Caller
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
+from kiosk.server.event_access import event_types
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -24,7 +26,8 @@ async def event_stream(last_event_id: str | None = Header(default=None, alias="L
     """``since`` is the same as Last-Event-ID for clients that cannot set headers."""
     after = since
     if last_event_id is not None and last_event_id.strip():
-        if not last_event_id.strip().isdigit():
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+        if not re.fullmatch(r"[0-9]{1,19}", last_event_id.strip()):
             raise ApiError(400, "bad_last_event_id", "Last-Event-ID 必须是事件编号（整数）")
         after = int(last_event_id)
     halls = {who.hall_id}
@@ -39,7 +42,7 @@ async def event_stream(last_event_id: str | None = Header(default=None, alias="L
             data = json.dumps({"id": start, "type": "stream.position"})
             yield f"id: {start}\nevent: stream.position\ndata: {data}\n\n".encode()
         # Starlette cancels this generator when the client goes away
-        async for chunk in bb.hub.stream(halls, start):
+        async for chunk in bb.hub.stream(halls, start, event_types(who)):
             yield b": keep-alive\n\n" if chunk is None else chunk
 
     return StreamingResponse(body(), media_type="text/event-stream",

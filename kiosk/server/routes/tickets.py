@@ -28,6 +28,9 @@ WindowNo = Annotated[int, Path(ge=1, le=9999)]
 async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
                        who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "kiosk")
+    if (wait_s := bb.issuing.take(who.device.id)) is not None:
+        raise ApiError(429, "issuing_too_fast", "本机取号过于频繁，请稍后再试。",
+                       headers={"Retry-After": str(int(wait_s) + 1)})
     key = idempotency_key.strip() if idempotency_key else None
 
     for attempt in range(2):

@@ -1,11 +1,14 @@
 """Charts as inline SVG drawn on the server: no script, no library, printable, and readable
-without colour (every bar carries its value in words, the target line is labelled)."""
+without colour (every bar carries its value in words, the target line is labelled). The
+geometry is worked out here as shapes; ``templates/chart.html`` writes them, escaped."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from kiosk.server.supervisor.layout import Html, esc
+from markupsafe import Markup
+
+from kiosk.server.supervisor import templates
 
 WIDTH = 1000
 BLUE, ORANGE, GREEN, GREY, INK = "#1f5fa8", "#c2571a", "#2e7d4f", "#767676", "#1a1a1a"
@@ -23,26 +26,40 @@ def _nice_step(top: float, ticks: int = 5) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
-def _svg(height: float, label: str, body: str) -> Html:
-    return Html(f'<svg class="chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{esc(label)}" '
-                f'xmlns="http://www.w3.org/2000/svg"><title>{esc(label)}</title>{body}</svg>')
+@dataclass(frozen=True)
+class Shape:
+    """One SVG element: ``tag`` (rect, line, text), its attributes, its words, its tooltip."""
+    tag: str
+    attrs: dict = field(default_factory=dict)
+    text: str = ""
+    tip: str = ""
 
 
-def _legend(series: list[Series], y: float) -> str:
+def _text(x: str, y: str, words: str, size: int, fill: str = INK, **more) -> Shape:
+    return Shape("text", {"x": x, "y": y, "font-size": size, "fill": fill,
+                          **{k.replace("_", "-"): v for k, v in more.items()}}, words)
+
+
+def _chart(title: str, height: float, shapes: list[Shape], empty: str = "") -> Markup:
+    return templates.render("chart.html", title=title, width=WIDTH, height=f"{height:.0f}", shapes=shapes,
+                            empty=empty)
+
+
+def _legend(series: list[Series], y: float) -> list[Shape]:
     x, out = 0.0, []
     for s in series:
-        out.append(f'<rect x="{x:.0f}" y="{y - 14:.0f}" width="18" height="18" fill="{s.colour}"/>'
-                   f'<text x="{x + 26:.0f}" y="{y:.0f}" font-size="17" fill="{INK}">{esc(s.name)}</text>')
+        out += [Shape("rect", {"x": f"{x:.0f}", "y": f"{y - 14:.0f}", "width": 18, "height": 18, "fill": s.colour}),
+                _text(f"{x + 26:.0f}", f"{y:.0f}", s.name, 17)]
         x += 40 + 17 * len(s.name)
-    return "".join(out)
+    return out
 
 
 def grouped_bars(title: str, rows: list[tuple[str, list[float | None]]], series: list[Series],
-                 unit: str, least_top: float = 5) -> Html:
+                 unit: str, least_top: float = 5) -> Markup:
     """Horizontal bars, one group per row (a queue), one bar per series; ``None``: no data.
     The scale runs to at least ``least_top``, so a quiet day's 1 minute is not a full-width bar."""
     if not rows:
-        return Html(f'<p class="empty">{esc(title)}：所选日期内没有数据</p>')
+        return _chart(title, 0, [], "所选日期内没有数据")
     label_w, left, right = 190, 200, WIDTH - 90
     bar_h, gap, group_gap, top = 20, 4, 16, 40
     group_h = len(series) * (bar_h + gap) - gap
@@ -53,27 +70,26 @@ def grouped_bars(title: str, rows: list[tuple[str, list[float | None]]], series:
     plot_h = len(rows) * (group_h + group_gap)
     height = top + plot_h + 36
     x = lambda v: left + (right - left) * v / scale_top  # noqa: E731
-    parts = [_legend(series, 20)]
+    shapes = _legend(series, 20)
     tick = 0.0
     while tick <= scale_top + 1e-9:
-        parts.append(f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" y2="{top + plot_h}" '
-                     f'stroke="#d0d0d0" stroke-width="1"/><text x="{x(tick):.1f}" y="{top + plot_h + 24}" '
-                     f'font-size="15" fill="{GREY}" text-anchor="middle">{tick:g}</text>')
+        shapes += [Shape("line", {"x1": f"{x(tick):.1f}", "y1": top - 6, "x2": f"{x(tick):.1f}", "y2": top + plot_h,
+                                  "stroke": "#d0d0d0", "stroke-width": 1}),
+                   _text(f"{x(tick):.1f}", top + plot_h + 24, f"{tick:g}", 15, GREY, text_anchor="middle")]
         tick += step
-    parts.append(f'<text x="{WIDTH}" y="20" font-size="15" fill="{GREY}" text-anchor="end">单位：{esc(unit)}</text>')
+    shapes.append(_text(WIDTH, 20, f"单位：{unit}", 15, GREY, text_anchor="end"))
     for i, (label, vs) in enumerate(rows):
         y0 = top + i * (group_h + group_gap)
-        parts.append(f'<text x="{label_w}" y="{y0 + group_h / 2 + 6:.0f}" font-size="17" fill="{INK}" '
-                     f'text-anchor="end">{esc(label)}</text>')
+        shapes.append(_text(label_w, f"{y0 + group_h / 2 + 6:.0f}", label, 17, text_anchor="end"))
         for j, (s, v) in enumerate(zip(series, vs)):
             y = y0 + j * (bar_h + gap)
             if v is None:
-                parts.append(f'<text x="{left + 6}" y="{y + 15}" font-size="14" fill="{GREY}">无数据</text>')
+                shapes.append(_text(left + 6, y + 15, "无数据", 14, GREY))
                 continue
-            parts.append(f'<rect x="{left}" y="{y}" width="{max(x(v) - left, 1):.1f}" height="{bar_h}" '
-                         f'fill="{s.colour}"><title>{esc(label)} {esc(s.name)}：{v:g} {esc(unit)}</title></rect>'
-                         f'<text x="{x(v) + 6:.1f}" y="{y + 15}" font-size="15" fill="{INK}">{v:g}</text>')
-    return _svg(height, title, "".join(parts))
+            shapes += [Shape("rect", {"x": left, "y": y, "width": f"{max(x(v) - left, 1):.1f}", "height": bar_h,
+                                      "fill": s.colour}, tip=f"{label} {s.name}：{v:g} {unit}"),
+                       _text(f"{x(v) + 6:.1f}", y + 15, f"{v:g}", 15)]
+    return _chart(title, height, shapes)
 
 
 def _floor(rates: list[float]) -> float:
@@ -84,11 +100,11 @@ def _floor(rates: list[float]) -> float:
     return 0.8 if lowest >= 0.85 else 0.6 if lowest >= 0.65 else 0.0
 
 
-def rate_bars(title: str, points: list[tuple[str, float | None, int]], target: float) -> Html:
+def rate_bars(title: str, points: list[tuple[str, float | None, int]], target: float) -> Markup:
     """Vertical bars of a rate (0..1) per period with the target as a dashed line;
     ``points``: (label, rate or None when nothing was rated, how many were rated)."""
     if not points:
-        return Html(f'<p class="empty">{esc(title)}：所选日期内没有评价</p>')
+        return _chart(title, 0, [], "所选日期内没有评价")
     left, right, top, plot_h = 60, WIDTH - 10, 24, 240
     height = top + plot_h + 64
     floor = _floor([r for _, r, _ in points if r is not None] + [target])
@@ -96,32 +112,30 @@ def rate_bars(title: str, points: list[tuple[str, float | None, int]], target: f
     bar_w = max(min(slot * 0.7, 60), 3)
     y = lambda r: top + plot_h * (1 - (max(r, floor) - floor) / (1 - floor))  # noqa: E731
     every = max(1, math.ceil(len(points) / 16))  # at most 16 labels under the bars
-    parts, values = [], []
+    shapes, values = [], []
     for i in range(5):
         rate = floor + (1 - floor) * i / 4
-        parts.append(f'<line x1="{left}" y1="{y(rate):.1f}" x2="{right}" y2="{y(rate):.1f}" stroke="#d0d0d0"/>'
-                     f'<text x="{left - 8}" y="{y(rate) + 5:.1f}" font-size="15" fill="{GREY}" '
-                     f'text-anchor="end">{rate * 100:g}%</text>')
+        shapes += [Shape("line", {"x1": left, "y1": f"{y(rate):.1f}", "x2": right, "y2": f"{y(rate):.1f}",
+                                  "stroke": "#d0d0d0"}),
+                   _text(left - 8, f"{y(rate) + 5:.1f}", f"{rate * 100:g}%", 15, GREY, text_anchor="end")]
     for i, (label, rate, rated) in enumerate(points):
         cx = left + slot * (i + 0.5)
         if i % every == 0:
-            parts.append(f'<text x="{cx:.1f}" y="{top + plot_h + 24}" font-size="15" fill="{INK}" '
-                         f'text-anchor="middle">{esc(label)}</text>')
+            shapes.append(_text(f"{cx:.1f}", top + plot_h + 24, label, 15, text_anchor="middle"))
         if rate is None:
-            parts.append(f'<text x="{cx:.1f}" y="{y(floor) - 6:.1f}" font-size="13" fill="{GREY}" '
-                         f'text-anchor="middle">无</text>')
+            shapes.append(_text(f"{cx:.1f}", f"{y(floor) - 6:.1f}", "无", 13, GREY, text_anchor="middle"))
             continue
-        colour = GREEN if rate >= target else ORANGE
-        parts.append(f'<rect x="{cx - bar_w / 2:.1f}" y="{y(rate):.1f}" width="{bar_w:.1f}" '
-                     f'height="{max(y(floor) - y(rate), 1):.1f}" fill="{colour}"><title>{esc(label)}：'
-                     f'{rate * 100:.1f}%（{rated} 条评价）</title></rect>')
+        shapes.append(Shape("rect", {"x": f"{cx - bar_w / 2:.1f}", "y": f"{y(rate):.1f}", "width": f"{bar_w:.1f}",
+                                     "height": f"{max(y(floor) - y(rate), 1):.1f}",
+                                     "fill": GREEN if rate >= target else ORANGE},
+                            tip=f"{label}：{rate * 100:.1f}%（{rated} 条评价）"))
         if slot >= 30:  # room for "94.7" above each bar; drawn last, haloed, over the target line
-            values.append(f'<text x="{cx:.1f}" y="{y(rate) - 6:.1f}" font-size="13" fill="{INK}" stroke="#fff" '
-                          f'stroke-width="3" paint-order="stroke" text-anchor="middle">{rate * 100:.1f}</text>')
-    parts.append(f'<line x1="{left}" y1="{y(target):.1f}" x2="{right}" y2="{y(target):.1f}" stroke="{INK}" '
-                 f'stroke-width="2" stroke-dasharray="8 6"/>')
-    parts += values
+            values.append(_text(f"{cx:.1f}", f"{y(rate) - 6:.1f}", f"{rate * 100:.1f}", 13, stroke="#fff",
+                                stroke_width=3, paint_order="stroke", text_anchor="middle"))
+    shapes.append(Shape("line", {"x1": left, "y1": f"{y(target):.1f}", "x2": right, "y2": f"{y(target):.1f}",
+                                 "stroke": INK, "stroke-width": 2, "stroke-dasharray": "8 6"}))
+    shapes += values
     axis = f"纵轴从 {floor * 100:g}% 起；" if floor else ""
-    parts.append(f'<text x="{left}" y="{height - 8}" font-size="15" fill="{INK}">{axis}虚线：目标 {target * 100:g}%；'
-                 f'绿色：达到目标；橙色：未达目标；“无”：没有评价</text>')
-    return _svg(height, title, "".join(parts))
+    shapes.append(_text(left, height - 8, f"{axis}虚线：目标 {target * 100:g}%；"
+                                          "绿色：达到目标；橙色：未达目标；“无”：没有评价", 15))
+    return _chart(title, height, shapes)

@@ -6,14 +6,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain import case_states
 from kiosk.server import ledger
 from kiosk.server.models import Case, Helper, Matter, Queue, Service, Ticket
-from kiosk.server.supervisor import forms
-from kiosk.server.supervisor.layout import Html, esc, hall_choice, join, table
+from kiosk.server.supervisor import forms, templates
+from kiosk.server.supervisor.paging import Paging
+from kiosk.server.supervisor.templates import Marked
 from kiosk.server.tickets import audit
 
 PAGE_SIZE = 50
@@ -85,7 +87,7 @@ def read(db: Session, who, lq: LedgerQuery, *, paged: bool, format: str = "scree
     query = _narrowed(lq)
     total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if paged:
-        query = query.limit(PAGE_SIZE).offset((lq.page - 1) * PAGE_SIZE)
+        query = query.limit(PAGE_SIZE).offset(Paging(lq.page, total, PAGE_SIZE).offset)
     rows = [_row(lq, r) for r in db.execute(query)]
     audit(db, who.caller, "ledger.read", kind=lq.kind, first=lq.first.isoformat(), last=lq.last.isoformat(),
           format=format, unmasked=lq.full, rows=len(rows), hall=lq.hall_id, via="web")
@@ -107,51 +109,16 @@ def _cell(key: str, value):
     if key in TIMES:
         return value[5:16].replace("T", "\u00a0")  # 11-23 10:15, kept on one line; the year is in the form
     if key == "log":
-        return Html(f'<span class="log">{esc(value)}</span>')
+        return Marked(value, "log")
     return value
 
 
-def _options(choices: list[tuple], chosen, blank: str) -> Html:
-    return Html(f'<option value="">{esc(blank)}</option>' + join(
-        Html(f'<option value="{esc(k)}"{" selected" if k == chosen else ""}>{esc(v)}</option>') for k, v in choices))
-
-
-def _form(lq: LedgerQuery, halls, queue_choices) -> Html:
-    kinds = join(Html(f'<label class="choice"><input type="radio" name="kind" value="{k}"'
-                      f'{" checked" if k == lq.kind else ""}>{v}</label>') for k, v in KINDS.items())
-    narrow = (f'<label>队列<select name="queue">{_options(queue_choices, lq.queue_id, "全部队列")}</select></label>'
-              if lq.kind == "services" else
-              f'<label>状态<select name="state">'
-              f'{_options(list(case_states.STATE_NAMES.items()), lq.state, "全部状态")}</select></label>')
-    return Html(
-        f'<form class="filters" method="get" action="/supervisor/ledger"><fieldset><legend>台账</legend>{kinds}'
-        f'</fieldset>{hall_choice(halls, lq.hall_id)}'
-        f'<label>开始日期<input type="date" name="from" value="{lq.first.isoformat()}" required></label>'
-        f'<label>结束日期<input type="date" name="to" value="{lq.last.isoformat()}" required></label>{narrow}'
-        f'<label>查找<input type="search" name="q" value="{esc(lq.text)}" maxlength="50" '
-        f'placeholder="号码、事项、人员或申请人"></label>'
-        f'<label class="choice wide"><input type="checkbox" name="full" value="1"{" checked" if lq.full else ""}>'
-        f'显示完整证件号码和电话（每次查看都记入审计日志）</label>'
-        f'<button type="submit">查询</button></form>')
-
-
-def render(lq: LedgerQuery, rows: list[dict], total: int, halls, queue_choices) -> Html:
+def render(who, lq: LedgerQuery, rows: list[dict], total: int, halls, queue_choices) -> Markup:
     shown = SERVICE_SHOWN if lq.kind == "services" else CASE_SHOWN
     titles = dict(columns(lq.kind))
-    pages = max(1, -(-total // PAGE_SIZE))
-    grid = table([titles[k] for k in shown], [[_cell(k, r[k]) for k in shown] for r in rows],
-                 empty="所选条件下没有记录", cls="ledger compact",
-                 wrap=frozenset(i for i, k in enumerate(shown) if k in WRAPPED))
-    nav = []
-    if lq.page > 1:
-        nav.append(f'<a class="button" href="/supervisor/ledger?{esc(lq.params(page=lq.page - 1))}">上一页</a>')
-    nav.append(f'<span>第 {lq.page} / {pages} 页，共 {total} 条</span>')
-    if lq.page < pages:
-        nav.append(f'<a class="button" href="/supervisor/ledger?{esc(lq.params(page=lq.page + 1))}">下一页</a>')
-    exports = (f'<a class="button" href="/supervisor/ledger/export?{esc(lq.params(page=1))}&amp;format=csv" '
-               f'download>导出 CSV</a><a class="button" href="/supervisor/ledger/export?'
-               f'{esc(lq.params(page=1))}&amp;format=xlsx" download>导出 Excel（XLSX）</a>')
-    masked = "" if lq.full else '<p class="hint">证件号码和电话已部分隐藏；导出文件与屏幕一致。</p>'
-    below = f'<div class="pager">{"".join(nav)}</div>' if total > PAGE_SIZE else ""
-    return Html(f'{_form(lq, halls, queue_choices)}<div class="pager">{"".join(nav)}'
-                f'<span class="exports">{exports}</span></div>{masked}{grid}{below}')
+    return templates.render(
+        "ledger.html", who=who, lq=lq, halls=halls, queue_choices=queue_choices, kinds=KINDS,
+        states=list(case_states.STATE_NAMES.items()), paging=Paging(lq.page, total, PAGE_SIZE),
+        page_link=lambda page: f"/supervisor/ledger?{lq.params(page=page)}",
+        headers=[titles[k] for k in shown], rows=[[_cell(k, r[k]) for k in shown] for r in rows],
+        wrap=frozenset(i for i, k in enumerate(shown) if k in WRAPPED))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES
@@ -13,9 +14,9 @@ from kiosk.server import cases as case_ops
 from kiosk.server.deps import ServerState
 from kiosk.server.models import FollowUp, Rating, Ticket, Window
 from kiosk.server.routes import hall as hall_routes
-from kiosk.server.supervisor.layout import Html, esc, join, stat, table, waited
+from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.sessions import Supervisor
-from kiosk.server.supervisor.signin import ROLE_NAMES
+from kiosk.server.supervisor.templates import Marked, waited
 from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
 
 REFRESH_S = 5
@@ -48,62 +49,52 @@ def gather(bb: ServerState, who: Supervisor) -> dict:
             "overdue": overdue, "due_soon": due_soon}
 
 
-def _counts(data: dict) -> Html:
+def _counts(data: dict) -> list[tuple]:
+    """(label, value, note, class) of each tile."""
     s, scores = data["statuses"], data["scores"]
     rated = sum(scores.values())
     liked = sum(n for score, n in scores.items() if is_satisfied(score))
     bad = sum(n for score, n in scores.items() if score <= 2)
-    return Html('<section class="stats" aria-label="今日数字">' + join([
-        stat("今日取号", sum(s.values())),
-        stat("正在等候", s.get("waiting", 0)),
-        stat("窗口办理中", s.get("called", 0) + s.get("serving", 0)),
-        stat("已办结", s.get("finished", 0)),
-        stat("过号", s.get("no_show", 0)),
-        stat("今日评价", rated, f"满意 {liked}，差评 {bad}" if rated else "尚无评价"),
-        stat("待回访整改", data["open_follow_ups"], cls="alert" if data["open_follow_ups"] else ""),
-        stat("逾期代办件", data["overdue"], f"即将到期 {data['due_soon']}", cls="alert" if data["overdue"] else ""),
-    ]) + "</section>")
+    return [
+        ("今日取号", sum(s.values()), "", ""),
+        ("正在等候", s.get("waiting", 0), "", ""),
+        ("窗口办理中", s.get("called", 0) + s.get("serving", 0), "", ""),
+        ("已办结", s.get("finished", 0), "", ""),
+        ("过号", s.get("no_show", 0), "", ""),
+        ("今日评价", rated, f"满意 {liked}，差评 {bad}" if rated else "尚无评价", ""),
+        ("待回访整改", data["open_follow_ups"], "", "alert" if data["open_follow_ups"] else ""),
+        ("逾期代办件", data["overdue"], f"即将到期 {data['due_soon']}", "alert" if data["overdue"] else ""),
+    ]
 
 
-def _window_card(w: dict, ticket: Ticket | None, now: datetime) -> Html:
-    helper = w["helper"]
-    staff = (f'<p class="staff">{esc(helper["name"])}<small>{esc(ROLE_NAMES.get(helper["role"], ""))}</small></p>'
-             if helper else '<p class="staff idle">暂无人员在岗</p>')
+def _window(w: dict, ticket: Ticket | None, now: datetime) -> dict:
+    serving = None
     if ticket is not None:
-        since = int((now - (ticket.called_at or now)).total_seconds())
-        group = PRIORITY_GROUP_NAMES.get(ticket.priority_group or "")
-        serving = (f'<p class="serving"><span class="number">{esc(ticket.number)}</span>'
-                   f'<span>{esc(STATUS_NAMES[ticket.status])}，已 {esc(waited(since))}</span>'
-                   + (f'<span class="tag">{esc(group)}</span>' if group else "") + "</p>")
-    elif helper:
-        serving = '<p class="serving none">当前没有办理中的号码</p>'
-    else:
-        serving = ""  # a closed window: "nobody here" says it all
-    cls = "window" + ("" if helper else " closed")
-    return Html(f'<article class="{cls}"><h3><span class="winno">{w["number"]}</span> 号窗口'
-                f'<small>{esc(w["name"])} · {esc(w["area"] or "")}</small></h3>{staff}{serving}</article>')
+        serving = {"number": ticket.number, "status": STATUS_NAMES[ticket.status],
+                   "since": int((now - (ticket.called_at or now)).total_seconds()),
+                   "group": PRIORITY_GROUP_NAMES.get(ticket.priority_group or "")}
+    return {"number": w["number"], "name": w["name"], "area": w["area"] or "", "staff": w["helper"],
+            "serving": serving}
 
 
-def live(data: dict) -> Html:
+def _longest(q: dict) -> Marked | str:
+    if q["longest_wait_s"] >= LONG_WAIT_S:
+        return Marked(f"{waited(q['longest_wait_s'])}（超过 {LONG_WAIT_S // 60} 分钟）", "late")
+    return waited(q["longest_wait_s"]) if q["waiting"] else "—"
+
+
+def _context(data: dict) -> dict:
+    return {"counts": _counts(data), "refresh_s": REFRESH_S, "stamp": iso(data["now"])[11:19],
+            "windows": [_window(w, data["held"].get(w["number"]), data["now"]) for w in data["windows"]],
+            "lines": [[f'{q["prefix"]} {q["name"]}', q["waiting"], _longest(q)] for q in data["lines"]],
+            "faults": [[d["device"], d["window"] or "—", d["component"], d["message"], d["at"][11:16]]
+                       for d in data["faults"]]}
+
+
+def live(data: dict) -> Markup:
     """The part that refreshes: counts, lines, windows, device faults."""
-    lines = table(["队列", "等候人数", "最长等候"], [
-        [f'{q["prefix"]} {q["name"]}', q["waiting"],
-         Html(f'<span class="late">{esc(waited(q["longest_wait_s"]))}（超过 30 分钟）</span>')
-         if q["longest_wait_s"] >= LONG_WAIT_S else (waited(q["longest_wait_s"]) if q["waiting"] else "—")]
-        for q in data["lines"]], cls="lines")
-    cards = join(_window_card(w, data["held"].get(w["number"]), data["now"]) for w in data["windows"])
-    faults = ""
-    if data["faults"]:
-        faults = Html('<section><h2>设备故障</h2>' + table(["设备", "窗口", "部件", "说明", "报告时间"], [
-            [d["device"], d["window"] or "—", d["component"], d["message"], d["at"][11:16]]
-            for d in data["faults"]]) + "</section>")
-    stamp = iso(data["now"])[11:19]
-    return Html(f'{_counts(data)}<div class="columns"><section class="windows"><h2>窗口</h2>'
-                f'<div class="window-grid">{cards}</div></section>'
-                f'<section class="queues"><h2>各队列等候</h2>{lines}</section></div>{faults}'
-                f'<p class="updated">更新于 <time>{esc(stamp)}</time>，每 {REFRESH_S} 秒自动刷新</p>')
+    return templates.render("overview_live.html", **_context(data))
 
 
-def body(data: dict) -> Html:
-    return Html(f'<div id="live" data-refresh="{REFRESH_S}" data-src="/supervisor/overview/live">'
-                f'{live(data)}</div><p id="live-status" class="notice error" hidden role="alert"></p>')
+def page(who: Supervisor, data: dict) -> Markup:
+    return templates.render("overview.html", who=who, **_context(data))

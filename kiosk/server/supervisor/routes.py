@@ -16,7 +16,8 @@ from kiosk.server.errors import ApiError
 from kiosk.server.supervisor import (
     cases_page, figures_page, follow_ups_page, forms, ledger_page, login_page, overview, sessions, signin,
 )
-from kiosk.server.supervisor.layout import Html, notice, page, respond
+from kiosk.server.supervisor import templates
+from kiosk.server.supervisor.layout import problem, respond
 from kiosk.server.supervisor.sessions import Supervisor, supervisor, supervisor_quiet
 
 router = APIRouter(prefix="/supervisor", include_in_schema=False)
@@ -89,7 +90,7 @@ def login(request: Request, form: dict = Depends(forms.form_body), bb: ServerSta
 def logout(request: Request, form: dict = Depends(forms.form_body), bb: ServerState = Depends(server)):
     token = request.cookies.get(sessions.COOKIE, "")
     if token and not sessions.csrf_ok(token, form.get("csrf")):
-        return respond("<!doctype html><meta charset=utf-8><p>表单已过期，请返回后重试。</p>", 403)
+        return respond(templates.render("form_expired.html"), 403)
     if token:
         with bb.db.write() as db:
             sessions.end(db, token)
@@ -108,7 +109,7 @@ def _checked(request: Request, who: Supervisor, form: dict) -> None:
 
 @router.get("/overview")
 def overview_page(who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
-    return respond(page(who, "大厅概况", "overview", overview.body(overview.gather(bb, who)), script="overview.js"))
+    return respond(overview.page(who, overview.gather(bb, who)))
 
 
 @router.get("/overview/live")
@@ -127,12 +128,11 @@ def ledger_screen(request: Request, who: Supervisor = Depends(supervisor), bb: S
     try:
         lq, halls = _ledger_query(request, who, bb)
     except ApiError as exc:
-        return respond(page(who, "台账", "ledger", Html(notice(exc.message, "error")
-                                                        + '<p><a href="/supervisor/ledger">重新查询</a></p>')), exc.status)
+        return respond(problem(who, "台账", "ledger", exc.message, "/supervisor/ledger", "重新查询"), exc.status)
     with bb.db.write() as db:
         rows, total = ledger_page.read(db, who, lq, paged=True)
         queues = ledger_page.queues(db, lq.hall_id)
-    return respond(page(who, "台账", "ledger", ledger_page.render(lq, rows, total, halls, queues)))
+    return respond(ledger_page.render(who, lq, rows, total, halls, queues))
 
 
 @router.get("/ledger/export")
@@ -159,13 +159,13 @@ def cases_screen(request: Request, who: Supervisor = Depends(supervisor), bb: Se
         halls = forms.halls_seen(db, who)
         hall_id = forms.chosen_hall(halls, request.query_params.get("hall"), who.caller.hall_id)
         data, lapsed = cases_page.gather(db, hall_id, bb.calendar)
-    return respond(page(who, "到期代办件", "cases", cases_page.render(data, halls, hall_id, lapsed)))
+    return respond(cases_page.render(who, data, halls, hall_id, lapsed))
 
 
 def _follow_ups(who: Supervisor, bb: ServerState, status: int = 200, **shown) -> Response:
     with bb.db.read() as db:
         data = follow_ups_page.gather(db, who.caller.hall_id, bb.calendar)
-    return respond(page(who, "回访整改", "follow-ups", follow_ups_page.render(data, who, **shown)), status)
+    return respond(follow_ups_page.render(who, data, **shown), status)
 
 
 @router.get("/follow-ups")
@@ -194,10 +194,10 @@ def figures_screen(request: Request, who: Supervisor = Depends(supervisor), bb: 
         try:
             first, last = forms.date_range(params.get("from"), params.get("to"))
         except ApiError as exc:
-            return respond(page(who, "统计", "figures", Html(notice(exc.message, "error")
-                                + '<p><a href="/supervisor/figures">查看最近 30 天</a></p>')), exc.status)
+            return respond(problem(who, "统计", "figures", exc.message, "/supervisor/figures", "查看最近 30 天"),
+                           exc.status)
         data = figures_page.gather(db, hall_id, first, last)
-    return respond(page(who, "统计", "figures", figures_page.render(data, halls, hall_id)))
+    return respond(figures_page.render(who, data, halls, hall_id))
 
 
 @router.get("/static/{name}")

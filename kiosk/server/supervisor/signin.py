@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.server.auth import SUPERVISOR_ROLES, check_pin
+from kiosk.server.auth import SUPERVISOR_ROLES, pin_matches
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall, Helper
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
@@ -42,13 +42,14 @@ def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, ad
     ``Refused`` has (a failed count, an audit row), so the caller commits before showing it."""
     helper = db.scalar(select(Helper).where(Helper.hall_id == hall_id, Helper.code == code))
     now = utcnow()
+    pin_ok = pin_matches(helper, pin)
     if helper is None:
         # a hall's negative id keeps these apart from the window terminals' device ids
         unknown_code_failed(-hall_id, code, settings.login_max_failures, settings.login_lock_s)
         raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
     if helper.locked_until and helper.locked_until > now:
         raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
-    if not check_pin(pin, helper.pin_hash):
+    if not pin_ok:
         helper.failed_logins += 1
         over = helper.failed_logins - settings.login_max_failures
         if over >= 0:

@@ -20,7 +20,12 @@ from devices.camera import CameraError, CameraSource, CaptureResult, FileSource,
 
 log = logging.getLogger("bangban.ui.camera")
 DETECT_WIDTH = 640  # the outline is found on a small copy: the preview needs speed, not precision
-FRAME_INTERVAL_S = 0.08
+# what a preview says (kiosk and window alike): "已框住" only while the frame shown has a page in it
+PAGE_FRAMED = "绿框已框住材料，可以拍照"
+NO_PAGE = "没有看到材料。请把材料平放在拍摄区中央；现在点拍照，会拍下整个画面"
+TAKE_PAGE = "拍照"
+TAKE_WHOLE_FRAME = "拍照（整个画面）"  # keeps the word 拍照: the button is still the one to press
+FRAME_PERIOD_S = 1 / 15  # a frame read, searched and shown this often: an outline goes within 200 ms of its page
 
 
 def source_for(config: dict):
@@ -35,7 +40,7 @@ def source_for(config: dict):
 @dataclass
 class PreviewFrame:
     image: np.ndarray  # BGR at the preview size, the page outline drawn on it
-    found: bool
+    found: bool  # a page was found in this very frame (not only held over from the one before)
     seq: int
 
 
@@ -83,6 +88,7 @@ class CameraFeed:
 
     def _run(self) -> None:
         while self._running.is_set():
+            started = time.monotonic()
             try:
                 if self._source is None:
                     self._source = source_for(self.config).open()
@@ -91,8 +97,8 @@ class CameraFeed:
                 self._fail(exc)
                 continue
             self.error = ""
-            self._show(frame)
-            time.sleep(FRAME_INTERVAL_S)
+            self._show(frame, started)
+            time.sleep(max(0.0, FRAME_PERIOD_S - (time.monotonic() - started)))
         if self._source is not None:
             self._source.close()
             self._source = None
@@ -105,11 +111,12 @@ class CameraFeed:
             self._still, self._preview = None, None  # never capture a frame from before the fault
         time.sleep(0.5)
 
-    def _show(self, frame: np.ndarray) -> None:
+    def _show(self, frame: np.ndarray, taken_at: float) -> None:
         h, w = frame.shape[:2]
         scale = DETECT_WIDTH / w
         small = cv2.resize(frame, (DETECT_WIDTH, max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-        outline = self._tracker.update(find_page(small), (small.shape[1], small.shape[0]))
+        found = find_page(small)
+        outline = self._tracker.update(found, (small.shape[1], small.shape[0]), taken_at)
         pscale = self.preview_width / w
         preview = cv2.resize(frame, (self.preview_width, max(1, round(h * pscale))), interpolation=cv2.INTER_AREA)
         if outline is not None:
@@ -118,4 +125,4 @@ class CameraFeed:
         self._seq += 1
         with self._lock:
             self._still = frame
-            self._preview = PreviewFrame(preview, outline is not None, self._seq)
+            self._preview = PreviewFrame(preview, found is not None, self._seq)

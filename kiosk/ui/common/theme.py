@@ -41,6 +41,7 @@ class Theme:
     ink_muted: tuple = _rgba("#C9D6E8")
     accent: tuple = _rgba("#FFD34D")  # the latest call
     alert: tuple = _rgba("#FFB4A8")  # error text on the dark background
+    good: tuple = _rgba("#A8F0B4")  # "restored": good news, never in the error colour
     button: tuple = _rgba("#2F6DB5")
     button_ink: tuple = _rgba("#FFFFFF")
     priority: tuple = _rgba("#FFB870")

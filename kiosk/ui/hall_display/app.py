@@ -87,10 +87,12 @@ class HallDisplayApp(App):
 
     def resync(self) -> None:
         def read():
-            return self.api.windows(), self.api.waiting()
+            return self.api.windows(), self.api.waiting(), self.api.hall_clock()
 
         def done(result):
-            self.board.resync(*result)
+            windows, waiting, clock = result
+            self.screen.set_hall_zone(clock["timezone"])
+            self.board.resync(windows, waiting)
             self.screen.show(self.board)
 
         def failed(exc: Exception):

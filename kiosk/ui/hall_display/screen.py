@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
@@ -15,6 +16,11 @@ from .board import Call, HallBoard
 DEFAULT_NOTICE = "帮办代办服务全程免费 · 老弱病残孕、军人等特殊群体优先办理 · 请留意叫号，过号请到引导台重新取号"
 
 
+def text_units(text: str) -> float:
+    """A line's width in font sizes: a Chinese character is one, a Latin one or a space about half."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text) or 1.0
+
+
 class HallScreen(BoxLayout):
     connected = BooleanProperty(False)
     hall_title = StringProperty("帮办代办 · 叫号信息")
@@ -26,6 +32,7 @@ class HallScreen(BoxLayout):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.hall_zone = None  # the machine's own until the server has said the hall's
         self._blink = None  # the Clock event of a blink under way
         self._staff_shown: tuple = ()
         Clock.schedule_interval(self._tick, 1.0)
@@ -85,12 +92,17 @@ class HallScreen(BoxLayout):
         cells = self.ids.staff_cells
         cells.clear_widgets()
         for s in board.staffing:
-            # two lines, so a long role (首席帮办代办员) is never cut off
-            who = f"{s.helper_name}\n{s.role_name}" if s.helper_name else "暂无人员\n "
-            label = self._sized(ChainLabel(text=f"{s.window} 号窗口  {who}", halign="left", valign="middle",
-                                           color=THEME.ink if s.helper_name else THEME.ink_muted), 0.026)
-            label.bind(size=lambda w, size: setattr(w, "text_size", size))
+            # one line, its font made smaller when a long role (首席帮办代办员) would not fit: a
+            # wrapped role stood on a line of its own, touching the row below
+            who = f"{s.helper_name} · {s.role_name}" if s.helper_name else "暂无人员"
+            label = ChainLabel(text=f"{s.window} 号窗口  {who}", halign="left", valign="middle", shorten=True,
+                               color=THEME.ink if s.helper_name else THEME.ink_muted)
+            label.bind(size=self._fit_staff_cell)
             cells.add_widget(label)
+
+    def _fit_staff_cell(self, label: ChainLabel, size) -> None:
+        label.text_size = size
+        label.font_size = min(self.height * 0.026, size[0] * 0.95 / text_units(label.text))
 
     def _sized(self, label: ChainLabel, share_of_height: float) -> ChainLabel:
         """Text sized as a share of the screen's height, following it."""
@@ -116,7 +128,15 @@ class HallScreen(BoxLayout):
         return None
 
     def _tick(self, _dt) -> None:
-        self.clock_text = datetime.now().strftime("%Y-%m-%d  %H:%M")
+        self.clock_text = datetime.now(self.hall_zone).strftime("%Y-%m-%d  %H:%M")
+
+    def set_hall_zone(self, name: str) -> None:
+        """The server's `timezone` setting: receipts and the ledger say hall time, so the clock does."""
+        try:
+            self.hall_zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return
+        self._tick(0)
 
     def _scroll_notice(self, _dt) -> None:
         box, label = self.ids.notice_box, self.ids.notice

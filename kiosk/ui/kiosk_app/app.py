@@ -32,8 +32,10 @@ from .journal import ISSUING, TicketJournal
 from .lockdown import AdminCorner, AdminPad
 from .printing import PrintDesk
 from .screens_choose import CategoryScreen, MatterScreen, NoticeScreen, PriorityScreen, WelcomeScreen
-from .screens_finish import CaptureScreen, ConfirmScreen, PhoneScreen, TicketScreen
+from .screens_capture import CaptureScreen
+from .screens_finish import ConfirmScreen, PhoneScreen, TicketScreen
 from .sizes import KioskSizes
+from .wording import one_sentence_a_line
 
 log = logging.getLogger("bangban.kiosk")
 LAYOUTS = ("kiosk_frame.kv", "kiosk_welcome.kv", "kiosk_category.kv", "kiosk_matter.kv", "kiosk_notice.kv",
@@ -73,9 +75,12 @@ class KioskApp(Ticketing, App):
         self.printer_problem = ""
         self.last_touch = time.monotonic()
         self.last_ticket: tuple[dict, dict] | None = None  # (ticket, receipt context), for the admin reprint
+        self.missed_receipt: tuple[str, dict, dict] | None = None  # (key, ticket, context) the printer missed
+        self.paper_low = False  # as last reported to the server
         self.prints: list[dict] = []  # what happened to each receipt, for the tests' driver
         self.admin: AdminPad | None = None
-        self._speaker = None
+        self._speaker = None  # PromptSpeaker, made on its own thread at start
+        self._speaker_starting = False
         self._allow_close = False
         self._confirmed_at: float | None = None  # perf_counter of the confirm tap, for the receipt's timing
         self._search = Clock.create_trigger(lambda _dt: self._run_search(), 0.15)
@@ -106,6 +111,8 @@ class KioskApp(Ticketing, App):
         Clock.schedule_interval(lambda _dt: self._watch_server(), 3.0)
         self.check_printer()
         Clock.schedule_once(lambda _dt: self.recover(), 0)
+        if self.config_.speech:
+            self._open_speaker()
 
     def on_stop(self) -> None:
         self.outbox.stop()
@@ -153,21 +160,40 @@ class KioskApp(Ticketing, App):
         return key in (27, 292)  # Escape, F11: no way out of full screen from a keyboard
 
     def _set_banner(self) -> None:
-        self.banner = "\n".join(p for p in (self.server_problem, self.printer_problem) if p)
+        """One sentence a line: Kivy breaks Chinese anywhere, and a sentence that fits its line is
+        never broken mid-word."""
+        self.banner = "\n".join(one_sentence_a_line(p) for p in (self.server_problem, self.printer_problem) if p)
 
     # --- speech -------------------------------------------------------------------------
     def say(self, sentence: str) -> None:
         if not (self.elder and self.config_.speech and sentence):
             return
         if self._speaker is None:
+            self._open_speaker(sentence)
+        else:
+            self._speaker.say(sentence)
+
+    def _open_speaker(self, first: str = "") -> None:
+        """Off the UI thread: importing the speech modules and pypinyin holds Python's lock for
+        about half a second, and finding a player takes up to 2 s. At start, so that the first
+        switch to elder mode finds the speaker ready."""
+        if self._speaker_starting:
+            return
+        self._speaker_starting = True
+
+        def start() -> None:
             from .speaker import PromptSpeaker
             try:
-                self._speaker = PromptSpeaker(self.config_.data_dir / "prompts", self.config_.speech_player)
+                speaker = PromptSpeaker(self.config_.data_dir / "prompts", self.config_.speech_player)
             except Exception as exc:  # espeak-ng missing: the words stay on screen
                 log.warning("no spoken prompts: %s", exc)
                 self.config_.speech = False
                 return
-        self._speaker.say(sentence)
+            if first:
+                speaker.say(first)
+            self._speaker = speaker
+
+        threading.Thread(target=start, name="kiosk-speaker-start", daemon=True).start()
 
     def set_elder(self, on: bool, speak: bool = True) -> None:
         self.elder = on
@@ -197,7 +223,7 @@ class KioskApp(Ticketing, App):
         self.server_problem = ""
         self._set_banner()
         if was_down and self.manager.current == "confirm" and self.screen("confirm").message:
-            self.screen("confirm").message = SERVER_BACK
+            self.screen("confirm").tell_good_news(SERVER_BACK)
             self.say(SERVER_BACK)
 
     def _watch_server(self) -> None:
@@ -258,6 +284,7 @@ class KioskApp(Ticketing, App):
             self.journal.mark(entry.key, "abandoned")  # the request failed: no ticket to finish later
         self.flow = Flow()
         self.search_results = None
+        self.missed_receipt = None  # the person left: the receipt is theirs at the guide desk now
         for screen in self.manager.screens:
             screen.reset()
         if self.admin:

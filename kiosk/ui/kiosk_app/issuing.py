@@ -13,8 +13,10 @@ from kiosk.client import ClientError, ServerTrouble, ServerUnreachable
 from .journal import ISSUED, ISSUING, PRINTED, SHOWN
 from .receipt import receipt_context, ticket_receipt, where_to_wait
 
-NO_TICKET_YET = "暂时连不上服务器，号还没有取到。请稍等片刻再点“确认取号”，或到引导台请工作人员帮您取号。"
-PRINTER_DOWN = "打印机暂时不能打印（{}）取号后号码会显示在屏幕上，请到引导台出示。"
+# the banner says that the server is away and to ask at the guide desk; this says what became of the tap
+NO_TICKET_YET = "号还没有取到。服务器一恢复，这里会提示您再点“确认取号”。"
+PRINTER_DOWN = "打印机暂时不能打印：{}。取号后号码会显示在屏幕上，请到引导台出示。"
+PAPER_LOW = "凭条纸将用完，请及时更换纸卷"  # reported to the server: the window terminals show it to staff
 
 
 class Ticketing:
@@ -77,12 +79,15 @@ class Ticketing:
             now = time.perf_counter()
             timing = {"print_s": now - started, "tap_to_print_s": now - confirmed_at if confirmed_at else None}
             Clock.schedule_once(lambda _dt: self._printed(key, ticket, context, error, timing))
+            if result is not None:  # the printer's status as it answered after this job
+                Clock.schedule_once(lambda _dt: self._paper_state(result.status.paper_near_end))
 
         self.last_ticket, self._confirmed_at = (ticket, context), None
         self.desk.print_ticket(ticket_receipt(ticket, context), done)
 
     def _printed(self, key: str, ticket: dict, context: dict, error, timing: dict) -> None:
         self.journal.mark(key, SHOWN if error else PRINTED)
+        self.missed_receipt = (key, ticket, context) if error else None
         self.prints.append({"number": ticket["number"], "ok": error is None, "error": getattr(error, "code", None),
                             **{k: round(v, 4) for k, v in timing.items() if v is not None}})
         self.printer_problem = PRINTER_DOWN.format(error.message.rstrip("。")) if error else ""
@@ -95,6 +100,14 @@ class Ticketing:
             self.show_ticket(ticket, context)
             screen.printed(error.message)
 
+    def _paper_state(self, near_end: bool) -> None:
+        """Paper near its end still prints: the citizen need not know, the staff must, in time."""
+        if near_end == self.paper_low:
+            return
+        self.paper_low = near_end
+        self.background.run(lambda: self.api.report_health("paper", not near_end, PAPER_LOW if near_end else ""),
+                            lambda _r: None, self._server_failed)
+
     def check_printer(self) -> None:
         def job() -> None:
             problem = self.desk.check()
@@ -105,6 +118,16 @@ class Ticketing:
     def _printer_state(self, problem: str) -> None:
         self.printer_problem = PRINTER_DOWN.format(problem.rstrip("。")) if problem else ""
         self._set_banner()
+        if not problem and self.missed_receipt and self.screen("ticket").number == self.missed_receipt[1]["number"]:
+            self.screen("ticket").offer_reprint()  # the person is still here: the printer is back
+            self.say(self.screen("ticket").print_line)
+
+    def reprint_missed(self) -> None:
+        """The receipt the printer missed, printed now that it is back (the ticket screen's button)."""
+        if self.missed_receipt:
+            key, ticket, context = self.missed_receipt
+            self.screen("ticket").reprinting()
+            self.print_receipt(key, ticket, context)
 
     def recover(self) -> None:
         """After a restart: finish tickets the last run issued (or was issuing) but never printed."""

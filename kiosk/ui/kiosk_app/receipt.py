@@ -23,7 +23,7 @@ def ticket_receipt(ticket: dict, context: dict) -> TicketReceipt:
     return TicketReceipt(
         hall_name=context["hall_name"], number=ticket["number"], service_type=context["service_type"],
         matter_name=context["matter_name"], waiting_ahead=int(ticket.get("waiting_ahead") or 0),
-        estimated_wait_s=int(ticket.get("estimated_wait_s") or 0),
+        estimated_wait_s=int(ticket.get("estimated_wait_s") or 0), staffed_windows=ticket.get("staffed_windows"),
         issued_at=datetime.fromisoformat(issued) if issued else datetime.now().astimezone(),
         status_url=ticket["status_url"], time_limit_days=context.get("time_limit_days"),
         materials=context.get("materials"), phone=context.get("phone") or "",

@@ -6,7 +6,7 @@ from typing import Callable
 
 from kivy.app import App
 from kivy.factory import Factory
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from .flow import page_of
@@ -14,7 +14,15 @@ from .flow import page_of
 
 class KioskScreen(Screen):
     message = StringProperty("")  # plain Chinese: what went wrong and what to do
+    good_news = BooleanProperty(False)  # the message says something is well again: not in the error colour
     prompt = ""  # said aloud on entering, in elder mode
+
+    def on_message(self, *_args) -> None:
+        self.good_news = False  # any new message is a problem unless tell_good_news says otherwise
+
+    def tell_good_news(self, text: str) -> None:
+        self.message = text
+        self.good_news = True
 
     @property
     def app(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
 from .flow import (CATEGORIES, CATEGORY_HINTS, PRIORITY_GROUPS, SERVICE_HINTS, SERVICE_TYPES,
                    matters_for)
@@ -40,6 +41,16 @@ class CategoryScreen(PagedChoices):
         sz = self.app.sz
         return [(two_lines(name, CATEGORY_HINTS[key], sz.title), lambda k=key: self.app.choose_category(k))
                 for key, name in CATEGORIES.items()]
+
+
+class SearchKeyboard(BoxLayout):
+    """The on-screen keyboard. Closed, it takes no touch: its keys keep their size in a box of no
+    height and lie over the page buttons, and a disabled widget swallows the touches it covers."""
+
+    shown = BooleanProperty(False)
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.shown else False
 
 
 class MatterScreen(PagedChoices):

@@ -1,19 +1,14 @@
-"""The second half of a visit: the phone number, the documents, the confirmation, the ticket."""
+"""The second half of a visit: the phone number, the confirmation, the ticket (the documents: screens_capture)."""
 from __future__ import annotations
 
 import cv2
 import qrcode
-from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
-
-from devices.camera import CameraError
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from .flow import phone_problem, spaced_phone
 from .receipt import wait_text
 from .screen_base import KioskScreen
-
-PREVIEW_FPS = 8
 
 
 def texture_of(bgr) -> Texture:
@@ -74,84 +69,6 @@ class PhoneScreen(KioskScreen):
         self.digits = ""
 
 
-class CaptureScreen(KioskScreen):
-    prompt = "请把材料平放在拍摄区，绿框框住材料后，点拍照。不拍也可以，请点跳过。"
-    live = BooleanProperty(True)  # False: reviewing the page just taken
-    working = BooleanProperty(False)
-    status_text = StringProperty("")
-    page_count = NumericProperty(0)
-    preview = ObjectProperty(None, allownone=True)
-    _event = None
-    _seq = -1
-
-    def on_pre_enter(self, *args) -> None:
-        super().on_pre_enter(*args)
-        self.live = True
-        self.app.camera.start()
-        self._event = Clock.schedule_interval(self.show_frame, 1 / PREVIEW_FPS)
-
-    def on_leave(self, *args) -> None:
-        if self._event is not None:
-            self._event.cancel()
-            self._event = None
-        self.app.camera.stop()
-
-    def refresh(self) -> None:
-        self.page_count = len(self.app.flow.pages)
-
-    def show_frame(self, _dt) -> None:
-        if not self.live:
-            return
-        camera = self.app.camera
-        frame = camera.preview()
-        if camera.error:
-            self.status_text = camera.error + "\n也可以点“跳过”，到窗口出示原件。"
-            self.preview = None
-            return
-        if frame is None:
-            self.status_text = "正在打开高拍仪，请稍候…"
-            return
-        if frame.seq != self._seq:
-            self._seq = frame.seq
-            self.preview = texture_of(frame.image)
-        self.status_text = "绿框已框住材料，可以拍照" if frame.found else "请把材料平放在拍摄区中央"
-
-    def take(self) -> None:
-        if self.working:
-            return
-        self.working = True
-        self.status_text = "正在拍照…"
-        self.app.run_off_ui(self.app.camera.take, self._taken, self._failed)
-
-    def _taken(self, result) -> None:
-        self.working = False
-        self.app.flow.pages.append(result)
-        self.page_count = len(self.app.flow.pages)
-        self.live = False
-        self.preview = texture_of(result.image)
-        self.status_text = f"第 {self.page_count} 页：" + result.message
-
-    def _failed(self, exc: Exception) -> None:
-        self.working = False
-        self.message = (exc.message if isinstance(exc, CameraError) else "拍照没有成功") + " 请重拍，或点“跳过”。"
-
-    def retake(self) -> None:
-        if not self.live and self.app.flow.pages:
-            self.app.flow.pages.pop()
-        self.page_count = len(self.app.flow.pages)
-        self.live = True
-
-    def another(self) -> None:
-        self.live = True
-
-    def done(self) -> None:
-        self.app.choose_pages()
-
-    def reset(self) -> None:
-        super().reset()
-        self.live, self.preview, self.page_count = True, None, 0
-
-
 class ConfirmScreen(KioskScreen):
     prompt = "请核对以上信息，没有问题请点确认取号。"
     summary = StringProperty("")
@@ -165,21 +82,37 @@ class ConfirmScreen(KioskScreen):
             self.app.issue()
 
 
+# the server's `staffed_windows` is 0: nobody can call the ticket now, so no wait is promised
+NOBODY_SERVING = "暂无工作人员办理，等候时间无法估计"
+NOBODY_SERVING_ADVICE = "请到引导台，工作人员会帮您安排；或回首页改选其他事项。"
+
+
 class TicketScreen(KioskScreen):
     number = StringProperty("")
     wait_line = StringProperty("")
     where_line = StringProperty("")
     print_line = StringProperty("")
     print_failed = BooleanProperty(False)
+    nobody_serving = BooleanProperty(False)
+    reprint_offered = BooleanProperty(False)  # the printer is back after missing this receipt
     qr = ObjectProperty(None, allownone=True)
 
     def show(self, ticket: dict, where: str) -> None:
         self.number = ticket["number"]
-        self.wait_line = wait_text(ticket)
-        self.where_line = where
-        self.print_failed = False
+        self.nobody_serving = ticket.get("staffed_windows") == 0  # absent from an older server: as before
+        self.wait_line = NOBODY_SERVING if self.nobody_serving else wait_text(ticket)
+        self.where_line = NOBODY_SERVING_ADVICE if self.nobody_serving else where
+        self.print_failed = self.reprint_offered = False
         self.print_line = "凭条正在打印，请稍候取走"
         self.qr = qr_texture(ticket["status_url"])
+
+    def offer_reprint(self) -> None:
+        self.reprint_offered = True
+        self.print_line = "打印机已恢复，可以补打凭条：请点下面的“补打凭条”。"
+
+    def reprinting(self) -> None:
+        self.reprint_offered = False
+        self.print_line = "凭条正在打印，请稍候取走"
 
     def printed(self, problem: str | None) -> None:
         if problem is None:
@@ -191,9 +124,12 @@ class TicketScreen(KioskScreen):
                                "到引导台出示即可，号码已经有效。")
 
     def spoken_prompt(self) -> str:
+        if self.nobody_serving:
+            return f"您的号码是 {self.number} 号。{self.wait_line}。{self.where_line}"
         return f"您的号码是 {self.number} 号。{self.wait_line}。" + ("请到引导台出示本屏幕。" if self.print_failed else "请取走凭条。")
 
     def reset(self) -> None:
         super().reset()
         self.number = self.wait_line = self.where_line = self.print_line = ""
+        self.nobody_serving = self.reprint_offered = False
         self.qr = None

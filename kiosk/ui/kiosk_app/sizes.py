@@ -4,6 +4,12 @@ Normal mode already meets the elder rules (domain.md: main text ≥ 18 pt = sp(2
 ≥ 30 pt = sp(40), targets ≥ 60 dp); elder mode goes bigger still and shows fewer choices per
 screen. The values are Kivy properties on purpose: a kv rule reading ``app.sz.text`` is
 re-evaluated only when its last link is a property (a plain object's attribute is read once).
+
+A kv rule that overrides a base rule's binding does not remove it: both stay bound, and the
+one whose size is set last wins (the base's `text_large` over a QuietButton's `text`, so
+buttons kept their elder size after the visit). So a size is bound once, in the base rule,
+as ``app.sz.of(self.font_role, app.sz.elder)``; derived rules and instances set only the
+role, a name. ``elder`` is set last, so every such rule is evaluated after all sizes changed.
 """
 from __future__ import annotations
 
@@ -29,6 +35,10 @@ class KioskSizes(EventDispatcher):
     def __init__(self, elder: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.apply(elder)
+
+    def of(self, role: str, _elder: bool = False) -> float:
+        """The size named ``role`` ("text", "title", ...); kv passes ``app.sz.elder`` to be called again."""
+        return getattr(self, role)
 
     def apply(self, elder: bool) -> None:
         if elder:

@@ -4,6 +4,10 @@ devices/speech only says ticket calls; its EspeakVoice takes pinyin, and (see it
 the plain `cmn` voice misreads characters, so the sentence becomes pinyin with tone
 numbers here (pypinyin) first. Only the newest prompt matters: a person who taps on
 before a prompt is said skips it.
+
+Everything slow happens on the speaker's own thread, never on the UI thread: loading
+pypinyin's dictionaries, probing the audio players (each plays a clip, about 2 s when
+there is no sound card), and running espeak-ng.
 """
 from __future__ import annotations
 
@@ -12,8 +16,6 @@ import logging
 import re
 import threading
 from pathlib import Path
-
-from pypinyin import Style, lazy_pinyin
 
 from devices.speech.call_text import digit_pieces, letter_pieces, number_pieces
 from devices.speech.pcm import write_wav
@@ -25,6 +27,8 @@ log = logging.getLogger("bangban.kiosk.speech")
 
 def to_pinyin(sentence: str) -> str:
     """"请选择事项" -> "qing3 xuan3 ze2 shi4 xiang4"; punctuation becomes a pause (a comma)."""
+    from pypinyin import Style, lazy_pinyin  # loads its dictionaries: on the speaker's thread
+
     words = lazy_pinyin(sentence, style=Style.TONE3, neutral_tone_with_five=True, errors=_not_han)
     return " ".join(w for w in words if w.strip()).replace(" , ,", " ,")
 
@@ -47,7 +51,7 @@ class PromptSpeaker:
     def __init__(self, cache_dir: Path, player: Player | None = None, voice: EspeakVoice | None = None):
         self.cache_dir = cache_dir
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        self.player = player or find_player()
+        self.player = player  # None: found on the speaker's thread before the first prompt
         self.voice = voice or EspeakVoice(speed_wpm=130)
         self._next: str | None = None
         self._ready = threading.Condition()
@@ -72,6 +76,9 @@ class PromptSpeaker:
         return path
 
     def _run(self) -> None:
+        to_pinyin("")  # loads pypinyin now, not when the first prompt is due
+        if self.player is None:
+            self.player = find_player()
         while True:
             with self._ready:
                 while self._next is None and not self._stopped:

@@ -18,5 +18,16 @@ def run(server_url: str, token: str, window: int, data_dir: str | Path, fullscre
 
     from .app import WindowTerminalApp
 
-    WindowTerminalApp(ApiClient(server_url, token), window, Path(data_dir), printer_config=printer_config,
-                      camera_config=camera_config, hall_name=hall_name, helper_phone=helper_phone).run()
+    app = WindowTerminalApp(ApiClient(server_url, token), window, Path(data_dir), printer_config=printer_config,
+                            camera_config=camera_config, hall_name=hall_name, helper_phone=helper_phone)
+    stop_on_sigterm(app)
+    app.run()
+
+
+def stop_on_sigterm(app) -> None:
+    """systemd stops the terminal with SIGTERM: close the app (it signs the helper out) instead of dying."""
+    import signal
+
+    from kivy.clock import Clock
+
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: Clock.schedule_once(lambda _dt: app.stop()))

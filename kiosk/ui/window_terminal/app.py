@@ -11,7 +11,7 @@ from kivy.core.window import Window
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.client import ApiClient, EventFollower
+from kiosk.client import ApiClient, ClientError, EventFollower
 from kiosk.ui.common.app_base import Background, load_layouts
 from kiosk.ui.common.page_outbox import PageOutbox
 
@@ -50,6 +50,7 @@ class WindowTerminalApp(App):
                                      lambda _dt: self.page_settled(meta, refusal)))
         self.follower: EventFollower | None = None
         self.manager: ScreenManager | None = None
+        self.matters: dict[int, dict] = {}  # the catalogue's matters by id: what a called ticket is for
 
     def build(self) -> ScreenManager:
         load_layouts("window_sign_in.kv", "window_documents.kv", "window_serve.kv", "window_choices.kv")
@@ -80,6 +81,7 @@ class WindowTerminalApp(App):
         Clock.schedule_interval(lambda _dt: self.serve_screen.refresh(), 15)  # waited times age
 
     def on_stop(self) -> None:
+        self.sign_out_on_exit()
         if self.follower:
             self.follower.stop(timeout=2)
         self.outbox.stop()
@@ -103,7 +105,27 @@ class WindowTerminalApp(App):
             self.serve_screen.refresh()
             self.outbox.wake()
 
-        self.background.run(lambda: self.device_api.sign_in(code, pin, self.window_number), done, on_error)
+        def signed_in_with_matters():
+            signed = self.device_api.sign_in(code, pin, self.window_number)
+            if not self.matters:  # before the screen shows: the first call already names its matter
+                try:
+                    self.matters = {m["id"]: m for m in self.device_api.catalog()["matters"]}
+                except ClientError as exc:
+                    log.warning("catalogue not read: %s", exc)
+            return signed
+
+        self.background.run(signed_in_with_matters, done, on_error)
+
+    def sign_out_on_exit(self) -> None:
+        """The terminal closes: the helper is no longer at the window (the display lists who is).
+        Blocking, once, at exit; a server away ends the session later by its silence."""
+        api, self.helper_api = self.helper_api, None
+        if api is None:
+            return
+        try:
+            api.sign_out()
+        except (ClientError, OSError) as exc:  # the server away or the session gone: its silence ends it
+            log.warning("sign-out at exit failed: %r", exc)
 
     def signed_out(self, message: str = "") -> None:
         """Back to sign-in. Drafts stay: the next helper (or the same one) finds them."""

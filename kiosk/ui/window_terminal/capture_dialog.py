@@ -12,13 +12,12 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.popup import Popup
 
 from devices.camera import CameraError, to_jpeg
-from kiosk.ui.common.camera_feed import CameraFeed
+from kiosk.ui.common.camera_feed import FRAME_PERIOD_S, NO_PAGE, PAGE_FRAMED, TAKE_PAGE, TAKE_WHOLE_FRAME, CameraFeed
 from kiosk.ui.common.fonts import font_name_for
 
 from .page_images import texture_from_bgr
 
 LOOKING = "请把材料平放在拍摄区中央"
-FOUND = "已找到材料边缘（绿框），可以拍照"
 
 
 class CaptureDialog(Popup):
@@ -27,6 +26,8 @@ class CaptureDialog(Popup):
     reviewing = BooleanProperty(False)
     working = BooleanProperty(False)
     live = BooleanProperty(False)  # frames are arriving
+    page_seen = BooleanProperty(False)  # the frame on screen has a page found in it
+    take_page_text, take_whole_text = TAKE_PAGE, TAKE_WHOLE_FRAME
     mode = StringProperty("document")  # or "color"
     sent = NumericProperty(0)
 
@@ -42,7 +43,7 @@ class CaptureDialog(Popup):
 
     def on_open(self) -> None:
         self.feed.start()
-        self._ticker = Clock.schedule_interval(self._tick, 0.1)
+        self._ticker = Clock.schedule_interval(self._tick, FRAME_PERIOD_S)
 
     def on_dismiss(self) -> None:
         if self._ticker is not None:
@@ -53,7 +54,7 @@ class CaptureDialog(Popup):
         if self.reviewing or self.working:
             return
         if self.feed.error:
-            self.live = False
+            self.live = self.page_seen = False
             self.status_text, self.status_is_error = self.feed.error, True
             return
         frame = self.feed.preview()
@@ -62,7 +63,8 @@ class CaptureDialog(Popup):
         self._last_seq = frame.seq
         self.ids.preview.texture = texture_from_bgr(frame.image)
         self.live = True
-        self.status_text, self.status_is_error = (FOUND if frame.found else LOOKING), False
+        self.page_seen = frame.found
+        self.status_text, self.status_is_error = (PAGE_FRAMED if frame.found else NO_PAGE), False
 
     def take(self) -> None:
         if not self.live or self.working:

@@ -90,12 +90,67 @@ class DocumentsPanel(BoxLayout):
                            lambda exc: viewer.say(exc.message if isinstance(exc, ClientError) else "材料读取失败"))
 
 
+ZOOM_STEP = 1.5
+MAX_ZOOM = 4.0  # four screen pixels per page pixel: the smallest print of a 2400 px page is large
+
+
 class PageViewer(Popup):
+    """One page, fitted to the window; 放大 and 缩小 (or + and -, or the mouse wheel with Ctrl)
+    zoom in steps, and a zoomed page is dragged or scrolled to read small print."""
+
     note = StringProperty("正在读取…")
+    zoom = NumericProperty(0.0)  # screen pixels per page pixel; 0: the whole page fitted to the window
+    max_zoom = NumericProperty(MAX_ZOOM)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.title_font = font_name_for(self.title)
+
+    def fit_zoom(self) -> float:
+        texture, area = self.ids.image.texture, self.ids.scroller
+        if texture is None or not texture.width or not texture.height:
+            return 1.0
+        return min(area.width / texture.width, area.height / texture.height)
+
+    def shown_zoom(self) -> float:
+        return self.zoom or self.fit_zoom()
+
+    def zoom_in(self) -> None:
+        if self.ids.image.texture is not None:
+            self.zoom = min(self.max_zoom, max(self.shown_zoom() * ZOOM_STEP, self.fit_zoom()))
+
+    def zoom_out(self) -> None:
+        smaller = self.shown_zoom() / ZOOM_STEP
+        self.zoom = 0.0 if smaller <= self.fit_zoom() * 1.01 else smaller
+
+    def zoom_fit(self) -> None:
+        self.zoom = 0.0
+
+    def on_open(self) -> None:
+        from kivy.core.window import Window
+
+        Window.bind(on_key_down=self._key)
+
+    def on_dismiss(self) -> None:
+        from kivy.core.window import Window
+
+        Window.unbind(on_key_down=self._key)
+
+    def _key(self, _window, key, _scancode, text, _modifiers) -> bool:
+        if text in ("+", "=") or key == 270:  # 270: the keypad's +
+            self.zoom_in()
+            return True
+        if text == "-" or key == 269:
+            self.zoom_out()
+            return True
+        return False
+
+    def on_touch_down(self, touch) -> bool:
+        wheel = getattr(touch, "button", "") in ("scrollup", "scrolldown")
+        if wheel and "ctrl" in getattr(touch, "modifiers", ()) and self.ids.scroller.collide_point(*touch.pos):
+            self.zoom_in() if touch.button == "scrolldown" else self.zoom_out()  # Kivy: the wheel turned away is scrolldown
+            return True
+        return super().on_touch_down(touch)
 
     def say(self, text: str) -> None:
         self.note = text

@@ -112,8 +112,8 @@ def known_values(facts: Facts) -> dict[str, str]:
         "delivery": DELIVERY_NAMES.get(case.get("delivery", ""), "现场领取"),
         "reason": reason, "suspension_reason": reason,
         "termination_reason": reason if case.get("state") == "terminated" else "",
-        "handed_over": "\n".join(i["name"] for i in case.get("items", []) if i.get("direction") == "out"),
-        "materials": "\n".join(i["name"] for i in case.get("items", []) if i.get("direction") == "in"),
+        "handed_over": "\n".join(i["name"] for i in case.get("items", []) if i.get("direction") == "returned"),
+        "materials": "\n".join(i["name"] for i in case.get("items", []) if i.get("direction") == "received"),
         "outstanding": "", "result": "",
     }
 

@@ -5,17 +5,18 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from devices.printer.receipts import mask_phone
 from kiosk.client import BadCredentials, ClientError
+from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES as PRIORITY_NAMES
 from kiosk.domain.ticket_states import STATUS_NAMES, TRANSITIONS
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainLabel
 
 from .dialogs import finish_dialog, transfer_dialog
+from .form_fill import SERVICE_NAMES
 from .log_drafts import ServiceLog
 from .serve_extras import ServeExtras
 
-PRIORITY_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
-                  "talent": "高层次人才", "key_project": "重点项目", "green_channel": "绿色通道"}
 ACTION_STEPS = {"call_next": "call", "recall": "recall", "no_show": "no_show", "start": "start",
                 "finish": "finish", "transfer": "transfer"}
 LOG_FIELDS = ("who", "contact", "asked", "done")
@@ -27,6 +28,32 @@ def minutes(seconds: int) -> str:
 
 def short_wait(seconds: int) -> str:
     return "刚到" if seconds < 60 else f"等 {seconds // 60} 分"
+
+
+NO_MATTER = "未选具体事项"  # the kiosk's "不清楚是哪个事项": the helper asks
+
+
+def matter_name(ticket: dict, matters: dict[int, dict]) -> str:
+    if ticket.get("matter_id") is None:
+        return NO_MATTER
+    matter = matters.get(ticket["matter_id"])
+    return matter["name"] if matter else f"事项 {ticket['matter_id']}（事项清单未读到）"
+
+
+def ticket_details(ticket: dict, matters: dict[int, dict]) -> str:
+    """What the citizen chose at the kiosk, so the helper need not ask again. The phone masked:
+    the full number is for the service log's contact, typed or read back with the citizen."""
+    group = PRIORITY_NAMES.get(ticket.get("priority_group") or "", "无")
+    phone = mask_phone(ticket["phone"]) if ticket.get("phone") else "未留"
+    return (f"事项：{matter_name(ticket, matters)}　类型：{SERVICE_NAMES.get(ticket.get('service_type') or '', '')}"
+            f"　优先：{group}　手机：{phone}")
+
+
+def asked_prefill(ticket: dict, matters: dict[int, dict]) -> str:
+    """"咨询或申办事项" as the kiosk's choice gives it; the helper edits it."""
+    service = SERVICE_NAMES.get(ticket.get("service_type") or "", "")
+    name = matter_name(ticket, matters) if ticket.get("matter_id") is not None else ""
+    return f"{service}：{name}" if name else ""
 
 
 def next_line(item: dict) -> str:
@@ -44,6 +71,8 @@ class ServeScreen(ServeExtras, Screen):
     message_is_error = BooleanProperty(False)
     line_text = StringProperty("正在读取本窗口的等候情况…")
     current_text = StringProperty("当前没有号码")
+    details_text = StringProperty("")  # the ticket's matter, service type, priority group, phone
+    devices_text = StringProperty("")  # hall devices needing staff: "自助取号机1：凭条纸将用完…"
     ticket_id = NumericProperty(0)
     ticket_number = StringProperty("")
     status = StringProperty("")  # of the ticket in hand: "", "called" or "serving"
@@ -77,6 +106,11 @@ class ServeScreen(ServeExtras, Screen):
             return
         app.background.run(lambda: app.helper_api.window_line(app.window_number), self.show_line,
                            self.failed_quietly)
+        app.background.run(app.helper_api.device_health, self.show_devices, self.failed_quietly)
+
+    def show_devices(self, reports: list[dict]) -> None:
+        """Devices of the hall that need a hand (a kiosk's paper running out), for every helper."""
+        self.devices_text = "；".join(f"{r['device']}：{r['message'] or '有故障'}" for r in reports if not r["ok"])
 
     def show_line(self, line: dict) -> None:
         longest = f"\n最长已等 {minutes(line['longest_wait_s'])}" if line["waiting"] else ""
@@ -96,6 +130,7 @@ class ServeScreen(ServeExtras, Screen):
                 self.ids.documents.show(0)
             self.ticket_id, self.ticket_number, self.status = 0, "", ""
             self.current_text = "当前没有号码，按 F1 叫号"
+            self.details_text = ""
             self._fill_log(ServiceLog())
             return
         changed = ticket["id"] != self.ticket_id
@@ -103,8 +138,9 @@ class ServeScreen(ServeExtras, Screen):
         recalls = f" · 已重呼 {ticket['recall_count']} 次" if ticket.get("recall_count") else ""
         priority = f" · ★{PRIORITY_NAMES[ticket['priority_group']]}" if ticket.get("priority_group") else ""
         self.current_text = f"{ticket['number']}  {STATUS_NAMES.get(ticket['status'], '')}{recalls}{priority}"
+        self.details_text = ticket_details(ticket, self.app.matters)
         if changed:  # a draft typed before a crash or restart comes back
-            self._fill_log(self.app.drafts.load(ticket["id"]) or ServiceLog())
+            self._fill_log(self.app.drafts.load(ticket["id"]) or ServiceLog(asked=asked_prefill(ticket, self.app.matters)))
             self.ids.documents.show(ticket["id"])
 
     # --- the service log --------------------------------------------------

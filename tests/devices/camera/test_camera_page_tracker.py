@@ -39,31 +39,29 @@ def test_still_page_outline_does_not_jitter():
 CORNERS = np.float32([[300, 100], [900, 120], [880, 650], [320, 640]])
 
 
-def test_moved_page_is_followed_as_soon_as_the_next_frame_confirms_it():
+def test_moved_page_is_followed_in_the_frame_it_was_found_in():
+    # the outline is drawn on the frame it was found in: lagging a frame behind, it
+    # showed where the page had been
     tracker = PageTracker()
     for _ in range(10):
         tracker.update(CORNERS, FRAME)
     assert tracker.steady
     moved = CORNERS + np.float32([150, 40])
-    tracker.update(moved, FRAME)
-    shown = tracker.update(moved + 0.5, FRAME)
-    assert np.abs(shown - moved).max() < 1.5
+    shown = tracker.update(moved, FRAME)
+    assert np.abs(shown - moved).max() < 0.01
     assert not tracker.steady
 
 
-def test_one_wrong_frame_does_not_move_the_outline():
+def test_outline_goes_with_the_first_frame_without_a_page():
+    # a frame in flight when the page leaves, then the first without it: at 15 frames a
+    # second the outline is gone in 133 ms; bridging a lost frame would take it past 200 ms
     tracker = PageTracker()
-    for _ in range(10):
-        tracker.update(CORNERS, FRAME)
-    wrong = CORNERS.copy()
-    wrong[1] += np.float32([60, 80])  # a finger pulled one corner away for one frame
-    assert np.abs(tracker.update(wrong, FRAME) - CORNERS).max() < 0.01
-    assert np.abs(tracker.update(CORNERS, FRAME) - CORNERS).max() < 0.01
+    tracker.update(CORNERS, FRAME, now=10.0)
+    assert tracker.update(None, FRAME, now=10.07) is None
 
 
-def test_outline_held_through_a_few_missed_frames_then_dropped():
-    tracker = PageTracker(max_missed=3)
-    tracker.update(CORNERS, FRAME)
-    for _ in range(3):
-        assert tracker.update(None, FRAME) is not None
-    assert tracker.update(None, FRAME) is None
+def test_a_tracker_may_bridge_lost_frames_when_asked():
+    tracker = PageTracker(max_missed_s=0.1)
+    tracker.update(CORNERS, FRAME, now=10.0)
+    assert tracker.update(None, FRAME, now=10.07) is not None
+    assert tracker.update(None, FRAME, now=10.14) is None

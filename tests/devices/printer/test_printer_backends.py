@@ -75,3 +75,16 @@ def test_configuration_mistakes_are_caught():
         PrinterConfig.from_dict({"backend": "network", "hots": "10.0.0.5"})
     with pytest.raises(ValueError):
         PrinterConfig.from_dict({"backend": "bluetooth"})
+
+
+def test_opening_and_closing_is_not_logged(simulator, caplog):
+    """python-escpos says "Network printer enabled" and "Closing Network connection" at INFO on
+    every status check; the kiosk's log (and the demo's console) must not fill with them."""
+    import logging
+
+    sim = simulator()
+    printer = ReceiptPrinter({"port": sim.port})
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):
+            assert printer.status().ready
+    assert not [r for r in caplog.records if "Network" in r.getMessage()], caplog.text

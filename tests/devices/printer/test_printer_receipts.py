@@ -65,6 +65,14 @@ def test_ticket_prints_number_wait_qr_and_notices(simulator, paper, mode):
         assert not {"¥", "￥"} & set(text), "no price anywhere"
 
 
+def test_a_ticket_no_staffed_window_serves_promises_no_wait(simulator):
+    _, _, job = _print(simulator, 80, "native", lambda p: p.print_ticket(make_ticket(staffed_windows=0)))
+    text = _joined(job)
+    assert "暂无窗口办理，请到引导台咨询" in text and "分钟" not in text.split("预计等候")[1].split("取号时间")[0]
+    _, _, staffed = _print(simulator, 80, "native", lambda p: p.print_ticket(make_ticket(staffed_windows=2)))
+    assert "约14分钟" in _joined(staffed)
+
+
 def test_ticket_without_materials_has_no_notice(simulator):
     _, _, job = _print(simulator, 80, "native", lambda p: p.print_ticket(make_ticket()))
     assert "一次性告知" not in _joined(job)

@@ -13,6 +13,7 @@ from devices.printer import (
     PrinterOffline,
     PrinterUnreachable,
     PrintInterrupted,
+    SilentAfterJob,
 )
 from devices.printer.escpos_commands import SIM_FAULT
 from printer_samples import make_ticket, printer_for
@@ -84,11 +85,31 @@ def test_a_printer_that_does_not_answer_status(simulator):
         printer.print_ticket(make_ticket())
 
 
-def test_without_status_the_result_says_unconfirmed(simulator):
+@pytest.mark.parametrize("fault,error", [("paper_out", PaperOut), ("cover_open", CoverOpen),
+                                         ("mute", PrinterNotResponding)])
+def test_the_58mm_raster_printer_is_asked_before_the_job(simulator, fault, error):
+    """Its 76 KB of bitmap is not sent to a printer that cannot print it, nor reported as printed."""
+    sim = simulator(paper_mm=58, fault=fault)
+    with pytest.raises(error):
+        printer_for(sim, "generic-58-raster", timeout_s=0.5).print_ticket(make_ticket())
+    assert sim.bytes_received <= 12, "only the four status queries were sent"
+
+
+def test_the_58mm_raster_print_is_confirmed_by_the_printer(simulator):
     sim = simulator(paper_mm=58)
     result = printer_for(sim, "generic-58-raster").print_ticket(make_ticket())
-    assert result.confirmed is False and result.status.checked is False
-    assert len(sim.wait_for_jobs(1)) == 1
+    assert result.confirmed and result.status.ready
+    assert sim.bytes_received > 20_000 and len(sim.wait_for_jobs(1)) == 1
+
+
+def test_a_printer_silent_after_taking_the_job_says_the_receipt_may_be_incomplete(simulator):
+    sim = simulator()
+    sim.set_fault("mute", after_bytes=300)
+    with pytest.raises(SilentAfterJob) as raised:
+        printer_for(sim, "generic-80-gb18030", timeout_s=0.5).print_ticket(make_ticket())
+    assert "可能没有打印完整" in raised.value.message
+    assert raised.value.message != PrinterNotResponding.message, "not the message of a printer that never answered"
+    assert isinstance(raised.value, PrinterNotResponding), "still a printer that does not answer, for its callers"
 
 
 def test_a_connection_lost_mid_job_says_the_print_was_interrupted(simulator):

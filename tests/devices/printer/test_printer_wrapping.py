@@ -44,6 +44,7 @@ def test_native_lines_fill_but_never_exceed_the_paper(simulator):
         sim = simulator(paper_mm=paper)
         printer_for(sim, profile).print_ticket(make_ticket(matter_name=LONG_MATTER, materials=LONG_MATERIALS))
         (job,) = sim.wait_for_jobs(1)
+        assert job.too_wide() == [], "the encoder wraps: the printer never has to"
         widths = [line.width_dots for line in job.lines]
         assert max(widths) <= sim.paper_dots
         assert max(widths) >= sim.paper_dots - 24, "long text is wrapped at the edge, not early"

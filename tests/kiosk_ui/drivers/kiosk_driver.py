@@ -199,7 +199,9 @@ def main() -> None:
         pad = overlay()
         return {"screen": app.manager.current, "message": s.message, "banner": app.banner, "busy": app.busy,
                 "elder": app.elder, "size": list(Window.size), "number": ticket.number,
-                "print_line": ticket.print_line, "print_failed": ticket.print_failed, "prints": [dict(p) for p in app.prints],
+                "print_line": ticket.print_line, "print_failed": ticket.print_failed,
+                "wait_line": ticket.wait_line, "where_line": ticket.where_line, "reprint_offered": ticket.reprint_offered,
+                "good_news": s.good_news, "font_sizes": font_sizes(), "prints": [dict(p) for p in app.prints],
                 "search": matter.search_text, "keyboard": matter.keyboard_open,
                 "choices": [plain(b.text) for b in app.screen(s.name).ids.grid.children[::-1]
                             if hasattr(b, "text")] if "grid" in s.ids else [],
@@ -209,6 +211,10 @@ def main() -> None:
                 "ticket_id": app.last_ticket[0]["id"] if app.last_ticket else None,
                 "status_url": app.last_ticket[0]["status_url"] if app.last_ticket else None,
                 "outbox": len(app.outbox.pending()), "queued": len(queue), "performed": ready.get("performed", 0), "started_s": ready.get("started_s")}
+
+    def font_sizes() -> dict:
+        """The font size of each visible button on screen, by its text (to see sizes follow the mode)."""
+        return {plain(b.text)[:12]: round(b.font_size, 1) for b in buttons()}
 
     def step(_dt) -> None:
         queue.extend(io.new_commands())

@@ -45,7 +45,7 @@ def main() -> None:
                    "number_colour": [round(c, 3) for c in s.ids.latest_number.color],
                    "recent": [c.number for c in app.board.recent()],
                    "waiting": {q.prefix: q.waiting for q in app.board.queues.values()},
-                   "staff": {st.window: st.helper_name for st in app.board.staffing},
+                   "staff": {st.window: st.helper_name for st in app.board.staffing}, "clock": s.clock_text,
                    "connections": app.follower.connections if app.follower else 0})
         for command in io.new_commands():
             if command == "stop":

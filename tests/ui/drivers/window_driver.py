@@ -127,7 +127,8 @@ def main() -> None:
                    "message": serve.message if app.manager.current == "serve"
                    else app.manager.get_screen("sign_in").message,
                    "error": serve.message_is_error, "ticket": serve.ticket_number, "status": serve.status,
-                   "line": serve.line_text, "current": serve.current_text,
+                   "line": serve.line_text, "current": serve.current_text, "details": serve.details_text,
+                   "devices": serve.devices_text,
                    "log": {n: serve.ids[f"log_{n}"].text for n in ("who", "contact", "asked", "done")},
                    "dialog": open_dialog().title if open_dialog() else None,
                    "documents": serve.ids.documents.summary,

@@ -1,0 +1,23 @@
+"""Which events each caller reads from the stream: what its screen or device needs, no more.
+
+Helpers and admins see every event of their hall; a device token sees only what its kind of
+device shows (a leaked kiosk token must not read bad ratings' follow-ups or cases)."""
+from __future__ import annotations
+
+from kiosk.server.auth import Caller
+
+LINE = frozenset({"ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
+                  "ticket.transferred", "ticket.finished", "window.staffed"})
+SEEN_BY_DEVICE = {
+    "kiosk": LINE,
+    "display": LINE,
+    "window": LINE | {"document.added"},  # the terminal follows the stream on its device token
+    "pad": frozenset({"rating.requested", "rating.recorded"}),
+}
+
+
+def event_types(who: Caller) -> frozenset[str] | None:
+    """The event types ``who`` may read; None: all of them."""
+    if who.is_staff:
+        return None
+    return SEEN_BY_DEVICE.get(who.kind, frozenset())
