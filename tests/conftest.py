@@ -84,8 +84,8 @@ class PostgresDatabase:
 class LiveServer:
     """``bangban server`` in its own process, with the demo hall and helpers to make tokens."""
 
-    def __init__(self, data_dir: Path, db_url: str | None, workers: int = 1):
-        self.data_dir, self.db_url, self.workers = data_dir, db_url, workers
+    def __init__(self, data_dir: Path, db_url: str | None, workers: int = 1, env: dict[str, str] | None = None):
+        self.data_dir, self.db_url, self.workers, self.env = data_dir, db_url, workers, env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -109,7 +109,7 @@ class LiveServer:
     def start(self) -> None:
         log = open(self.data_dir / "server.log", "ab")
         self.proc = subprocess.Popen(self._args(), stdout=log, stderr=subprocess.STDOUT,
-                                     env={**SERVER_ENV, **os.environ})
+                                     env={**SERVER_ENV, **os.environ, **self.env})
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

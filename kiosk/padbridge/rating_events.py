@@ -1,16 +1,19 @@
 """What the bridge needs from the server's events: which service at our window asks for a rating.
 
 Pure: an event as the server sends it (a dict, from ``kiosk.client.EventFollower``) in, a
-RatingRequested / RatingRecorded (or None) out. The server's bodies (``kiosk/server/tickets.py``
-and ``pg_functions.sql``): ``rating.requested`` is ``{"id", "type", "at", "window", "service_id",
-"ticket_id", "number", "helper_code", "helper_name"}``, ``rating.recorded`` is ``{"id", "type",
-"at", "window", "service_id", "number", "score"}``. A service is what a rating rates.
+RatingRequested / RatingRecorded (or None) out. The payloads are the wire's
+(``kiosk.wire.events.RatingRequested`` and ``RatingRecorded``), read strictly: an event that
+does not match its model is ignored. A service is what a rating rates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from pydantic import ValidationError
+
+from kiosk.wire import events as wire_events
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,16 @@ def _time(value) -> datetime | None:
 
 
 def parse_event(event: dict, window: int) -> RatingRequested | RatingRecorded | None:
-    if event.get("type") not in ("rating.requested", "rating.recorded") or event.get("window") != window:
+    model = {"rating.requested": wire_events.RatingRequested,
+             "rating.recorded": wire_events.RatingRecorded}.get(event.get("type"))
+    if model is None:
         return None
-    service_id = event.get("service_id")
-    if not isinstance(service_id, int) or isinstance(service_id, bool):
+    try:
+        payload = model.model_validate(event, strict=True)  # the envelope's id, type, at left aside
+    except ValidationError:
         return None
-    if event["type"] == "rating.recorded":
-        return RatingRecorded(service_id)
-    helper = event.get("helper_name")
-    return RatingRequested(service_id, str(helper) if helper else None, _time(event.get("at")))
+    if payload.window != window:
+        return None
+    if isinstance(payload, wire_events.RatingRecorded):
+        return RatingRecorded(payload.service_id)
+    return RatingRequested(payload.service_id, payload.helper_name or None, _time(event.get("at")))

@@ -7,7 +7,9 @@ import logging
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
 
 from kiosk.domain.queue_policy import Policy
 from kiosk.server import errors, rollups
@@ -20,6 +22,7 @@ from kiosk.server.deps import ServerState
 from kiosk.server.events import EventHub
 from kiosk.server.rate_limits import PerMinute
 from kiosk.server.metrics import LatencyMiddleware, Metrics
+from kiosk.server.schemas import known_query_only
 from kiosk.server.routes import (
     case_documents, case_page, cases, documents, figures, hall, health, ledger, ratings, referrals, status_page,
     stream, tickets,
@@ -27,6 +30,7 @@ from kiosk.server.routes import (
 from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
+from kiosk.wire import events as wire_events
 
 log = logging.getLogger("bangban.server")
 
@@ -62,6 +66,48 @@ async def _watchdog(database: Database) -> None:
         await asyncio.sleep(interval)
 
 
+def _refusal(status: int) -> dict:
+    """``errors.answers`` as the OpenAPI document writes it, for an operation's document."""
+    return {"description": errors.MEANINGS[status],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+
+
+def _documented(app: FastAPI):
+    """The OpenAPI document, with the bearer token named where an operation needs one, and every
+    event's payload (``kiosk.wire.events``) among its schemas and named, by type, on the event
+    stream's answer."""
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "设备令牌（bangban device add）或帮办代办员登录后的会话令牌"}}
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    responses = operation.setdefault("responses", {})
+                    if "401" in responses:
+                        operation["security"] = [{"bearer": []}]
+                    # the edge's refusals, before any route: a NUL anywhere in the request (nul_guard,
+                    # the headers included) and a body past its route's limit (body_limits)
+                    responses.setdefault("400", _refusal(400))
+                    if "requestBody" in operation:
+                        responses.setdefault("413", _refusal(413))
+            schema["components"]["securitySchemes"]["metrics"] = {
+                "type": "http", "scheme": "bearer",
+                "description": "监控令牌（服务器设置 metrics_token）；未设置时只允许服务器本机访问"}
+            schema["paths"]["/metrics"]["get"]["security"] = [{"metrics": []}]
+            models = [wire_events.Envelope, *wire_events.PAYLOADS.values()]
+            refs, defs = models_json_schema([(m, "serialization") for m in models],
+                                            ref_template="#/components/schemas/{model}")
+            schema["components"].setdefault("schemas", {}).update(defs["$defs"])
+            stream = schema["paths"]["/api/v1/events"]["get"]["responses"]["200"]
+            stream["x-event-envelope"] = refs[(wire_events.Envelope, "serialization")]
+            stream["x-event-types"] = {m.type: refs[(m, "serialization")] for m in wire_events.PAYLOADS.values()}
+            app.openapi_schema = schema
+        return app.openapi_schema
+    return openapi
+
+
 def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     set_timezone(settings.timezone)
     if run_migrations:
@@ -92,8 +138,10 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         await state.hub.stop()
         await database.close()
 
-    app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan)
+    app = FastAPI(title="bangban 帮办代办", version="1", lifespan=lifespan,
+                  dependencies=[Depends(known_query_only)])
     app.state.bb = state
+    app.openapi = _documented(app)
     errors.install(app)
     # the busiest first: a request is matched against the routers in this order
     for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,

@@ -18,12 +18,13 @@ from kiosk.server.models import Case, CaseRating, CaseRatingInvite, CaseStep, Fo
 from kiosk.server.rating_records import already_rated, pressed_moment
 from kiosk.server.tickets import CLOCK_SKEW, audit
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire.answers import Rating
+from kiosk.wire.events import FollowUpOpened
 
 
-def rating_out(r: CaseRating) -> dict:
-    return {"id": r.id, "case_id": r.case_id, "service_id": None, "window_id": r.window_id, "score": r.score,
-            "score_name": SCORE_NAMES[r.score], "pad_seq": r.pad_seq, "channel": r.channel,
-            "rated_at": iso(r.rated_at)}
+def rating_out(r: CaseRating) -> Rating:
+    return Rating(id=r.id, case_id=r.case_id, service_id=None, window_id=r.window_id, score=r.score,
+                  score_name=SCORE_NAMES[r.score], pad_seq=r.pad_seq, channel=r.channel, rated_at=iso(r.rated_at))
 
 
 def completed(db: Session, case: Case) -> bool:
@@ -48,8 +49,8 @@ def rate(db: Session, case: Case, score: int, channel: str, *, window_id: int | 
                           status="open", opened_at=utcnow(), note="")
         db.add(follow)
         db.flush()
-        events.record(db, case.hall_id, "followup.opened", {"follow_up_id": follow.id, "case_id": case.id,
-                                                            "number": case.number, "score": score})
+        events.record(db, case.hall_id, FollowUpOpened(follow_up_id=follow.id, case_id=case.id, number=case.number,
+                                                       score=score))
     return rating
 
 
@@ -77,7 +78,7 @@ async def pad_invited(database: Database, hall_id: int, window: int, req, within
     return await database.read_on_loop(lambda db: db.execute(_INVITED, params).first() is not None)
 
 
-def from_pad(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[dict, bool] | None:
+def from_pad(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[Rating, bool] | None:
     """The press rates the case completed at this window if it is the window's next press after
     the completion: within ``within_s`` of it, and no service finished there since. None: the
     press is a service's, for the usual path. A press resent (same ``pad_seq``) is the rating

@@ -14,6 +14,7 @@ from kiosk.server.models import Case, CaseReferral, Hall
 from kiosk.server.routes.referrals import _neighbours as neighbours
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import utcnow
+from kiosk.wire.events import CaseChanged
 
 
 def _note_step(db: Session, caller: Caller, case: Case, note: str) -> None:
@@ -44,10 +45,10 @@ def offer(db: Session, caller: Caller, case_id: int, to_hall: str, note: str) ->
 
 
 def _tell(db: Session, case: Case, referral: CaseReferral) -> None:
-    data = {"case_id": case.id, "state": case.state, "number": case.number, "change": "referral",
-            "referral_id": referral.id, "referral_status": referral.status}
     for hall_id in {case.hall_id, referral.from_hall_id, referral.to_hall_id}:
-        events.record(db, hall_id, "case.changed", data)
+        events.record(db, hall_id, CaseChanged(case_id=case.id, state=case.state, number=case.number,
+                                               change="referral", referral_id=referral.id,
+                                               referral_status=referral.status))
 
 
 def answer(db: Session, caller: Caller, referral_id: int, accept: bool, note: str) -> CaseReferral:

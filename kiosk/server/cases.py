@@ -18,6 +18,7 @@ from kiosk.server.models import (
 )
 from kiosk.server.tickets import audit, mask_phone
 from kiosk.server.timeutil import iso, local_day, utcnow
+from kiosk.wire.events import CaseChanged
 
 DUE_SOON_WORKING_DAYS = 2
 _NUMBERING_LOCK = 0x63617365  # "case": orders acceptance numbers within a hall
@@ -57,8 +58,8 @@ def working_hall(case: Case) -> int:
 def changed(db: Session, case: Case, change: str, **data) -> None:
     """Tell both halls that follow the case (its own and the one working it) that it changed."""
     for hall_id in {case.hall_id, working_hall(case)}:
-        events.record(db, hall_id, "case.changed", {"case_id": case.id, "state": case.state,
-                                                    "number": case.number, "change": change, **data})
+        events.record(db, hall_id, CaseChanged(case_id=case.id, state=case.state, number=case.number,
+                                               change=change, **data))
 
 
 def citizen_audit(db: Session, case: Case, action: str, **detail) -> None:

@@ -1,4 +1,5 @@
-"""Every error the API gives: a 4xx status, a snake_case code and a Chinese message."""
+"""Every error the API gives: a 4xx status, a snake_case code and a Chinese message
+(``kiosk.wire.errors.ErrorBody``), and what the OpenAPI document says of them."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.routing import iter_route_contexts
+from starlette.routing import get_route_path
+
+from kiosk.wire.errors import ErrorBody
+from kiosk.wire.vocabulary import REFUSALS
 
 log = logging.getLogger("bangban.server")
 
@@ -41,6 +47,23 @@ HTTP_DEFAULTS = {
     415: ("unsupported_media_type", "请求内容必须是 JSON"),
 }
 
+# What each refusal means, as the OpenAPI document says it.
+MEANINGS = {
+    400: "请求格式不正确", 401: "缺少令牌，或令牌无效、已失效", 403: "此设备或账号无权进行该操作",
+    404: "找不到所指的对象", 409: "与当前状态冲突（如窗口尚有未办结的号）", 410: "文件已不在服务器上",
+    413: "请求内容过大", 415: "不支持的内容类型", 422: "请求内容不正确（中文说明见 message）",
+    429: "尝试过于频繁，请按 Retry-After 等候后再试", 503: "数据库暂时无法连接，请按 Retry-After 等候后重试",
+}
+_RETRY_AFTER = {"Retry-After": {"description": "几秒后再试", "schema": {"type": "integer"}}}
+
+
+def answers(*statuses: int) -> dict:
+    """The OpenAPI ``responses`` of these refusals, each with the real error body."""
+    return {status: {"model": ErrorBody, "description": MEANINGS[status],
+                     **({"headers": _RETRY_AFTER} if status in (429, 503) else {})}
+            for status in statuses}
+
+
 FIELD_NAMES = {
     "matter_id": "事项", "queue_id": "队列", "service_type": "服务类型",
     "priority_group": "优先群体", "phone": "手机号", "helper_code": "工号", "pin": "密码",
@@ -49,9 +72,13 @@ FIELD_NAMES = {
     "applicant": "申请人", "applicant_kind": "申请人类型", "id_number": "证件号码", "delivery": "送达方式",
     "action": "操作", "reason": "原因", "resume_by": "续办期限", "direction": "移交方向", "name": "名称",
     "copies": "份数", "ticket_id": "号码", "to_hall": "目标大厅", "result": "办理结果",
+    "from": "开始日期", "to": "结束日期", "service_id": "服务", "pressed_at": "按键时间",
+    "component": "部件", "ok": "是否正常", "message": "说明", "original": "是否原件",
     "summary": "问题描述", "status": "状态", "handling": "处理情况", "method": "交付方式", "carrier": "快递公司",
     "tracking_number": "运单号", "code": "查询码", "accept": "是否接收", "answer": "答复",
 }
+_KINDS = {"int_type": "应为整数", "bool_type": "应为 true 或 false", "string_type": "应为文字",
+          "too_long": "过长", "string_too_long": "过长", "string_too_short": "不能为空"}
 
 
 def _describe(error: dict) -> str:
@@ -60,13 +87,37 @@ def _describe(error: dict) -> str:
     kind = error.get("type", "")
     if kind == "missing":
         return f"缺少{field}"
-    if kind in ("json_invalid", "json_type"):
-        return "请求内容不是有效的 JSON"
+    if kind in ("json_invalid", "json_type", "model_attributes_type", "dict_type"):
+        return "请求内容不是有效的 JSON 对象"
     if kind == "extra_forbidden":
         return f"不认识的字段 {loc[-1] if loc else ''}"
     if kind.startswith("literal") or kind == "enum":
         return f"{field}的取值不在允许范围内"
+    if kind == "not_iso":
+        return f"{field}{error['msg']}"
+    if kind in _KINDS:
+        return f"{field}{_KINDS[kind]}"
     return f"{field}的值不正确"
+
+
+def _validation_answer(errors: list[dict]) -> tuple[str, str]:
+    """A rule of the request's own (``kiosk.wire.vocabulary.REFUSALS``) answers with its own
+    code; anything else is ``invalid_request`` naming the fields."""
+    for error in errors:
+        if error.get("type") in REFUSALS:
+            return error["type"], error["msg"]
+    return "invalid_request", "；".join(dict.fromkeys(_describe(e) for e in errors[:5])) or "请求内容不正确"
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: a path's routes are separate (GET and
+    POST /api/v1/devices/health), and the router names only the first one's."""
+    path, methods = get_route_path(request.scope), set()
+    for route in iter_route_contexts(request.app.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(path):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 def install(app: FastAPI) -> None:
@@ -76,15 +127,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):
-        errors = exc.errors()
-        message = "；".join(dict.fromkeys(_describe(e) for e in errors[:5])) or "请求内容不正确"
-        return JSONResponse(body("invalid_request", message), status_code=422)
+        return JSONResponse(body(*_validation_answer(exc.errors())), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException):
         code, message = HTTP_DEFAULTS.get(exc.status_code, ("http_error", "请求无法处理"))
-        return JSONResponse(body(code, message), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return JSONResponse(body(code, message), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(OperationalError)
     async def _database_away(_request: Request, exc: OperationalError):

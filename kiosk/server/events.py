@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.server.models import Event, EventOutbox
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire.events import Payload
 
 log = logging.getLogger("bangban.events")
 CHANNEL = "bangban_events"
@@ -53,11 +54,13 @@ def _stored(id_: int, hall_id: int, type_: str, at, data: dict) -> StoredEvent:
     return StoredEvent(id_, hall_id, type_, f"id: {id_}\nevent: {type_}\ndata: {payload}\n\n".encode())
 
 
-def record(db: Session, hall_id: int, type_: str, data: dict) -> None:
-    """Add an event to the caller's transaction (a Session or a ``db.Transaction``);
-    it is written just before the commit."""
+def record(db: Session, hall_id: int, payload: Payload) -> None:
+    """Add an event (its type is its payload's, ``kiosk.wire.events``) to the caller's
+    transaction (a Session or a ``db.Transaction``); it is written just before the commit.
+    A field with a default that the caller did not give is left out, not sent as null."""
     db.info.setdefault("pending_events", []).append(
-        {"hall_id": hall_id, "type": type_, "at": utcnow(), "data": data})
+        {"hall_id": hall_id, "type": payload.type, "at": utcnow(),
+         "data": payload.model_dump(mode="json", exclude_unset=True)})
 
 
 @sa_event.listens_for(Session, "before_commit")

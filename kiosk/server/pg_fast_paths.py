@@ -22,6 +22,7 @@ from kiosk.server.auth import Caller
 from kiosk.server.db import Database
 from kiosk.server.errors import not_found
 from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
+from kiosk.wire.answers import Rating, Ticket
 
 log = logging.getLogger("bangban.server")
 
@@ -58,7 +59,7 @@ _ISSUE_ERRORS = {"matter_not_found": lambda _: not_found("事项"), "queue_not_f
 
 
 async def issue(database: Database, who: Caller, req, key: str | None,
-                policy: queue_policy.Policy) -> tuple[dict, bool] | None:
+                policy: queue_policy.Policy) -> tuple[Ticket, bool] | None:
     """``tickets.issue``; None for a retry (the Python path answers with the first try's ticket)."""
     now = utcnow()
     call_key = queue_policy.call_key(now, req.priority_group, None, policy)
@@ -68,13 +69,9 @@ async def issue(database: Database, who: Caller, req, key: str | None,
         req.phone, call_key.tier, call_key.rank_at, now, local_day(now), public_token), _ISSUE_ERRORS)
     if row.replayed:
         return None
-    out = {"id": row.id, "number": row.number, "queue_id": row.queue_id, "matter_id": req.matter_id,
-           "service_type": req.service_type, "status": "waiting", "priority_group": req.priority_group,
-           "outcome": None, "recall_count": 0, "public_token": public_token, "issued_at": iso(now),
-           "called_at": None, "finished_at": None, "window": None, "phone": tickets.mask_phone(req.phone),
-           "waiting_ahead": row.ahead}
-    out.update(await _wait_fields(database, row.queue_id, row.ahead))
-    return out, False
+    wait = await _wait_fields(database, row.queue_id, row.ahead)
+    return tickets.issued_ticket(row.id, row.number, row.queue_id, req, public_token, iso(now), row.ahead,
+                                 wait), False
 
 
 _refreshing: dict[tuple[str, int], asyncio.Task] = {}  # by database and queue
@@ -139,7 +136,7 @@ def _rate_errors(within_s: int) -> dict:
             "already_rated": lambda _: rating_records.already_rated()}
 
 
-async def rate(database: Database, who: Caller, window: int, req, within_s: int) -> tuple[dict, bool] | None:
+async def rate(database: Database, who: Caller, window: int, req, within_s: int) -> tuple[Rating, bool] | None:
     """``rating_records.record``; None to leave the press to the Python path (a press whose
     time is implausible, or one that rates a service of an earlier day)."""
     pressed = rating_records.pressed_moment(req, refuse=False)

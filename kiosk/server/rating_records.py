@@ -16,12 +16,14 @@ from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.tickets import CLOCK_SKEW, audit
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire import events as wire_events
+from kiosk.wire.answers import Rating
 
 
-def rating_out(r) -> dict:
+def rating_out(r) -> Rating:
     """``r``: an ORM Rating or a row of the ratings table."""
-    return {"id": r.id, "service_id": r.service_id, "window_id": r.window_id, "score": r.score,
-            "score_name": SCORE_NAMES[r.score], "pad_seq": r.pad_seq, "rated_at": iso(r.rated_at)}
+    return Rating.model_construct(id=r.id, service_id=r.service_id, window_id=r.window_id, score=r.score,
+                                  score_name=SCORE_NAMES[r.score], pad_seq=r.pad_seq, rated_at=iso(r.rated_at))
 
 
 MAX_DELIVERY_DELAY = timedelta(days=7)
@@ -56,7 +58,7 @@ def already_rated() -> ApiError:
     return ApiError(409, "already_rated", "这次服务已经评价过了，谢谢")
 
 
-def record(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[dict, bool]:
+def record(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[Rating, bool]:
     """The rating of the service the press rates: the one named, or the window's last finished
     one, either way finished at this window no more than ``within_s`` before the press.
     Returns it and whether it is new; a press the pad sent twice (same ``pad_seq``) is the
@@ -83,12 +85,12 @@ def record(db: Session, who: Caller, window: int, req, within_s: int) -> tuple[d
     rating["id"] = db.execute(sql.INSERT_RATING, rating).scalar_one()
     rollups.changed(db, who.hall_id, service.called_at)  # a late rating changes a closed day's figures
     audit(db, who, "rating.record", service.ticket_id, score=req.score, pad_seq=req.pad_seq)
-    events.record(db, who.hall_id, "rating.recorded", {
-        "window": window, "service_id": service.id, "number": service.number, "score": req.score})
+    events.record(db, who.hall_id, wire_events.RatingRecorded(
+        window=window, service_id=service.id, number=service.number, score=req.score))
     if needs_follow_up(req.score):
         follow_up_id = db.execute(sql.INSERT_FOLLOW_UP, dict(
             hall_id=who.hall_id, rating_id=rating["id"], helper_id=service.helper_id, status="open",
             opened_at=utcnow(), closed_at=None, closed_by=None, note="")).scalar_one()
-        events.record(db, who.hall_id, "followup.opened", {
-            "follow_up_id": follow_up_id, "window": window, "number": service.number, "score": req.score})
+        events.record(db, who.hall_id, wire_events.FollowUpOpened(
+            follow_up_id=follow_up_id, window=window, number=service.number, score=req.score))
     return rating_out(SimpleNamespace(**rating)), True

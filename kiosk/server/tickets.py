@@ -24,6 +24,8 @@ from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import AuditEntry, Helper, Window
 from kiosk.server.timeutil import iso, local_day, utcnow
+from kiosk.wire import events as wire_events
+from kiosk.wire.answers import HelperPublic, Ticket
 
 RECENT_SERVICES = 20
 CLOCK_SKEW = timedelta(seconds=5)  # between a pad bridge's clock and ours
@@ -59,24 +61,29 @@ def window_number(db: Session, window_id: int | None) -> int | None:
     return _window_numbers[key]
 
 
-def ticket_out(db: Session | None, ticket, *, staff: bool = False, window: int | None = None) -> dict:
+def ticket_out(db: Session | None, ticket, *, staff: bool = False, window: int | None = None) -> Ticket:
     """``ticket``: an ORM Ticket or a row of the tickets table; ``window``: its window's number
     when the caller knows it (then ``db`` is needed only for a waiting ticket's line)."""
-    out = {
-        "id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
-        "matter_id": ticket.matter_id, "service_type": ticket.service_type,
-        "status": ticket.status, "priority_group": ticket.priority_group,
-        "issued_at": iso(ticket.issued_at), "called_at": iso(ticket.called_at),
-        "finished_at": iso(ticket.finished_at), "outcome": ticket.outcome,
-        "window": window if window is not None else window_number(db, ticket.window_id),
-        "recall_count": ticket.recall_count,
-        "phone": ticket.phone if staff else mask_phone(ticket.phone),
-        "public_token": ticket.public_token,
-    }
-    if ticket.status == "waiting":
-        out["waiting_ahead"] = waiting_ahead(db, ticket)
-        out.update(wait_fields(db, ticket.queue_id, out["waiting_ahead"]))
-    return out
+    ahead = waiting_ahead(db, ticket) if ticket.status == "waiting" else None
+    return Ticket.model_construct(  # our own row: not validated again on the hot path (see kiosk.wire)
+        id=ticket.id, number=ticket.number, queue_id=ticket.queue_id, matter_id=ticket.matter_id,
+        service_type=ticket.service_type, status=ticket.status, priority_group=ticket.priority_group,
+        issued_at=iso(ticket.issued_at), called_at=iso(ticket.called_at), finished_at=iso(ticket.finished_at),
+        outcome=ticket.outcome, window=window if window is not None else window_number(db, ticket.window_id),
+        recall_count=ticket.recall_count, phone=ticket.phone if staff else mask_phone(ticket.phone),
+        public_token=ticket.public_token, waiting_ahead=ahead,
+        **({} if ahead is None else wait_fields(db, ticket.queue_id, ahead)))
+
+
+def issued_ticket(id_: int, number: str, queue_id: int, req, public_token: str, issued_at: str, ahead: int,
+                  wait: dict) -> Ticket:
+    """A ticket just issued, as the kiosk shows it (phone masked): both issuing paths say it so.
+    ``wait``: its ``wait_fields``."""
+    return Ticket.model_construct(
+        id=id_, number=number, queue_id=queue_id, matter_id=req.matter_id, service_type=req.service_type,
+        status="waiting", priority_group=req.priority_group, issued_at=issued_at, called_at=None,
+        finished_at=None, outcome=None, window=None, recall_count=0, phone=mask_phone(req.phone),
+        public_token=public_token, waiting_ahead=ahead, **wait)
 
 
 # --- the line ---------------------------------------------------------------
@@ -173,7 +180,7 @@ def _queue_of(db: Session, caller: Caller, req) -> tuple[int, str, int | None]:
     return matter.queue_id, matter.prefix, req.matter_id
 
 
-def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> tuple[dict, bool]:
+def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> tuple[Ticket, bool]:
     """A new ticket, as the kiosk shows it (phone masked), with the people ahead of it; or, for
     a retry with the same idempotency key, the ticket the first try made. Returns it and
     whether it is a retry's."""
@@ -199,14 +206,11 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
     waiting, ahead = db.execute(sql.LINE_AND_AHEAD, {
         "queue_id": queue_id, "day": day, "tier": call_key.tier, "rank_at": call_key.rank_at,
         "ticket_id": ticket["id"]}).one()
-    events.record(db, caller.hall_id, "ticket.issued", {
-        "ticket_id": ticket["id"], "number": ticket["number"], "queue_id": queue_id,
-        "priority": bool(req.priority_group), "waiting": waiting})
-    out = {k: ticket[k] for k in ("id", "number", "queue_id", "matter_id", "service_type", "status",
-                                  "priority_group", "outcome", "recall_count", "public_token")}
-    out.update(issued_at=iso(now), called_at=None, finished_at=None, window=None,
-               phone=mask_phone(req.phone), waiting_ahead=ahead, **wait_fields(db, queue_id, ahead))
-    return out, False
+    events.record(db, caller.hall_id, wire_events.TicketIssued(
+        ticket_id=ticket["id"], number=ticket["number"], queue_id=queue_id,
+        priority=bool(req.priority_group), waiting=waiting))
+    return issued_ticket(ticket["id"], ticket["number"], queue_id, req, ticket["public_token"], iso(now), ahead,
+                         wait_fields(db, queue_id, ahead)), False
 
 
 # --- at the window ----------------------------------------------------------
@@ -235,7 +239,7 @@ def call_next(db: Session, caller: Caller, window_number: int) -> Row | None:
         helper_id=caller.helper.id, called_at=now, started_at=None, ended_at=None, finished_at=None,
         end_reason=None, outcome=None, log=""))
     audit(db, caller, "ticket.call", ticket.id, window=window.number)
-    _announce_call(db, ticket, window, "ticket.called")
+    _announce_call(db, ticket, window, wire_events.TicketCalled)
     return ticket
 
 
@@ -243,11 +247,10 @@ def window_busy(number: str) -> ApiError:
     return ApiError(409, "window_busy", f"本窗口的 {number} 号尚未办结，请先办结、转办或过号")
 
 
-def _announce_call(db: Session, ticket, window: Window, type_: str) -> None:
-    events.record(db, ticket.hall_id, type_, {
-        "ticket_id": ticket.id, "number": ticket.number, "queue_id": ticket.queue_id,
-        "window": window.number, "window_name": window.name,
-        "waiting": waiting_count(db, ticket.queue_id)})
+def _announce_call(db: Session, ticket, window: Window, kind: type[wire_events.TicketCalled]) -> None:
+    events.record(db, ticket.hall_id, kind(
+        ticket_id=ticket.id, number=ticket.number, queue_id=ticket.queue_id, window=window.number,
+        window_name=window.name, waiting=waiting_count(db, ticket.queue_id)))
 
 
 def check_serving_helper(caller: Caller) -> None:
@@ -294,18 +297,17 @@ def act(db: Session, caller: Caller, ticket_id: int, action: str) -> SimpleNames
     status, now = _next(ticket, action), utcnow()
     if action == "recall":
         ticket = _update_ticket(db, ticket, status=status, recall_count=ticket.recall_count + 1)
-        _announce_call(db, ticket, caller.window, "ticket.recalled")
+        _announce_call(db, ticket, caller.window, wire_events.TicketRecalled)
     elif action == "start":
         ticket = _update_ticket(db, ticket, status=status)
         _update_service(db, service.id, started_at=now)
-        events.record(db, ticket.hall_id, "ticket.started",
-                      {"ticket_id": ticket.id, "number": ticket.number, "window": caller.window.number})
+        events.record(db, ticket.hall_id, wire_events.TicketStarted(
+            ticket_id=ticket.id, number=ticket.number, window=caller.window.number))
     elif action == "no_show":
         ticket = _update_ticket(db, ticket, status=status, finished_at=now)
         _update_service(db, service.id, ended_at=now, end_reason="no_show")
-        events.record(db, ticket.hall_id, "ticket.no_show",
-                      {"ticket_id": ticket.id, "number": ticket.number, "window": caller.window.number,
-                       "queue_id": ticket.queue_id})
+        events.record(db, ticket.hall_id, wire_events.TicketNoShow(
+            ticket_id=ticket.id, number=ticket.number, window=caller.window.number, queue_id=ticket.queue_id))
     audit(db, caller, f"ticket.{action}", ticket.id)
     return ticket
 
@@ -339,10 +341,9 @@ def transfer(db: Session, caller: Caller, ticket_id: int, req, policy: queue_pol
     rollups.changed(db, ticket.hall_id, ticket.issued_at, now)  # held over midnight: yesterday's figures change
     audit(db, caller, "ticket.transfer", ticket.id, to_window=req.to_window, to_queue=req.to_queue,
           note=req.note)
-    events.record(db, ticket.hall_id, "ticket.transferred", {
-        "ticket_id": ticket.id, "number": ticket.number, "from_window": caller.window.number,
-        "to_window": req.to_window, "queue_id": ticket.queue_id,
-        "waiting": waiting_count(db, ticket.queue_id)})
+    events.record(db, ticket.hall_id, wire_events.TicketTransferred(
+        ticket_id=ticket.id, number=ticket.number, from_window=caller.window.number, to_window=req.to_window,
+        queue_id=ticket.queue_id, waiting=waiting_count(db, ticket.queue_id)))
     return ticket
 
 
@@ -355,16 +356,14 @@ def finish(db: Session, caller: Caller, ticket_id: int, req) -> SimpleNamespace:
     rollups.changed(db, ticket.hall_id, service.called_at, now)  # held over midnight: yesterday's figures change
     audit(db, caller, "ticket.finish", ticket.id, outcome=req.outcome)
     window = caller.window
-    events.record(db, ticket.hall_id, "ticket.finished", {
-        "ticket_id": ticket.id, "number": ticket.number, "window": window.number,
-        "outcome": req.outcome, "queue_id": ticket.queue_id})
-    events.record(db, ticket.hall_id, "rating.requested", {
-        "window": window.number, "service_id": service.id, "ticket_id": ticket.id,
-        "number": ticket.number, "helper_code": caller.helper.code, "helper_name": caller.helper.name})
+    events.record(db, ticket.hall_id, wire_events.TicketFinished(
+        ticket_id=ticket.id, number=ticket.number, window=window.number, outcome=req.outcome,
+        queue_id=ticket.queue_id))
+    events.record(db, ticket.hall_id, wire_events.RatingRequested(
+        window=window.number, service_id=service.id, ticket_id=ticket.id, number=ticket.number,
+        helper_code=caller.helper.code, helper_name=caller.helper.name))
     return ticket
 
 
-def helper_public(helper: Helper | None) -> dict | None:
-    if helper is None:
-        return None
-    return {"code": helper.code, "name": helper.name, "role": helper.role}
+def helper_public(helper: Helper | None) -> HelperPublic | None:
+    return None if helper is None else HelperPublic(code=helper.code, name=helper.name, role=helper.role)

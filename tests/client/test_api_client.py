@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.client import (
-    ApiClient, BadCredentials, Conflict, Forbidden, Invalid, ServerUnreachable, TooManyAttempts,
+    ApiClient, BadCredentials, Conflict, Forbidden, Invalid, ServerTrouble, ServerUnreachable, TooManyAttempts,
     UNREACHABLE_MESSAGE,
 )
 
@@ -93,3 +93,51 @@ def test_an_unreachable_server_is_one_plain_message(unused_url):
         api.windows()
     assert str(down.value) == UNREACHABLE_MESSAGE == "无法连接服务器，请稍候或联系引导台"
     assert down.value.code == "server_unreachable"
+
+
+def test_answers_are_parsed_with_the_wire_models(sqlite_server, kiosk_api, queue_ids):
+    issued = kiosk_api.issue_ticket(queue_id=queue_ids["A"], phone="13800138000")
+    assert issued["phone"] == "138****8000" and issued["status_url"].endswith(issued["public_token"])
+    assert issued["waiting_ahead"] == 0 and isinstance(issued["estimated_wait_s"], int)
+    assert isinstance(issued["staffed_windows"], int)
+    clock = kiosk_api.hall_clock()
+    assert clock["timezone"] == "Asia/Shanghai" and clock["now"][10] == "T"
+    helper = ApiClient(sqlite_server.url, sqlite_server.helper_session(1, "1001"))
+    kiosk_api.report_health("printer", False, "缺纸")
+    printer = [h for h in helper.device_health() if h["component"] == "printer" and h["kind"] == "kiosk"]
+    assert printer and printer[0]["ok"] is False and printer[0]["message"] == "缺纸"
+    called = helper.call_next(1)
+    assert called["status"] == "called" and "waiting_ahead" not in called  # only while waiting
+    assert helper.case_for_ticket(called["id"]) is None
+
+
+@pytest.fixture
+def contract_breaker():
+    """A real HTTP server that answers every call with a ticket missing its number and status."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = b'{"id": 1, "queue_id": 1}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_an_answer_that_breaks_the_contract_is_server_trouble_not_a_key_error(contract_breaker):
+    with pytest.raises(ServerTrouble) as broken:
+        ApiClient(contract_breaker, "bbd_any").call_next(1)
+    assert broken.value.code == "bad_answer" and "与约定不符" in broken.value.message
+    with pytest.raises(ServerTrouble):  # the pad's press too: a rating missing its score
+        ApiClient(contract_breaker, "bbd_any").rate(1, 5, 1)

@@ -115,7 +115,7 @@ def _comparable(play) -> tuple:
         answer = play()
     except ApiError as exc:
         return ("refused", exc.status, exc.code, exc.message)
-    steady = lambda body: {k: v for k, v in body.items() if k not in VOLATILE}  # noqa: E731
+    steady = lambda body: {k: v for k, v in body.model_dump().items() if k not in VOLATILE}  # noqa: E731
     if isinstance(answer, tuple):  # issue and rate: the body and whether it is new or a retry's
         return ("answered", steady(answer[0]), answer[1])
     return ("answered", answer and steady(answer))
@@ -234,7 +234,7 @@ def test_a_stale_waiting_time_basis_is_read_again_beside_the_request(postgres_db
         monkeypatch.setattr(ops, "WAIT_BASIS_TTL_S", 0.0)  # every reading is old at once
         issued = [await fast.issue(hall.db, hall.kiosk, _ticket(queue_id=queue), f"k{n}", Policy())
                   for n in range(2)]
-        ticket_id = issued[0][0]["id"]
+        ticket_id = issued[0][0].id
         # the renewal the second ticket started reads the basis before the service below exists
         await asyncio.gather(*list(fast._refreshing.values()))
         finished = utcnow()
@@ -248,8 +248,8 @@ def test_a_stale_waiting_time_basis_is_read_again_beside_the_request(postgres_db
         await asyncio.sleep(0.5)  # renewed meanwhile
         fresh = await fast.issue(hall.db, hall.kiosk, _ticket(queue_id=queue), "k3", Policy())
         await hall.db.close()
-        return [out["estimated_wait_s"] for out, _ in (*issued, stale, fresh)], [
-            out["waiting_ahead"] for out, _ in (*issued, stale, fresh)]
+        return [out.estimated_wait_s for out, _ in (*issued, stale, fresh)], [
+            out.waiting_ahead for out, _ in (*issued, stale, fresh)]
 
     try:
         estimates, ahead = asyncio.run(day())

@@ -17,12 +17,13 @@ from kiosk.domain import case_states
 from kiosk.server import case_delivery, cases
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, not_found
+from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import Case, CaseDocument, CaseSignature, CaseStep
 from kiosk.server.routes.cases import case_view
 from kiosk.server.routes.documents import EXTENSIONS, SIGNATURES, _check_body, _write_file
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire.records import CaseDocument as CaseDocumentOut, SignedCase
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=2**62)]
@@ -86,7 +87,12 @@ def _keep(bb: ServerState, who: Caller, case_id: int, kind: str, content_type: s
     return out, 201
 
 
-@router.post("/cases/{case_id}/signatures/{form}", status_code=201, openapi_extra=UPLOAD_BODY)
+UPLOADED = {"response_model": SignedCase, "openapi_extra": UPLOAD_BODY,
+            "responses": {200: {"model": SignedCase, "description": "已登记过（同一 Idempotency-Key）"},
+                          **answers(401, 403, 404, 409, 413, 415, 422, 503)}}
+
+
+@router.post("/cases/{case_id}/signatures/{form}", status_code=201, **UPLOADED)
 async def sign(case_id: CaseId, form: Annotated[str, Path(pattern="^(entrustment|suspension|resumption|closing)$")],
                request: Request,
                idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
@@ -108,7 +114,7 @@ async def sign(case_id: CaseId, form: Annotated[str, Path(pattern="^(entrustment
     return JSONResponse(out, status_code=status)
 
 
-@router.post("/cases/{case_id}/delivery/result", status_code=201, openapi_extra=UPLOAD_BODY)
+@router.post("/cases/{case_id}/delivery/result", status_code=201, **UPLOADED)
 async def upload_result(case_id: CaseId, request: Request,
                         idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
                         who: Caller = Depends(caller), bb: ServerState = Depends(server)):
@@ -127,7 +133,8 @@ async def upload_result(case_id: CaseId, request: Request,
     return JSONResponse(out, status_code=status)
 
 
-@router.get("/cases/{case_id}/documents")
+@router.get("/cases/{case_id}/documents", response_model=list[CaseDocumentOut],
+            responses=answers(401, 403, 404, 422, 503))
 def list_case_documents(case_id: CaseId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
     with bb.db.read() as db:
@@ -137,7 +144,7 @@ def list_case_documents(case_id: CaseId, who: Caller = Depends(caller), bb: Serv
 
 
 @router.get("/case-documents/{document_id}", response_class=FileResponse,
-            responses={200: {"content": {t: {} for t in SIGNATURES}}})
+            responses={200: {"content": {t: {} for t in SIGNATURES}}, **answers(401, 403, 404, 410, 422, 503)})
 def read_case_document(document_id: Annotated[int, Path(ge=1, le=2**62)], who: Caller = Depends(caller),
                        bb: ServerState = Depends(server)):
     require(who, "staff")

@@ -19,11 +19,13 @@ from kiosk.domain import case_states
 from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.server import case_delivery, case_ratings
 from kiosk.server.deps import ServerState, server
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import ApiError, answers
 from kiosk.server.models import Case, CaseDelivery, CaseRating, CaseStep, Hall, Matter
 from kiosk.server.routes.documents import EXTENSIONS
 from kiosk.server.schemas import PublicCaseCode, PublicCaseRating
 from kiosk.server.timeutil import iso
+from kiosk.wire.answers import Rating
+from kiosk.wire.records import PublicCase
 
 router = APIRouter(tags=["public"])
 Token = Annotated[str, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -75,7 +77,7 @@ def _with_code(bb: ServerState, token: str, code: str, work: Callable[[Session, 
     raise refusal
 
 
-def _rate(bb: ServerState, token: str, code: str, score: int) -> dict:
+def _rate(bb: ServerState, token: str, code: str, score: int) -> Rating:
     return _with_code(bb, token, code, lambda db, case: case_ratings.rating_out(
         case_ratings.rate_on_page(db, case, score)))
 
@@ -98,23 +100,28 @@ def _result(bb: ServerState, token: str, code: str) -> FileResponse:
                         headers={"Cache-Control": "no-store"})
 
 
-@router.get("/api/v1/public/cases/{token}")
+WITH_CODE = answers(403, 404, 409, 413, 422, 429, 503)  # 403 wrong_code; 429 code_locked after too many
+
+
+@router.get("/api/v1/public/cases/{token}", response_model=PublicCase, responses=answers(404, 422, 503))
 def case_status(token: Token, bb: ServerState = Depends(server)):
     with bb.db.read() as db:
         return public_view(db, _case(db, token))
 
 
-@router.post("/api/v1/public/cases/{token}/rating", status_code=201)
+@router.post("/api/v1/public/cases/{token}/rating", status_code=201, response_model=Rating, responses=WITH_CODE)
 async def rate_case(token: Token, req: PublicCaseRating, bb: ServerState = Depends(server)):
     return await run_in_threadpool(_rate, bb, token, req.code, req.score)
 
 
-@router.post("/api/v1/public/cases/{token}/receipt")
+@router.post("/api/v1/public/cases/{token}/receipt", response_model=PublicCase, responses=WITH_CODE)
 async def confirm_receipt(token: Token, req: PublicCaseCode, bb: ServerState = Depends(server)):
     return await run_in_threadpool(_confirm, bb, token, req.code)
 
 
-@router.post("/api/v1/public/cases/{token}/result", response_class=FileResponse)
+@router.post("/api/v1/public/cases/{token}/result", response_class=FileResponse,
+             responses={200: {"content": {t: {} for t in EXTENSIONS}, "description": "办理结果文件"},
+                        **answers(403, 404, 409, 410, 413, 422, 429, 503)})
 async def download_result(token: Token, req: PublicCaseCode, bb: ServerState = Depends(server)):
     return await run_in_threadpool(_result, bb, token, req.code)
 
@@ -211,10 +218,12 @@ async def case_page_form(token: Annotated[str, Path(max_length=40)], request: Re
     action = fields.get("action", "")
     try:
         if action == "rate":
-            checked = PublicCaseRating(code=fields.get("code", ""), score=fields.get("score") or 0)
+            # a form's fields are text: read laxly, unlike the JSON route's strict body
+            checked = PublicCaseRating.model_validate({"code": fields.get("code", ""), "score": fields.get("score") or 0},
+                                                      strict=False)
             await run_in_threadpool(_rate, bb, token, checked.code, checked.score)
             return await run_in_threadpool(_page, bb, token, "谢谢您的评价！", 201)
-        checked = PublicCaseCode(code=fields.get("code", ""))
+        checked = PublicCaseCode.model_validate({"code": fields.get("code", "")}, strict=False)
         if action == "receipt":
             await run_in_threadpool(_confirm, bb, token, checked.code)
             return await run_in_threadpool(_page, bb, token, "已确认签收，代办服务结果交付完成。")

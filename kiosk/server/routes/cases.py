@@ -15,12 +15,13 @@ from kiosk.server import case_delivery, case_referrals
 from kiosk.server import cases as ops
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import not_found
+from kiosk.server.errors import answers, not_found
 from kiosk.server.models import Case
 from kiosk.server.schemas import (
     CaseDeliveryRequest, CaseItemRequest, CaseProblemRequest, CaseProblemUpdate, CaseReceiptRequest,
     CaseReferralAnswer, CaseReferralRequest, CaseRequest, CaseStepRequest,
 )
+from kiosk.wire import records as wire
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=2**62)]
@@ -29,6 +30,11 @@ RowId = Annotated[int, Path(ge=1, le=2**62)]
 
 def _sees_in_full(who: Caller, case: Case) -> bool:
     return who.is_supervisor or (who.helper is not None and who.helper.id == case.helper_id)
+
+
+# a single case comes with its steps, items and the rest; a list without them
+ONE_CASE = {"response_model": wire.Case, "response_model_exclude_unset": True}
+CASE_WORK = answers(401, 403, 404, 409, 422, 503)  # a change to a case that exists in this hall
 
 
 def case_view(db: Session, bb: ServerState, who: Caller, case: Case) -> dict:
@@ -42,7 +48,7 @@ def status_url(bb: ServerState, case: Case) -> str:
     return f"{bb.settings.public_url}/c/{case.public_token}"
 
 
-@router.post("/cases", status_code=201)
+@router.post("/cases", status_code=201, **ONE_CASE, responses=answers(400, 401, 403, 404, 413, 422, 503))
 def open_case(req: CaseRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         case = ops.open_case(db, who, req)
@@ -50,7 +56,7 @@ def open_case(req: CaseRequest, who: Caller = Depends(caller), bb: ServerState =
     return out
 
 
-@router.post("/cases/{case_id}/steps")
+@router.post("/cases/{case_id}/steps", **ONE_CASE, responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def case_step(case_id: CaseId, req: CaseStepRequest, who: Caller = Depends(caller),
               bb: ServerState = Depends(server)):
     with bb.db.write() as db:
@@ -59,15 +65,16 @@ def case_step(case_id: CaseId, req: CaseStepRequest, who: Caller = Depends(calle
     return out
 
 
-@router.post("/cases/{case_id}/items", status_code=201)
+@router.post("/cases/{case_id}/items", status_code=201, response_model=wire.CaseItem,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def case_item(case_id: CaseId, req: CaseItemRequest, who: Caller = Depends(caller),
               bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         item = ops.add_item(db, who, case_id, req)
-        return {"id": item.id, "direction": item.direction, "name": item.name, "copies": item.copies}
+        return wire.CaseItem(id=item.id, direction=item.direction, name=item.name, copies=item.copies)
 
 
-@router.post("/cases/{case_id}/problems", status_code=201)
+@router.post("/cases/{case_id}/problems", status_code=201, response_model=wire.CaseProblem, responses=CASE_WORK)
 def raise_problem(case_id: CaseId, req: CaseProblemRequest, who: Caller = Depends(caller),
                   bb: ServerState = Depends(server)):
     """问题记录: a problem met on the case, open until its status says otherwise."""
@@ -75,14 +82,14 @@ def raise_problem(case_id: CaseId, req: CaseProblemRequest, who: Caller = Depend
         return ops.problem_out(db, ops.raise_problem(db, who, case_id, req))
 
 
-@router.post("/cases/{case_id}/problems/{problem_id}")
+@router.post("/cases/{case_id}/problems/{problem_id}", response_model=wire.CaseProblem, responses=CASE_WORK)
 def update_problem(case_id: CaseId, problem_id: RowId, req: CaseProblemUpdate, who: Caller = Depends(caller),
                    bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         return ops.problem_out(db, ops.update_problem(db, who, case_id, problem_id, req))
 
 
-@router.post("/cases/{case_id}/delivery")
+@router.post("/cases/{case_id}/delivery", **ONE_CASE, responses=CASE_WORK)
 def deliver(case_id: CaseId, req: CaseDeliveryRequest, who: Caller = Depends(caller),
             bb: ServerState = Depends(server)):
     """Pickup (needs the signed 办结单) or post; an electronic result is uploaded instead
@@ -94,7 +101,7 @@ def deliver(case_id: CaseId, req: CaseDeliveryRequest, who: Caller = Depends(cal
     return out
 
 
-@router.post("/cases/{case_id}/delivery/received")
+@router.post("/cases/{case_id}/delivery/received", **ONE_CASE, responses=CASE_WORK)
 def confirm_receipt(case_id: CaseId, req: CaseReceiptRequest, who: Caller = Depends(caller),
                     bb: ServerState = Depends(server)):
     """The helper confirms, after a call, that the posted result arrived."""
@@ -105,7 +112,7 @@ def confirm_receipt(case_id: CaseId, req: CaseReceiptRequest, who: Caller = Depe
     return out
 
 
-@router.post("/cases/{case_id}/referrals", status_code=201)
+@router.post("/cases/{case_id}/referrals", status_code=201, response_model=wire.CaseReferral, responses=CASE_WORK)
 def refer_case(case_id: CaseId, req: CaseReferralRequest, who: Caller = Depends(caller),
                bb: ServerState = Depends(server)):
     """Offer the case to the hall one level up (提请上级) or down (转办); ``GET /halls/neighbours`` lists them."""
@@ -113,7 +120,8 @@ def refer_case(case_id: CaseId, req: CaseReferralRequest, who: Caller = Depends(
         return ops.referral_out(db, case_referrals.offer(db, who, case_id, req.to_hall, req.note))
 
 
-@router.get("/case-referrals")
+@router.get("/case-referrals", response_model=list[wire.CaseReferralListed], response_model_exclude_unset=True,
+            responses=answers(401, 403, 422, 503))
 def list_case_referrals(direction: str = Query(default="in", pattern="^(in|out)$"),
                         who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """Offers this hall received (``in``) or made (``out``), newest first, each with the case in brief."""
@@ -123,14 +131,15 @@ def list_case_referrals(direction: str = Query(default="in", pattern="^(in|out)$
                 for r in case_referrals.listed(db, who.hall_id, direction)]
 
 
-@router.post("/case-referrals/{referral_id}/answer")
+@router.post("/case-referrals/{referral_id}/answer", response_model=wire.CaseReferral, responses=CASE_WORK)
 def answer_case_referral(referral_id: RowId, req: CaseReferralAnswer, who: Caller = Depends(caller),
                          bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         return ops.referral_out(db, case_referrals.answer(db, who, referral_id, req.accept, req.answer))
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=list[wire.Case], response_model_exclude_unset=True,
+            responses=answers(401, 403, 422, 503))
 def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_length=20),
                due: str | None = Query(default=None, pattern="^(overdue|due_soon)$"),
                ticket_id: int | None = Query(default=None, ge=1, le=2**62),
@@ -147,7 +156,7 @@ def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_
         return [{**ops.case_out(db, c, bb.calendar, full=False), "status_url": status_url(bb, c)} for c in cases]
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", **ONE_CASE, responses=answers(401, 403, 404, 422, 503))
 def get_case(case_id: CaseId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
     with bb.db.write() as db:

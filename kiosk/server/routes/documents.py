@@ -17,10 +17,12 @@ from sqlalchemy import func, select
 from kiosk.server import events
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, not_found
+from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import Document, Ticket
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire.answers import Document as DocumentOut
+from kiosk.wire.events import DocumentAdded
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 KIOSK_UPLOAD_WINDOW = timedelta(hours=4)  # a kiosk adds pages to its own fresh tickets only
@@ -29,9 +31,9 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 TicketId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def document_out(d: Document) -> dict:
-    return {"id": d.id, "ticket_id": d.ticket_id, "page": d.page, "content_type": d.content_type,
-            "size": d.size, "sha256": d.sha256, "uploaded_at": iso(d.uploaded_at)}
+def document_out(d: Document) -> DocumentOut:
+    return DocumentOut(id=d.id, ticket_id=d.ticket_id, page=d.page, content_type=d.content_type, size=d.size,
+                       sha256=d.sha256, uploaded_at=iso(d.uploaded_at))
 
 
 def _check_body(content_type: str, data: bytes) -> str:
@@ -93,8 +95,7 @@ def _store(bb: ServerState, who: Caller, ticket_id: int, kind: str, data: bytes,
             db.add(doc)
             db.flush()
             audit(db, who, "document.add", ticket.id, document_id=doc.id, page=page, size=len(data))
-            events.record(db, ticket.hall_id, "document.added",
-                          {"ticket_id": ticket.id, "number": ticket.number, "page": page})
+            events.record(db, ticket.hall_id, DocumentAdded(ticket_id=ticket.id, number=ticket.number, page=page))
             out = document_out(doc)
     except BaseException:
         if written:  # the record did not commit: leave no orphan file behind
@@ -103,7 +104,9 @@ def _store(bb: ServerState, who: Caller, ticket_id: int, kind: str, data: bytes,
     return out, 201
 
 
-@router.post("/tickets/{ticket_id}/documents", status_code=201,
+@router.post("/tickets/{ticket_id}/documents", status_code=201, response_model=DocumentOut,
+             responses={200: {"model": DocumentOut, "description": "同一 Idempotency-Key 的重试：第一次存下的页"},
+                        **answers(401, 403, 404, 413, 415, 422, 429, 503)},
              openapi_extra={"requestBody": {"required": True, "content": {
                  t: {"schema": {"type": "string", "format": "binary"}} for t in SIGNATURES}}})
 async def upload_document(ticket_id: TicketId, request: Request,
@@ -113,7 +116,7 @@ async def upload_document(ticket_id: TicketId, request: Request,
     kind = _check_body(request.headers.get("content-type", ""), data)
     key = idempotency_key.strip() if idempotency_key else None  # an empty key is no key, as in issuing
     out, status = await run_in_threadpool(_store, bb, who, ticket_id, kind, data, key or None)
-    return JSONResponse(out, status_code=status)
+    return JSONResponse(out.model_dump(), status_code=status)
 
 
 def _readable(db, who: Caller, ticket_id: int) -> Ticket:
@@ -124,7 +127,8 @@ def _readable(db, who: Caller, ticket_id: int) -> Ticket:
     return ticket
 
 
-@router.get("/tickets/{ticket_id}/documents")
+@router.get("/tickets/{ticket_id}/documents", response_model=list[DocumentOut],
+            responses=answers(401, 403, 404, 422, 503))
 def list_documents(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.read() as db:
         _readable(db, who, ticket_id)
@@ -133,7 +137,7 @@ def list_documents(ticket_id: TicketId, who: Caller = Depends(caller), bb: Serve
 
 
 @router.get("/documents/{document_id}", response_class=FileResponse,
-            responses={200: {"content": {t: {} for t in SIGNATURES}}})
+            responses={200: {"content": {t: {} for t in SIGNATURES}}, **answers(401, 403, 404, 410, 422, 503)})
 def read_document(document_id: Annotated[int, Path(ge=1, le=2**62)], who: Caller = Depends(caller),
                   bb: ServerState = Depends(server)):
     with bb.db.write() as db:  # a write: the read itself is recorded

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from kiosk.server import figures
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import ApiError, answers
 from kiosk.server.timeutil import HALL_DAYS, local_day, utcnow
+from kiosk.wire.records import HallFigures, ServiceFigures
+from kiosk.wire.vocabulary import Day
 
 router = APIRouter(prefix="/api/v1", tags=["figures"])
 MAX_DAYS = 400
@@ -28,9 +30,9 @@ def report_range(first: date | None, last: date | None) -> tuple[date, date]:
     return first, last
 
 
-@router.get("/figures")
-def hall_figures(first: date | None = Query(default=None, alias="from"),
-                 last: date | None = Query(default=None, alias="to"),
+@router.get("/figures", response_model=HallFigures, responses=answers(401, 403, 422, 503))
+def hall_figures(first: Day | None = Query(default=None, alias="from"),
+                 last: Day | None = Query(default=None, alias="to"),
                  who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """The hall's summary: times, satisfaction, coverage, on-time completion, follow-ups, and
     seed 004's assessment where the records allow it."""
@@ -40,9 +42,9 @@ def hall_figures(first: date | None = Query(default=None, alias="from"),
         return figures.hall_summary(db, who.hall_id, first, last)
 
 
-@router.get("/figures/services")
-def service_figures(first: date | None = Query(default=None, alias="from"),
-                    last: date | None = Query(default=None, alias="to"),
+@router.get("/figures/services", response_model=list[ServiceFigures], responses=answers(401, 403, 422, 503))
+def service_figures(first: Day | None = Query(default=None, alias="from"),
+                    last: Day | None = Query(default=None, alias="to"),
                     group: Literal["queue", "window", "helper"] | None = None,
                     period: Literal["day", "month", "quarter"] | None = None,
                     who: Caller = Depends(caller), bb: ServerState = Depends(server)):

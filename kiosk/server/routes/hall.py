@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from kiosk.server.auth import Caller, new_token, pin_matches, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import ApiError, answers
 from kiosk.server.models import (
     Area, Device, DeviceHealth, Helper, HelperSession, Matter, Queue, Ticket, Window,
 )
@@ -19,17 +19,19 @@ from kiosk.server import events
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
 from kiosk.server.tickets import audit, helper_public, ticket_out, window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
+from kiosk.wire import answers as wire
+from kiosk.wire.events import WindowStaffed
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
 
 
 def _staffing_event(db, hall_id: int, window_id: int, helper: Helper | None) -> None:
     """Who staffs a window is public (公示): the hall display follows it."""
-    events.record(db, hall_id, "window.staffed", {
-        "window": window_number(db, window_id), "helper": helper_public(helper)})
+    events.record(db, hall_id, WindowStaffed(window=window_number(db, window_id), helper=helper_public(helper)))
 
 
-@router.post("/sessions", status_code=201)
+@router.post("/sessions", status_code=201, response_model=wire.SignedIn,
+             responses=answers(400, 401, 403, 404, 413, 422, 429, 503))
 def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "window")
     if who.device.window_number is not None and who.device.window_number != req.window:
@@ -71,10 +73,10 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
     bb.callers.clear()  # sessions this sign-in ended must stop working at once
     if failed:
         raise failed
-    return {"token": token, "helper": helper_public(helper), "window": req.window}
+    return wire.SignedIn(token=token, helper=helper_public(helper), window=req.window)
 
 
-@router.delete("/sessions/current", status_code=204)
+@router.delete("/sessions/current", status_code=204, responses=answers(401, 403, 503))
 def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "helper")
     with bb.db.write() as db:
@@ -85,7 +87,7 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     bb.callers.clear()
 
 
-def _staffing(db, hall_id: int) -> dict[int, tuple[int, dict]]:
+def _staffing(db, hall_id: int) -> dict[int, tuple[int, wire.HelperPublic]]:
     """Open sessions by window: (session id, the helper as the public may see them)."""
     rows = db.execute(select(HelperSession.id, HelperSession.window_id, Helper)
                       .join(Helper, Helper.id == HelperSession.helper_id)
@@ -93,7 +95,7 @@ def _staffing(db, hall_id: int) -> dict[int, tuple[int, dict]]:
     return {r.window_id: (r.id, helper_public(r.Helper)) for r in rows}
 
 
-def _end_silent_sessions(bb: ServerState, who: Caller, staff: dict[int, tuple[int, dict]]) -> None:
+def _end_silent_sessions(bb: ServerState, who: Caller, staff: dict[int, tuple[int, wire.HelperPublic]]) -> None:
     """A terminal killed or cut off cannot sign out: its session ends once no request of it has
     come for ``session_silent_s`` (the terminal asks for its line every 15 s), so the display
     stops listing a helper who is not there (公示 must be true).
@@ -115,13 +117,13 @@ def _end_silent_sessions(bb: ServerState, who: Caller, staff: dict[int, tuple[in
     bb.callers.clear()  # the expired tokens must stop working at once
 
 
-@router.get("/hall")
+@router.get("/hall", response_model=wire.HallClock, responses=answers(401, 503))
 def hall_clock(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """The hall's clock, for a terminal whose machine may keep another (the display's clock)."""
-    return {"timezone": bb.settings.timezone, "now": iso(utcnow())}
+    return wire.HallClock(timezone=bb.settings.timezone, now=iso(utcnow()))
 
 
-@router.get("/windows")
+@router.get("/windows", response_model=list[wire.WindowInfo], responses=answers(401, 503))
 def list_windows(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.read() as db:
         staff = _staffing(db, who.hall_id)
@@ -129,20 +131,20 @@ def list_windows(who: Caller = Depends(caller), bb: ServerState = Depends(server
     with bb.db.read() as db:
         areas = {a.id: a.name for a in db.scalars(select(Area).where(Area.hall_id == who.hall_id))}
         windows = db.scalars(select(Window).where(Window.hall_id == who.hall_id).order_by(Window.number))
-        return [{"number": w.number, "name": w.name, "area": areas.get(w.area_id),
-                 "queue_ids": sorted(q.id for q in w.queues),
-                 "helper": staff[w.id][1] if w.id in staff else None}
-                for w in windows]
+        return [wire.WindowInfo(number=w.number, name=w.name, area=areas.get(w.area_id),
+                                queue_ids=sorted(q.id for q in w.queues),
+                                helper=staff[w.id][1] if w.id in staff else None).model_dump(mode="json")
+                for w in windows]  # as dicts: the supervisor's overview calls this directly
 
 
-def matter_out(m: Matter) -> dict:
-    return {"id": m.id, "name": m.name, "category": m.category, "department": m.department,
-            "time_limit_days": m.time_limit_days, "steps": m.steps, "materials": m.materials,
-            "address": m.address, "phone": m.phone, "proxy_allowed": m.proxy_allowed,
-            "high_frequency": m.high_frequency, "queue_id": m.queue_id, "search_key": m.search_key}
+def matter_out(m: Matter) -> wire.MatterInfo:
+    return wire.MatterInfo(
+        id=m.id, name=m.name, category=m.category, department=m.department, time_limit_days=m.time_limit_days,
+        steps=m.steps, materials=m.materials, address=m.address, phone=m.phone, proxy_allowed=m.proxy_allowed,
+        high_frequency=m.high_frequency, queue_id=m.queue_id, search_key=m.search_key)
 
 
-@router.get("/catalog")
+@router.get("/catalog", response_model=wire.Catalog, responses=answers(401, 422, 503))
 def catalog(q: str | None = Query(default=None, max_length=50), category: str | None = Query(default=None, max_length=20),
             who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """The queues and matters; ``q`` matches characters of the name or pinyin initials."""
@@ -156,12 +158,13 @@ def catalog(q: str | None = Query(default=None, max_length=50), category: str | 
             query = query.where(or_(Matter.name.contains(needle, autoescape=True),
                                     Matter.search_key.contains(needle.lower(), autoescape=True)))
         matters = db.scalars(query.order_by(Matter.high_frequency.desc(), Matter.id))
-        return {"queues": [{"id": x.id, "prefix": x.prefix, "name": x.name, "service_type": x.service_type}
-                           for x in queues],
-                "matters": [matter_out(m) for m in matters]}
+        return wire.Catalog(
+            queues=[wire.QueueInfo(id=x.id, prefix=x.prefix, name=x.name, service_type=x.service_type)
+                    for x in queues],
+            matters=[matter_out(m) for m in matters])
 
 
-@router.get("/queues/waiting")
+@router.get("/queues/waiting", response_model=list[wire.QueueWaiting], responses=answers(401, 503))
 def waiting_per_queue(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """Per queue: how many wait and how long the longest has waited."""
     with bb.db.read() as db:
@@ -171,11 +174,14 @@ def waiting_per_queue(who: Caller = Depends(caller), bb: ServerState = Depends(s
             .outerjoin(Ticket, (Ticket.queue_id == Queue.id) & (Ticket.status == "waiting") & (Ticket.day == today))
             .where(Queue.hall_id == who.hall_id).group_by(Queue.id, Queue.prefix, Queue.name).order_by(Queue.id)).all()
         now = utcnow()
-        return [{"queue_id": r[0], "prefix": r[1], "name": r[2], "waiting": r[3],
-                 "longest_wait_s": int((now - r[4]).total_seconds()) if r[4] else 0} for r in rows]
+        return [wire.QueueWaiting(queue_id=r[0], prefix=r[1], name=r[2], waiting=r[3],
+                                  longest_wait_s=int((now - r[4]).total_seconds()) if r[4] else 0
+                                  ).model_dump(mode="json")
+                for r in rows]  # as dicts: the supervisor's overview calls this directly
 
 
-@router.get("/windows/{window}/line")
+@router.get("/windows/{window}/line", response_model=wire.WindowLine,
+            responses=answers(401, 403, 404, 422, 503))
 def window_line(window: Annotated[int, Path(ge=1, le=9999)], who: Caller = Depends(caller),
                 bb: ServerState = Depends(server)):
     """The window's own line in call order, and the ticket it holds now."""
@@ -193,17 +199,16 @@ def window_line(window: Annotated[int, Path(ge=1, le=9999)], who: Caller = Depen
         held = db.scalar(select(Ticket).where(Ticket.window_id == win.id,
                                               Ticket.status.in_(("called", "serving"))).limit(1))
         now = utcnow()
-        return {
-            "window": window, "waiting": len(waiting),
-            "longest_wait_s": max((int((now - t.issued_at).total_seconds()) for t in waiting), default=0),
-            "next": [{"id": t.id, "number": t.number, "priority_group": t.priority_group,
-                      "transferred": t.tier == 0, "waited_s": int((now - t.issued_at).total_seconds())}
-                     for t in waiting[:10]],
-            "current": ticket_out(db, held, staff=True) if held else None,
-        }
+        return wire.WindowLine(
+            window=window, waiting=len(waiting),
+            longest_wait_s=max((int((now - t.issued_at).total_seconds()) for t in waiting), default=0),
+            next=[wire.LineEntry(id=t.id, number=t.number, priority_group=t.priority_group,
+                                 transferred=t.tier == 0, waited_s=int((now - t.issued_at).total_seconds()))
+                  for t in waiting[:10]],
+            current=ticket_out(db, held, staff=True) if held else None)
 
 
-@router.post("/devices/health", status_code=204)
+@router.post("/devices/health", status_code=204, responses=answers(400, 401, 413, 422, 503))
 def report_health(req: HealthReport, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """A terminal or bridge says whether its device works (printer, camera, rating pad)."""
     with bb.db.write() as db:
@@ -217,12 +222,14 @@ def report_health(req: HealthReport, who: Caller = Depends(caller), bb: ServerSt
             audit(db, who, "device.health", component=req.component, ok=req.ok, message=req.message)
 
 
-@router.get("/devices/health")
+@router.get("/devices/health", response_model=list[wire.DeviceHealthEntry], responses=answers(401, 403, 503))
 def list_health(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
     with bb.db.read() as db:
         rows = db.execute(select(DeviceHealth, Device).join(Device, Device.id == DeviceHealth.device_id)
                           .where(Device.hall_id == who.hall_id)).all()
-        return [{"device": r.Device.name, "kind": r.Device.kind, "window": r.Device.window_number,
-                 "component": r.DeviceHealth.component, "ok": r.DeviceHealth.ok,
-                 "message": r.DeviceHealth.message, "at": iso(r.DeviceHealth.at)} for r in rows]
+        return [wire.DeviceHealthEntry(device=r.Device.name, kind=r.Device.kind, window=r.Device.window_number,
+                                       component=r.DeviceHealth.component, ok=r.DeviceHealth.ok,
+                                       message=r.DeviceHealth.message, at=iso(r.DeviceHealth.at)
+                                       ).model_dump(mode="json")
+                for r in rows]  # as dicts: the supervisor's overview calls this directly

@@ -8,20 +8,24 @@ from fastapi.responses import JSONResponse, Response
 
 from kiosk.server.db import ping
 from kiosk.server.deps import ServerState, server
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import MEANINGS, ApiError, answers
+from kiosk.wire.answers import Health
+from kiosk.wire.errors import Unhealthy
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=Health,
+            responses={503: {"model": Unhealthy, "description": MEANINGS[503]}})
 def healthz(bb: ServerState = Depends(server)):
     if ping(bb.db.engine):
-        return {"status": "ok", "db": "ok"}
+        return Health(status="ok", db="ok")
     return JSONResponse({"status": "degraded", "db": "unreachable",
                          "error": {"code": "db_unreachable", "message": "数据库无法连接"}}, status_code=503)
 
 
-@router.get("/metrics", response_class=Response)
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, **answers(401, 403)})
 def metrics(request: Request, bb: ServerState = Depends(server)):
     """With ``metrics_token`` set, for whoever sends it; without, for this machine only."""
     expected = bb.settings.metrics_token

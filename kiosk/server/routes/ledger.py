@@ -1,7 +1,6 @@
 """The ledger (台账) on screen or exported, with Chinese headers."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -12,17 +11,24 @@ from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError
 from kiosk.server.routes.figures import report_range
+from kiosk.server.errors import answers
 from kiosk.server.tickets import audit
+from kiosk.wire.records import Ledger
+from kiosk.wire.vocabulary import Day
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"services": (ledger.service_rows, ledger.SERVICE_COLUMNS, "服务台账"),
          "cases": (ledger.case_rows, ledger.CASE_COLUMNS, "代办台账")}
 
 
-@router.get("/ledger/{kind}", responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
+@router.get("/ledger/{kind}", response_model=Ledger,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                         XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                       **answers(401, 403, 422, 503)})
 def ledger_export(kind: Annotated[Literal["services", "cases"], Path()],
-                  first: date | None = Query(default=None, alias="from"),
-                  last: date | None = Query(default=None, alias="to"),
+                  first: Day | None = Query(default=None, alias="from"),
+                  last: Day | None = Query(default=None, alias="to"),
                   format: Literal["json", "csv", "xlsx"] = "json",
                   full: bool = False,
                   who: Caller = Depends(caller), bb: ServerState = Depends(server)):
@@ -45,6 +51,6 @@ def ledger_export(kind: Annotated[Literal["services", "cases"], Path()],
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if format == "xlsx":
         return Response(ledger.to_xlsx(rows, columns, title),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        media_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     return {"columns": [{"key": k, "title": t} for k, t in columns], "rows": rows}

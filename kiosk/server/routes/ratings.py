@@ -5,24 +5,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.server import case_ratings, events, pg_fast_paths as fast, rating_records
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, not_found
+from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import FollowUp, Rating
 from kiosk.server.rating_records import rating_out
-from kiosk.server.schemas import FollowUpClose, RatingRequest
+from kiosk.server.schemas import FollowUpClose, RatingRequest, answer
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire import answers as wire
+from kiosk.wire.events import FollowUpClosed
 
 router = APIRouter(prefix="/api/v1", tags=["ratings"])
 
 
-@router.post("/windows/{window}/ratings", status_code=201)
+@router.post("/windows/{window}/ratings", status_code=201, response_model=wire.Rating,
+             responses={200: {"model": wire.Rating, "description": "同一 pad_seq 的重发：第一次的评价"},
+                        **answers(400, 401, 403, 404, 409, 413, 422, 503)})
 async def rate(window: Annotated[int, Path(ge=1, le=9999)], req: RatingRequest,
                who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "pad")
@@ -36,21 +39,21 @@ async def rate(window: Annotated[int, Path(ge=1, le=9999)], req: RatingRequest,
         done = await fast.rate(bb.db, who, window, req, within_s)
     out, new = done or await bb.db.run(lambda tx: rating_records.record(tx, who, window, req, within_s))
     if not new:
-        return JSONResponse(out, status_code=200)
+        return answer(out, 200)
     bb.metrics.ratings.labels(str(who.hall_id), str(req.score)).inc()
-    return JSONResponse(out, status_code=201)
+    return answer(out, 201)
 
 
-def _rate_case(bb: ServerState, who: Caller, window: int, req, within_s: int) -> tuple[dict, bool] | None:
+def _rate_case(bb: ServerState, who: Caller, window: int, req, within_s: int) -> tuple[wire.Rating, bool] | None:
     with bb.db.write() as db:
         return case_ratings.from_pad(db, who, window, req, within_s)
 
 
-def follow_up_out(f: FollowUp, r: Rating | None) -> dict:
+def follow_up_out(f: FollowUp, r: Rating | None) -> wire.FollowUp:
     """``r`` is None for a follow-up a case's rating opened (``case_rating_id``)."""
-    return {"id": f.id, "status": f.status, "opened_at": iso(f.opened_at), "closed_at": iso(f.closed_at),
-            "note": f.note, "helper_id": f.helper_id, "rating": rating_out(r) if r else None,
-            "case_rating_id": f.case_rating_id}
+    return wire.FollowUp(id=f.id, status=f.status, opened_at=iso(f.opened_at), closed_at=iso(f.closed_at),
+                         note=f.note, helper_id=f.helper_id, rating=rating_out(r) if r else None,
+                         case_rating_id=f.case_rating_id)
 
 
 def follow_ups(db: Session, hall_id: int, status: str | None = None) -> list[tuple[FollowUp, Rating | None]]:
@@ -74,11 +77,11 @@ def close_follow_up_record(db: Session, who: Caller, follow_up_id: int, note: st
     follow.status, follow.closed_at, follow.note = "closed", utcnow(), note
     follow.closed_by = who.helper.id if who.helper else None
     audit(db, who, "followup.close", follow_up_id=follow.id)
-    events.record(db, who.hall_id, "followup.closed", {"follow_up_id": follow.id})
+    events.record(db, who.hall_id, FollowUpClosed(follow_up_id=follow.id))
     return follow
 
 
-@router.get("/follow-ups")
+@router.get("/follow-ups", response_model=list[wire.FollowUp], responses=answers(401, 403, 422, 503))
 def list_follow_ups(status: str | None = Query(default=None, pattern="^(open|closed)$"),
                     who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
@@ -86,7 +89,8 @@ def list_follow_ups(status: str | None = Query(default=None, pattern="^(open|clo
         return [follow_up_out(f, r) for f, r in follow_ups(db, who.hall_id, status)]
 
 
-@router.post("/follow-ups/{follow_up_id}/close")
+@router.post("/follow-ups/{follow_up_id}/close", response_model=wire.FollowUp,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def close_follow_up(follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)], req: FollowUpClose,
                     who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.write() as db:

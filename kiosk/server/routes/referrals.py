@@ -12,10 +12,12 @@ from kiosk.server import events
 from kiosk.server import tickets as ops
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, not_found
+from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import Hall, Helper, Referral, Ticket
 from kiosk.server.schemas import ReferralClose, ReferralRequest
 from kiosk.server.timeutil import iso, utcnow
+from kiosk.wire import events as wire_events
+from kiosk.wire.records import HallRef, PersonRef, Referral as ReferralOut
 
 router = APIRouter(prefix="/api/v1", tags=["referrals"])
 ReferralId = Annotated[int, Path(ge=1, le=2**62)]
@@ -29,24 +31,25 @@ def _neighbours(db, hall_id: int) -> list[tuple[Hall, str]]:
     return found
 
 
-def referral_out(db, r: Referral) -> dict:
+def referral_out(db, r: Referral) -> ReferralOut:
     ticket, helper = db.get(Ticket, r.ticket_id), db.get(Helper, r.helper_id)
-    return {"id": r.id, "ticket_id": r.ticket_id, "number": ticket.number,
-            "from_hall": db.get(Hall, r.from_hall_id).code, "to_hall": db.get(Hall, r.to_hall_id).code,
-            "helper": {"code": helper.code, "name": helper.name}, "note": r.note, "status": r.status,
-            "created_at": iso(r.created_at), "accepted_at": iso(r.accepted_at), "closed_at": iso(r.closed_at),
-            "result": r.result}
+    return ReferralOut(
+        id=r.id, ticket_id=r.ticket_id, number=ticket.number, from_hall=db.get(Hall, r.from_hall_id).code,
+        to_hall=db.get(Hall, r.to_hall_id).code, helper=PersonRef(code=helper.code, name=helper.name),
+        note=r.note, status=r.status, created_at=iso(r.created_at), accepted_at=iso(r.accepted_at),
+        closed_at=iso(r.closed_at), result=r.result)
 
 
-@router.get("/halls/neighbours")
+@router.get("/halls/neighbours", response_model=list[HallRef], responses=answers(401, 503))
 def hall_neighbours(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """The halls a referral can go to: the one above this hall and those below it."""
     with bb.db.read() as db:
-        return [{"code": h.code, "name": h.name, "level": h.level, "relation": relation}
+        return [HallRef(code=h.code, name=h.name, level=h.level, relation=relation)
                 for h, relation in _neighbours(db, who.hall_id)]
 
 
-@router.post("/referrals", status_code=201)
+@router.post("/referrals", status_code=201, response_model=ReferralOut,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def refer(req: ReferralRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         target = next((h for h, _ in _neighbours(db, who.hall_id) if h.code == req.to_hall), None)
@@ -60,12 +63,12 @@ def refer(req: ReferralRequest, who: Caller = Depends(caller), bb: ServerState =
         ops.audit(db, who, "referral.create", ticket.id, referral_id=referral.id, to_hall=target.code)
         out = referral_out(db, referral)
         for hall_id in (who.hall_id, target.id):
-            events.record(db, hall_id, "referral.created", {"referral_id": referral.id, "number": ticket.number,
-                                                            "to_hall": target.code})
+            events.record(db, hall_id, wire_events.ReferralCreated(referral_id=referral.id, number=ticket.number,
+                                                                   to_hall=target.code))
     return out
 
 
-@router.get("/referrals")
+@router.get("/referrals", response_model=list[ReferralOut], responses=answers(401, 403, 422, 503))
 def list_referrals(direction: str = Query(default="in", pattern="^(in|out)$"),
                    who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
@@ -75,7 +78,7 @@ def list_referrals(direction: str = Query(default="in", pattern="^(in|out)$"),
         return [referral_out(db, r) for r in rows]
 
 
-def _answer(bb: ServerState, who: Caller, referral_id: int, status: str, result: str = "") -> dict:
+def _answer(bb: ServerState, who: Caller, referral_id: int, status: str, result: str = "") -> ReferralOut:
     require(who, "staff")
     with bb.db.write() as db:
         referral = db.scalar(select(Referral).where(Referral.id == referral_id).with_for_update())
@@ -93,17 +96,20 @@ def _answer(bb: ServerState, who: Caller, referral_id: int, status: str, result:
             referral.closed_at, referral.result = utcnow(), result
         ops.audit(db, who, f"referral.{status}", referral.ticket_id, referral_id=referral.id)
         for hall_id in (referral.from_hall_id, referral.to_hall_id):
-            events.record(db, hall_id, f"referral.{status}", {"referral_id": referral.id})
+            kind = wire_events.ReferralAccepted if status == "accepted" else wire_events.ReferralClosed
+            events.record(db, hall_id, kind(referral_id=referral.id))
         out = referral_out(db, referral)
     return out
 
 
-@router.post("/referrals/{referral_id}/accept")
+@router.post("/referrals/{referral_id}/accept", response_model=ReferralOut,
+             responses=answers(401, 403, 404, 409, 422, 503))
 def accept_referral(referral_id: ReferralId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     return _answer(bb, who, referral_id, "accepted")
 
 
-@router.post("/referrals/{referral_id}/close")
+@router.post("/referrals/{referral_id}/close", response_model=ReferralOut,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 def close_referral(referral_id: ReferralId, req: ReferralClose, who: Caller = Depends(caller),
                    bb: ServerState = Depends(server)):
     return _answer(bb, who, referral_id, "closed", req.result)

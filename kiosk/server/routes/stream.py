@@ -10,14 +10,16 @@ from fastapi.responses import StreamingResponse
 
 from kiosk.server.auth import Caller
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import ApiError, answers
 from kiosk.server.event_access import event_types
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
 
 @router.get("/events", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
+            responses={200: {"description": "事件流：每个事件的 data 为 EventEnvelope 加上该类型的字段（见 components）",
+                             "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                       **answers(400, 401, 422, 503)})
 async def event_stream(last_event_id: str | None = Header(default=None, alias="Last-Event-ID", max_length=20),
                        since: int | None = Query(default=None, ge=0, le=2**62),
                        who: Caller = Depends(caller), bb: ServerState = Depends(server)):

@@ -4,17 +4,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.server import pg_fast_paths as fast, tickets as ops
 from kiosk.server.auth import Caller, require, visible_halls
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, not_found
+from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import AuditEntry, Service, Ticket, Window
-from kiosk.server.schemas import FinishRequest, TicketRequest, TransferRequest
+from kiosk.server.schemas import FinishRequest, TicketRequest, TransferRequest, answer
 from kiosk.server.timeutil import iso
+from kiosk.wire import answers as wire
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
@@ -22,7 +22,9 @@ TicketId = Annotated[int, Path(ge=1, le=2**62)]
 WindowNo = Annotated[int, Path(ge=1, le=9999)]
 
 
-@router.post("/tickets", status_code=201)
+@router.post("/tickets", status_code=201, response_model=wire.IssuedTicket,
+             responses={200: {"model": wire.IssuedTicket, "description": "同一 Idempotency-Key 的重试：第一次取到的号"},
+                        **answers(400, 401, 403, 404, 409, 413, 422, 429, 503)})
 async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey,
                        who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "kiosk")
@@ -39,52 +41,52 @@ async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey
         except IntegrityError:  # the same key raced in from a retry: answer with its ticket
             if attempt or not key:
                 raise ApiError(409, "conflict", "取号冲突，请重试")
-    out["status_url"] = f"{bb.settings.public_url}/t/{out['public_token']}"  # for the receipt's QR code
+    out = wire.IssuedTicket.model_construct(**dict(out), status_url=f"{bb.settings.public_url}/t/{out.public_token}")
     if replayed:
-        return JSONResponse(out, status_code=200)
+        return answer(out, 200)
     bb.metrics.tickets_issued.labels(str(who.hall_id), req.service_type).inc()
-    return JSONResponse(out, status_code=201)
+    return answer(out, 201)
 
 
-@router.get("/tickets/{ticket_id}")
+@router.get("/tickets/{ticket_id}", response_model=wire.TicketRecord, responses=answers(401, 403, 404, 422, 503))
 def get_ticket(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "staff")
     with bb.db.read() as db:
         ticket = db.get(Ticket, ticket_id)
         if ticket is None or ticket.hall_id not in visible_halls(db, who):
             raise not_found("号码")
-        out = ops.ticket_out(db, ticket, staff=True)
-        out["history"] = [
-            {"at": iso(e.at), "action": e.action, "helper_id": e.helper_id, "device_id": e.device_id,
-             **e.detail}
+        history = [
+            wire.HistoryEntry(at=iso(e.at), action=e.action, helper_id=e.helper_id, device_id=e.device_id,
+                              **e.detail)
             for e in db.scalars(select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
                                 .order_by(AuditEntry.id))]
-        out["services"] = [
-            {"id": s.id, "window_id": s.window_id, "helper_id": s.helper_id,
-             "called_at": iso(s.called_at), "started_at": iso(s.started_at),
-             "ended_at": iso(s.ended_at), "end_reason": s.end_reason, "outcome": s.outcome,
-             "log": s.log}
+        services = [
+            wire.ServiceRecord(id=s.id, window_id=s.window_id, helper_id=s.helper_id, called_at=iso(s.called_at),
+                               started_at=iso(s.started_at), ended_at=iso(s.ended_at), end_reason=s.end_reason,
+                               outcome=s.outcome, log=s.log)
             for s in db.scalars(select(Service).where(Service.ticket_id == ticket.id).order_by(Service.id))]
-        return out
+        return answer(wire.TicketRecord(**dict(ops.ticket_out(db, ticket, staff=True)), history=history,
+                                        services=services))
 
 
-@router.get("/public/tickets/{public_token}")
+@router.get("/public/tickets/{public_token}", response_model=wire.PublicTicket, responses=answers(404, 422, 503))
 def public_ticket(public_token: Annotated[str, Path(max_length=40)], bb: ServerState = Depends(server)):
     with bb.db.read() as db:
         ticket = db.scalar(select(Ticket).where(Ticket.public_token == public_token))
         if ticket is None:
             raise not_found("号码")
-        out = {"number": ticket.number, "status": ticket.status, "issued_at": iso(ticket.issued_at),
-               "waiting_ahead": None, "window": None}
+        out = wire.PublicTicket(number=ticket.number, status=ticket.status, issued_at=iso(ticket.issued_at),
+                                waiting_ahead=None, window=None)
         if ticket.status == "waiting":
-            out["waiting_ahead"] = ops.waiting_ahead(db, ticket)
-            out["estimated_wait_s"] = ops.estimated_wait(db, ticket.queue_id, out["waiting_ahead"])
+            out.waiting_ahead = ops.waiting_ahead(db, ticket)
+            out.estimated_wait_s = ops.estimated_wait(db, ticket.queue_id, out.waiting_ahead)
         elif ticket.window_id:
-            out["window"] = db.get(Window, ticket.window_id).number
-        return out
+            out.window = db.get(Window, ticket.window_id).number
+        return answer(out)
 
 
-@router.post("/windows/{window}/call-next", responses={204: {"description": "无人等候"}})
+@router.post("/windows/{window}/call-next", response_model=wire.Ticket,
+             responses={204: {"description": "无人等候"}, **answers(401, 403, 409, 422, 503)})
 async def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     def work(tx):
         ticket = ops.call_next(tx, who, window)
@@ -100,13 +102,15 @@ async def call_next(window: WindowNo, who: Caller = Depends(caller), bb: ServerS
     bb.metrics.calls.labels(str(who.hall_id), str(window)).inc()
     bb.metrics.waiting.labels(str(who.hall_id)).observe(
         (ticket.called_at - ticket.issued_at).total_seconds())
-    return JSONResponse(out)
+    return answer(out)
 
 
-async def _served(bb: ServerState, change) -> JSONResponse:
+async def _served(bb: ServerState, change) -> Response:
     """A change to a held ticket, answered with the ticket as the change left it."""
-    out = await bb.db.run(lambda tx: ops.ticket_out(tx, change(tx), staff=True))
-    return JSONResponse(out)
+    return answer(await bb.db.run(lambda tx: ops.ticket_out(tx, change(tx), staff=True)))
+
+
+HELD = {"response_model": wire.Ticket, "responses": answers(401, 403, 404, 409, 422, 503)}
 
 
 def _act(action: str):
@@ -116,20 +120,22 @@ def _act(action: str):
     return handler
 
 
-router.post("/tickets/{ticket_id}/recall")(_act("recall"))
-router.post("/tickets/{ticket_id}/no-show")(_act("no_show"))
-router.post("/tickets/{ticket_id}/start")(_act("start"))
+router.post("/tickets/{ticket_id}/recall", **HELD)(_act("recall"))
+router.post("/tickets/{ticket_id}/no-show", **HELD)(_act("no_show"))
+router.post("/tickets/{ticket_id}/start", **HELD)(_act("start"))
 
 
-@router.post("/tickets/{ticket_id}/transfer")
+@router.post("/tickets/{ticket_id}/transfer", response_model=wire.Ticket,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 async def transfer_ticket(ticket_id: TicketId, req: TransferRequest, who: Caller = Depends(caller),
                           bb: ServerState = Depends(server)):
     return await _served(bb, lambda tx: ops.transfer(tx, who, ticket_id, req, bb.policy))
 
 
-@router.post("/tickets/{ticket_id}/finish")
+@router.post("/tickets/{ticket_id}/finish", response_model=wire.Ticket,
+             responses=answers(400, 401, 403, 404, 409, 413, 422, 503))
 async def finish_ticket(ticket_id: TicketId, req: FinishRequest, who: Caller = Depends(caller),
                         bb: ServerState = Depends(server)):
     if bb.db.is_postgres and (ticket := await fast.finish(bb.db, who, ticket_id, req)) is not None:
-        return JSONResponse(ops.ticket_out(None, ticket, staff=True, window=who.window.number))
+        return answer(ops.ticket_out(None, ticket, staff=True, window=who.window.number))
     return await _served(bb, lambda tx: ops.finish(tx, who, ticket_id, req))
