@@ -6,13 +6,16 @@ The real server accepts one rating per finished service, so the order of a backl
 
 import json
 import threading
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from devices.ratepad import PadSettings, RatePad
 from kiosk.client import ApiClient
+from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.padbridge import BridgeSettings, Outbox, PadBridge
+from kiosk.wire.answers import Rating
 
 
 class Peer(ThreadingHTTPServer):
@@ -29,6 +32,13 @@ class Peer(ThreadingHTTPServer):
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def answered_rating(rating_id: int, body: dict) -> dict:
+    """The server's answer to a press, as the wire defines it (the client checks answers against it)."""
+    return Rating(id=rating_id, service_id=body.get("service_id") or rating_id, window_id=7, score=body["score"],
+                  score_name=SCORE_NAMES[body["score"]], pad_seq=body["pad_seq"],
+                  rated_at=datetime.now(timezone.utc).isoformat()).model_dump(mode="json")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -59,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
         if status >= 500:
             return self._reply(status, {"error": {"code": "down", "message": "数据库不可用"}})
         peer.received.append({"path": self.path, **body})
-        self._reply(201, {"score": body["score"], "pad_seq": body["pad_seq"]})
+        self._reply(201, answered_rating(len(peer.received), body))
 
 
 @pytest.fixture
