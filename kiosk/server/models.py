@@ -118,6 +118,9 @@ class HelperSession(Base):
     window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the terminal's last poll of its line, kept in the database so that every server process
+    # (--workers N) judges a silent terminal alike
+    heard_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class WebSession(Base):

@@ -1,12 +1,12 @@
 """The hall as terminals see it: sign-in, windows, the catalogue, the lines."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from kiosk.server.auth import Caller, new_token, pin_matches, require
 from kiosk.server.deps import ServerState, caller, server
@@ -87,23 +87,30 @@ def sign_out(who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     bb.callers.clear()
 
 
-def _staffing(db, hall_id: int) -> dict[int, tuple[int, wire.HelperPublic]]:
-    """Open sessions by window: (session id, the helper as the public may see them)."""
-    rows = db.execute(select(HelperSession.id, HelperSession.window_id, Helper)
+def _staffing(db, hall_id: int) -> dict[int, tuple[int, wire.HelperPublic, datetime | None]]:
+    """Open sessions by window: (session id, the helper as the public may see them, last heard)."""
+    rows = db.execute(select(HelperSession.id, HelperSession.window_id, HelperSession.heard_at, Helper)
                       .join(Helper, Helper.id == HelperSession.helper_id)
                       .where(HelperSession.ended_at.is_(None), Helper.hall_id == hall_id)).all()
-    return {r.window_id: (r.id, helper_public(r.Helper)) for r in rows}
+    return {r.window_id: (r.id, helper_public(r.Helper), r.heard_at) for r in rows}
 
 
-def _end_silent_sessions(bb: ServerState, who: Caller, staff: dict[int, tuple[int, wire.HelperPublic]]) -> None:
+def _silent_s(bb: ServerState, session_id: int, heard_at: datetime | None) -> float:
+    """The shorter of this process's silence and the database's: with --workers N a terminal's
+    polls reach any process, and each records them in ``heard_at``."""
+    silent = bb.callers.silent_s(session_id)
+    if heard_at is not None:
+        silent = min(silent, (utcnow() - heard_at).total_seconds())
+    return silent
+
+
+def _end_silent_sessions(bb: ServerState, who: Caller,
+                         staff: dict[int, tuple[int, wire.HelperPublic, datetime | None]]) -> None:
     """A terminal killed or cut off cannot sign out: its session ends once no request of it has
     come for ``session_silent_s`` (the terminal asks for its line every 15 s), so the display
-    stops listing a helper who is not there (公示 must be true).
-
-    What was heard is kept in this process: right for one server process (SQLite always, and
-    PostgreSQL's default); with --workers N each worker hears only its share of the requests."""
-    silent = [(window_id, session_id) for window_id, (session_id, _h) in staff.items()
-              if bb.callers.silent_s(session_id) > bb.settings.session_silent_s]
+    stops listing a helper who is not there (公示 must be true)."""
+    silent = [(window_id, session_id) for window_id, (session_id, _h, heard_at) in staff.items()
+              if _silent_s(bb, session_id, heard_at) > bb.settings.session_silent_s]
     if not silent:
         return
     with bb.db.write() as db:
@@ -186,6 +193,9 @@ def window_line(window: Annotated[int, Path(ge=1, le=9999)], who: Caller = Depen
                 bb: ServerState = Depends(server)):
     """The window's own line in call order, and the ticket it holds now."""
     require(who, "staff")
+    if who.session_id is not None:  # the terminal's heartbeat: it asks every 15 s
+        with bb.db.write() as db:
+            db.execute(update(HelperSession).where(HelperSession.id == who.session_id).values(heard_at=utcnow()))
     with bb.db.read() as db:
         win = db.scalar(select(Window).where(Window.hall_id == who.hall_id, Window.number == window))
         if win is None:

@@ -1,0 +1,24 @@
+"""helper sessions: when the terminal was last heard, shared by every server process
+
+Revision ID: 0014
+Revises: 0010
+Create Date: 2026-12-07 04:50:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0014'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('helper_sessions') as batch:
+        batch.add_column(sa.Column('heard_at', sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('helper_sessions') as batch:
+        batch.drop_column('heard_at')
