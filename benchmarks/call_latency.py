@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,12 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port, start_virtual_screen  # noqa: E402  (the harness the tests use)
 
 
 def start_xvfb() -> subprocess.Popen | None:
@@ -38,11 +32,7 @@ def start_xvfb() -> subprocess.Popen | None:
         return None
     if shutil.which("Xvfb") is None:
         sys.exit("no DISPLAY and no Xvfb: install xvfb or run under a desktop")
-    display = f":{200 + os.getpid() % 300}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
-        time.sleep(0.05)
+    proc, display = start_virtual_screen("1920x1080x24")
     os.environ["DISPLAY"] = display
     return proc
 

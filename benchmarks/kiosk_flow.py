@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.conftest import LiveServer  # noqa: E402  (the server harness the tests use)
+from tests.conftest import LiveServer, start_virtual_screen  # noqa: E402  (the harness the tests use)
 from tests.kiosk_ui.conftest import Kiosk  # noqa: E402
 
 from devices.printer.simulator import PrinterSimulator  # noqa: E402
@@ -42,14 +42,7 @@ NO_PAGE = ["tap 跳过"]  # the capture step, passed over
 
 
 def start_xvfb(home: Path) -> tuple[subprocess.Popen, dict]:
-    display = f":{900 + os.getpid() % 90}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"Xvfb could not start on {display}")
-        time.sleep(0.05)
+    proc, display = start_virtual_screen("1920x1920x24")
     env = {**os.environ, "DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1", "KIVY_NO_FILELOG": "1",
            "KIVY_HOME": str(home / "kivy"), "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
            "SDL_AUDIODRIVER": "dummy"}

@@ -25,21 +25,29 @@ SERVER_ENV = {"BANGBAN_KIOSK_TICKETS_PER_MINUTE": "100000"}
 REPO = Path(__file__).resolve().parents[1]
 
 
+def start_virtual_screen(screen: str) -> tuple[subprocess.Popen, str]:
+    """An Xvfb server and its display name. Xvfb picks a free display number itself
+    (``-displayfd``), so test processes and benchmarks running side by side never share a screen."""
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        number = announced.readline().strip()  # written once the server accepts clients
+    if not number.isdigit():
+        proc.kill()
+        raise RuntimeError(f"Xvfb could not start (exit {proc.wait(5)})")
+    return proc, f":{number}"
+
+
 @contextlib.contextmanager
-def x_display(home: Path, screen: str, first: int):
+def x_display(home: Path, screen: str):
     """A private Xvfb screen; yields the environment a Kivy process needs to run on it."""
     if shutil.which("Xvfb") is None:
         import pytest
 
         pytest.skip("Xvfb is not installed (apt-get install xvfb): UI tests need an X display")
-    display = f":{first + os.getpid() % 400}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"Xvfb could not start on {display}")
-        time.sleep(0.05)
+    proc, display = start_virtual_screen(screen)
     try:
         yield {**os.environ, "DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
                "KIVY_HOME": str(home), "KIVY_NO_FILELOG": "1", "PYTHONPATH": str(REPO),
@@ -84,7 +92,8 @@ class PostgresDatabase:
 class LiveServer:
     """``bangban server`` in its own process, with the demo hall and helpers to make tokens."""
 
-    def __init__(self, data_dir: Path, db_url: str | None, workers: int = 1, env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, db_url: str | None, workers: int = 1, env: dict[str, str] | None = None,
+                 seed: bool = True):
         self.data_dir, self.db_url, self.workers, self.env = data_dir, db_url, workers, env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -95,7 +104,8 @@ class LiveServer:
         url = db_url or f"sqlite:///{data_dir / 'bangban.sqlite3'}"
         migrate(url)
         self.database = Database(url)
-        seed_demo(self.database)
+        if seed:  # False for a second server process on the same database
+            seed_demo(self.database)
 
     @property
     def kind(self) -> str:

@@ -18,7 +18,7 @@ DRIVER = Path(__file__).resolve().parent / "drivers" / "kiosk_driver.py"
 @pytest.fixture(scope="session")
 def kiosk_display(tmp_path_factory):
     """DISPLAY and a private KIVY_HOME for the session's kiosk processes (room for 1080x1920)."""
-    with x_display(tmp_path_factory.mktemp("kiosk_kivy_home"), "1920x1920x24", 500) as env:
+    with x_display(tmp_path_factory.mktemp("kiosk_kivy_home"), "1920x1920x24") as env:
         yield env
 
 

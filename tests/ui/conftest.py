@@ -13,7 +13,7 @@ from ui_harness import Driver
 @pytest.fixture(scope="session")
 def xvfb(tmp_path_factory):
     """An X display for the whole UI session: DISPLAY and a private KIVY_HOME in ``env``."""
-    with x_display(tmp_path_factory.mktemp("kivy_home"), "1920x1080x24", 100) as env:
+    with x_display(tmp_path_factory.mktemp("kivy_home"), "1920x1080x24") as env:
         yield env
 
 
