@@ -27,7 +27,7 @@ class TicketReceipt:
     time_limit_days: int | None = None  # 承诺时限, working days
     materials: list[str] | None = None  # 一次性告知: only when the citizen asked for it
     id_number: str = ""  # printed masked
-    phone: str = ""  # printed masked
+    phone: str = ""  # printed as given: the caller masks it
     priority_note: str = ""  # e.g. "绿色通道" for special groups
     complaint_phone: str = "12345"
     free_notice: str = "本厅帮办代办服务全程免费，不收取任何费用。"
@@ -147,8 +147,3 @@ def mask_id(id_number: str) -> str:
     return id_number[:keep] + "*" * (len(id_number) - 2 * keep) + id_number[-keep:]
 
 
-def mask_phone(phone: str) -> str:
-    digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

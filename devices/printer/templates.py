@@ -21,7 +21,6 @@ from .receipts import (
     SuspensionSlip,
     TicketReceipt,
     mask_id,
-    mask_phone,
 )
 
 MAX_NUMBER_SCALE = 6
@@ -89,7 +88,7 @@ def ticket_document(ticket: TicketReceipt, width_dots: int) -> Document:
     if ticket.id_number:
         doc.add(Field("证件号码", mask_id(ticket.id_number)))
     if ticket.phone:
-        doc.add(Field("联系电话", mask_phone(ticket.phone)))
+        doc.add(Field("联系电话", ticket.phone))
     if ticket.priority_note:
         doc.add(Text(ticket.priority_note, bold=True, align="center"))
     doc.add(

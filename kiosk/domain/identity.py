@@ -64,11 +64,29 @@ def check_credit_code(value: str) -> str:
     return code
 
 
+MOBILE_PATTERN = "1[3-9][0-9]{9}"  # ASCII digits: \d would also match other scripts' digits
+MOBILE_PROBLEM = "手机号应为 11 位数字、以 13 至 19 开头，请核对"
+
+
+def is_mobile(number: str) -> bool:
+    return re.fullmatch(MOBILE_PATTERN, number) is not None
+
+
 def check_mobile(value: str) -> str:
     number = re.sub(r"[\s-]", "", value)
-    if not re.fullmatch(r"1[3-9]\d{9}", number):
-        raise IdentityError("手机号应为 11 位数字、以 13 至 19 开头，请核对")
+    if not is_mobile(number):
+        raise IdentityError(MOBILE_PROBLEM)
     return number
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678: the first three and last four digits, as everywhere the public may look."""
+    if not phone:
+        return phone
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def mask_id(number: str) -> str:

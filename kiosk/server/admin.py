@@ -5,7 +5,8 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import select
 
 from kiosk.server import demo_hall as demo
-from kiosk.server.auth import DEVICE_KINDS, HELPER_ROLES, hash_pin, new_token
+from kiosk.domain.roles import HELPER_ROLES
+from kiosk.server.auth import DEVICE_KINDS, hash_pin, new_token
 from kiosk.server.db import Database
 from kiosk.server.models import Area, AuditEntry, Device, Hall, Helper, Matter, Queue, Window, WindowQueue
 from kiosk.server.timeutil import utcnow

@@ -15,7 +15,6 @@ from kiosk.server.errors import ApiError
 from kiosk.server.models import Device, Hall, Helper, HelperSession, Window
 
 DEVICE_KINDS = ("kiosk", "display", "pad", "window", "admin")
-HELPER_ROLES = ("helper", "proxy_agent", "coordinator", "chief", "liaison")
 SUPERVISOR_ROLES = ("coordinator", "chief")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 

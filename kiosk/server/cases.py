@@ -16,7 +16,8 @@ from kiosk.server.models import (
     AuditEntry, Case, CaseDelivery, CaseItem, CaseProblem, CaseProblemUpdate, CaseRating, CaseRatingInvite,
     CaseReferral, CaseSignature, CaseStep, Hall, Helper, Matter, Ticket,
 )
-from kiosk.server.tickets import audit, mask_phone
+from kiosk.domain.identity import mask_phone
+from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire.events import CaseChanged
 

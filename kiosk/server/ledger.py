@@ -15,7 +15,7 @@ from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.domain.ticket_states import OUTCOMES
 from kiosk.server.models import Case, Helper, Matter, Queue, Rating, Service, Ticket, Window
 from kiosk.server.spreadsheet_safety import csv_cell, keep_as_text
-from kiosk.server.tickets import mask_phone
+from kiosk.domain.identity import mask_phone
 from kiosk.server.timeutil import iso, utc_bounds
 
 SERVICE_COLUMNS = [("number", "号码"), ("queue", "队列"), ("matter", "事项"), ("service_type", "服务类型"),

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from kiosk.domain import queue_policy
+from kiosk.domain.identity import mask_phone
 from kiosk.domain.ticket_states import IllegalTransition, next_status
 from kiosk.server import events, rollups
 from kiosk.server import ticket_statements as sql
@@ -38,10 +39,6 @@ def audit(db: Session, caller: Caller, action: str, ticket_id: int | None = None
         "hall_id": caller.hall_id, "at": utcnow(), "action": action,
         "helper_id": caller.helper.id if caller.helper else None,
         "device_id": caller.device.id, "ticket_id": ticket_id, "detail": detail})
-
-
-def mask_phone(phone: str | None) -> str | None:
-    return phone[:3] + "****" + phone[-4:] if phone and len(phone) >= 7 else phone
 
 
 def _database_key(db) -> str:

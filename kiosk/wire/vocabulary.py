@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 from pydantic_core import PydanticCustomError
 
-from kiosk.domain import case_states, ticket_states
+from kiosk.domain import case_states, identity, roles, ticket_states
 
 ServiceType = Literal["help", "proxy", "consult"]
 PriorityGroup = Literal["elderly", "disabled", "pregnant", "military", "talent", "key_project", "green_channel"]
@@ -19,10 +19,10 @@ CaseState = Literal[tuple(case_states.STATE_NAMES)]
 ProblemStatus = Literal[tuple(case_states.PROBLEM_STATUSES)]
 SignedForm = Literal[tuple(case_states.SIGNED_FORMS)]
 DeliveryMethod = Literal[tuple(case_states.DELIVERY_NAMES)]
-HelperRole = Literal["helper", "proxy_agent", "coordinator", "chief", "liaison"]
+HelperRole = Literal[tuple(roles.HELPER_ROLES)]
 DeviceKind = Literal["kiosk", "display", "pad", "window", "admin"]
 Score = Annotated[int, Field(ge=1, le=5)]
-MOBILE = r"^1[3-9][0-9]{9}$"
+MOBILE = f"^{identity.MOBILE_PATTERN}$"
 
 Id = Annotated[int, Field(ge=1, le=2**62)]
 Id32 = Annotated[int, Field(ge=1, le=2**31 - 1)]  # the ids of catalogue rows (queues, matters)

@@ -67,3 +67,21 @@ def test_mobile_numbers_and_masking():
         with pytest.raises(IdentityError, match="11 位"):
             check_mobile(bad)
     assert mask_id("11010519491231002X") == "1101**********002X"
+
+
+from kiosk.domain import identity  # noqa: E402
+
+
+def test_a_mobile_number_is_eleven_ascii_digits_from_13_to_19():
+    assert identity.is_mobile("13812345678") and identity.is_mobile("19912345678")
+    assert not identity.is_mobile("12812345678")  # no 12 prefix
+    assert not identity.is_mobile("1381234567")
+    assert not identity.is_mobile("１３８１２３４５６７８")  # full-width digits are not dialled
+    assert not identity.is_mobile("13٨12345678")  # nor Arabic-Indic ones
+
+
+def test_a_phone_is_masked_alike_wherever_the_public_looks():
+    assert identity.mask_phone("13812345678") == "138****5678"
+    assert identity.mask_phone("0374-1234567") == "037*****4567"
+    assert identity.mask_phone("12345") == "*****"
+    assert identity.mask_phone("") == "" and identity.mask_phone(None) is None

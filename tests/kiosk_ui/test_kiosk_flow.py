@@ -58,6 +58,8 @@ def test_a_visitor_takes_a_ticket_by_touch(start_kiosk, printer, camera_frames, 
     assert ticket["status"] == "waiting"
 
     job = printer.wait_for_jobs(1, timeout=10)[0]  # what came out of the printer
+    printed = "".join(job.text)
+    assert "138****5678" in printed and PHONE not in printed, "a receipt left on a counter shows no full number"
     codes = decode_qr(Path(job.png_path))
     assert codes == [done["status_url"]] and done["status_url"].endswith(ticket["public_token"])
 

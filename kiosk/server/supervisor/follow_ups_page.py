@@ -16,7 +16,8 @@ from kiosk.server.routes import ratings
 from kiosk.server.schemas import FollowUpClose
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.templates import Marked, when
-from kiosk.server.tickets import mask_phone, window_number
+from kiosk.domain.identity import mask_phone
+from kiosk.server.tickets import window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
 
 CLOSED_SHOWN = 100

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.roles import role_name
 from kiosk.server.auth import SUPERVISOR_ROLES, pin_matches
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall, Helper
@@ -19,8 +20,6 @@ from kiosk.server.tickets import audit
 from kiosk.server.timeutil import utcnow
 from kiosk.settings import Settings
 
-ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
-              "helper": "帮办员", "liaison": "联络员"}
 BAD_CREDENTIALS = "工号或密码不正确"
 
 
@@ -60,7 +59,7 @@ def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, ad
     if helper.role not in SUPERVISOR_ROLES:
         audit(db, web_caller(helper), "web.sign_in_refused", role=helper.role, address=address)
         return Refused(ApiError(403, "not_a_supervisor",
-                                f"您的角色是{ROLE_NAMES.get(helper.role, helper.role)}：监督页面只供协调员和"
+                                f"您的角色是{role_name(helper.role)}：监督页面只供协调员和"
                                 "首席帮办代办员登录。如需查看，请联系本厅协调员。"))
     audit(db, web_caller(helper), "web.sign_in", address=address)
     return helper

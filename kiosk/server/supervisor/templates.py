@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from kiosk.server.supervisor.signin import ROLE_NAMES
+from kiosk.domain.roles import role_name
 
 NAV = [("overview", "大厅概况"), ("ledger", "台账"), ("cases", "到期代办件"),
        ("follow-ups", "回访整改"), ("figures", "统计")]
@@ -66,7 +66,7 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, extensions=[Compact])
     env.filters.update(when=when, minutes=minutes, percent=percent, waited=waited)
     env.tests["marked"] = lambda value: isinstance(value, Marked)
-    env.globals.update(NAV=NAV, ROLE_NAMES=ROLE_NAMES)
+    env.globals.update(NAV=NAV, role_name=role_name)
     return env
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+from kiosk.domain.roles import role_name
+
 CALL_TYPES = ("ticket.called", "ticket.recalled")
-ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
-              "helper": "帮办员", "liaison": "联络员"}
 ANNOUNCE_WITHIN_S = 120  # a call replayed after a long outage is shown, not said
 
 
@@ -41,7 +41,7 @@ class Staffing:
 
     @property
     def role_name(self) -> str:
-        return ROLE_NAMES.get(self.role or "", self.role or "")
+        return role_name(self.role)
 
 
 @dataclass

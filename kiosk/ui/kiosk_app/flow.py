@@ -2,9 +2,10 @@
 for each step. Nothing here knows Kivy, so the rules are tested without a window."""
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
+
+from kiosk.domain.identity import MOBILE_PROBLEM, is_mobile, mask_phone
 
 SERVICE_TYPES = {"help": "帮办", "proxy": "代办", "consult": "咨询"}
 SERVICE_HINTS = {"help": "工作人员陪您办", "proxy": "工作人员替您办", "consult": "有问题先问问"}
@@ -14,8 +15,7 @@ CATEGORY_HINTS = {"investment": "项目审批、规划、施工许可", "busines
 # green_channel is granted by staff, not chosen at the kiosk
 PRIORITY_GROUPS = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
                    "talent": "高层次人才", "key_project": "重点项目"}
-PHONE_PATTERN = re.compile(r"1\d{10}")
-PHONE_PROBLEM = "手机号应为 1 开头的 11 位数字，请核对；也可以不填，直接点“跳过”。"
+PHONE_PROBLEM = MOBILE_PROBLEM + "；也可以不填，直接点“跳过”。"
 
 # the steps in order; "capture" is left out when the kiosk has no document camera
 STEPS = ("welcome", "category", "matter", "notice", "priority", "phone", "capture", "confirm", "ticket")
@@ -23,7 +23,7 @@ STEPS = ("welcome", "category", "matter", "notice", "priority", "phone", "captur
 
 def phone_problem(digits: str) -> str | None:
     """None when the number is acceptable (empty means "not given")."""
-    if not digits or PHONE_PATTERN.fullmatch(digits):
+    if not digits or is_mobile(digits):
         return None
     return PHONE_PROBLEM
 
@@ -31,10 +31,6 @@ def phone_problem(digits: str) -> str | None:
 def spaced_phone(digits: str) -> str:
     """13812345678 -> 138 1234 5678, as people read a number back."""
     return " ".join(part for part in (digits[:3], digits[3:7], digits[7:11]) if part)
-
-
-def masked_phone(digits: str) -> str:
-    return digits[:3] + "****" + digits[7:] if len(digits) == 11 else ""
 
 
 @dataclass
@@ -81,7 +77,7 @@ class Flow:
         lines = [("服务", SERVICE_TYPES.get(self.service_type or "", "")),
                  ("事项", self.matter["name"] if self.matter else "现场咨询，不指定事项"),
                  ("优先", PRIORITY_GROUPS.get(self.priority_group or "", "无")),
-                 ("手机", masked_phone(self.phone) or "未填写")]
+                 ("手机", mask_phone(self.phone) or "未填写")]
         if self.pages:
             lines.append(("材料", f"已拍 {len(self.pages)} 页，取号后上传给窗口预审"))
         if self.print_materials:

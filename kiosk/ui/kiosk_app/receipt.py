@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from devices.printer import TicketReceipt
+from kiosk.domain.identity import mask_phone
 
 from .flow import PRIORITY_GROUPS, SERVICE_TYPES, Flow
 
@@ -14,7 +15,7 @@ def receipt_context(flow: Flow, hall_name: str, where_to_wait: str) -> dict:
     return {"hall_name": hall_name, "service_type": SERVICE_TYPES[flow.service_type],
             "matter_name": matter.get("name", "现场咨询"), "time_limit_days": matter.get("time_limit_days"),
             "materials": matter.get("materials") if flow.print_materials else None,
-            "phone": flow.phone, "priority_note": PRIORITY_GROUPS.get(flow.priority_group or "", ""),
+            "phone": mask_phone(flow.phone) or "", "priority_note": PRIORITY_GROUPS.get(flow.priority_group or "", ""),
             "where_to_wait": where_to_wait}
 
 

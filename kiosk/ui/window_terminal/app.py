@@ -12,6 +12,7 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.client import ApiClient, ClientError, EventFollower
+from kiosk.domain.roles import role_name
 from kiosk.ui.common.app_base import Background, load_layouts
 from kiosk.ui.common.page_outbox import PageOutbox
 
@@ -22,8 +23,6 @@ from .shortcuts import action_for_key
 from .sign_in import SignInScreen
 
 log = logging.getLogger("bangban.window")
-ROLE_NAMES = {"chief": "首席帮办代办员", "coordinator": "协调员", "proxy_agent": "代办员",
-              "helper": "帮办员", "liaison": "联络员"}
 
 
 class WindowTerminalApp(App):
@@ -98,7 +97,7 @@ class WindowTerminalApp(App):
         def done(signed):
             self.helper_api = self.device_api.with_token(signed.token)
             self.helper = signed.helper
-            role = ROLE_NAMES.get(signed.helper.get("role"), "")
+            role = role_name(signed.helper.get("role"))
             self.serve_screen.who_text = f"{self.window_number} 号窗口 · {signed.helper['name']}（{role}）"
             self.manager.get_screen("sign_in").busy = False
             self.manager.current = "serve"

@@ -5,7 +5,7 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
-from devices.printer.receipts import mask_phone
+from kiosk.domain.identity import mask_phone
 from kiosk.client import BadCredentials, ClientError
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES as PRIORITY_NAMES
 from kiosk.domain.ticket_states import STATUS_NAMES, TRANSITIONS
