@@ -122,7 +122,7 @@ def cmd_kiosk(args) -> int:
     kiosk_app.run(config.client.server, config.client.token, config.data_dir / "kiosk",
                   printer_config=_as_written(config.printer), camera_config=_as_written(config.camera),
                   fullscreen=not args.windowed, elder_mode=args.elder or options.pop("elder_mode", False),
-                  **options)
+                  language=config.hall.language, **options)
     return 0
 
 
@@ -139,7 +139,8 @@ def cmd_display(args) -> int:
                                               **_as_written(config.speech)})
     hall_display.run(config.client.server, config.client.token, config.data_dir / "display",
                      fullscreen=not args.windowed and config.display.fullscreen,
-                     speech_settings=speech, notice=config.display.notice or None, **_size(config.display))
+                     speech_settings=speech, notice=config.display.notice or None, **_size(config.display),
+                     language=config.hall.language)
     return 0
 
 
@@ -187,9 +188,10 @@ def cmd_doctor(args) -> int:
     camera = args.camera or _as_written(getattr(config, "camera", None)) or {}
     camera = camera if isinstance(camera, str) else camera.get("file", camera.get("device"))
     pad = args.pad or (config.pad.port if isinstance(config, machine_config.PadRole) else None)
+    language = getattr(getattr(config, "hall", None), "language", "zh")
     findings, healthy = doctor.run([
         *checks, lambda: doctor.check_server(server, token), doctor.check_clock_sync,
-        doctor.check_fonts, lambda: doctor.check_printer(printer),
+        doctor.check_fonts, lambda: doctor.check_mongolian(language), lambda: doctor.check_printer(printer),
         lambda: doctor.check_camera(None if camera is None else str(camera)),
         lambda: doctor.check_pad(pad)])
     print(doctor.report(findings))

@@ -118,6 +118,20 @@ def check_fonts() -> Finding:
                    else f"缺少字形：{missing}，请安装 fonts-noto-cjk")
 
 
+def check_mongolian(language: str = "zh") -> Finding:
+    """The Mongolian font and shaping: a fault where the hall's language needs them ([hall] language)."""
+    from devices.text import mongolian_font_usable
+    from kiosk.domain.words_mn import needing_review
+
+    missing = mongolian_font_usable()
+    if missing:
+        return Finding("蒙古文", False if language == "mn-zh" else None,
+                       missing if language == "mn-zh" else f"仅中文大厅不需要；{missing}")
+    waiting = len(needing_review())
+    return Finding("蒙古文", True, "蒙古文字体与连写排版正常" + (f"；{waiting} 条蒙古文译文待审校（kiosk/domain/words_mn.py）"
+                                                       if waiting and language == "mn-zh" else ""))
+
+
 def check_printer(config: dict | None) -> Finding:
     if not config:
         return Finding("小票打印机", None, "未配置")

@@ -41,6 +41,8 @@ class ClientSection(Section):
 
 class HallSection(Section):
     name: str = setting("", "大厅名称", max_length=60)
+    language: Literal["zh", "mn-zh"] = setting("zh", "面向群众的文字：zh 仅中文；mn-zh 蒙古文与中文并列（内蒙古）",
+                                               env="BANGBAN_HALL_LANGUAGE")
 
 
 class PrinterSection(Section):

@@ -49,7 +49,15 @@ class Feed:
     lines: int = 1
 
 
-Block = Text | Field | Rule | QRCode | Feed
+@dataclass(frozen=True)
+class Picture:
+    """A bitmap printed as it is (white paper, black ink), e.g. shaped Mongolian text."""
+
+    image: object  # a PIL.Image in mode "L"
+    align: Align = "left"
+
+
+Block = Text | Field | Rule | QRCode | Feed | Picture
 
 
 @dataclass

@@ -12,7 +12,7 @@ import qrcode
 from PIL import Image
 
 from . import escpos_commands as cmd
-from .document import Document, Feed, Field, QRCode, Rule, Text
+from .document import Document, Feed, Field, Picture, QRCode, Rule, Text
 from .fonts import FontChain, default_chain
 from .profiles import HALF_WIDTH_DOTS, PrinterProfile
 from .raster_text import font_size, render_lines
@@ -68,6 +68,8 @@ class Encoder:
             return self.qr(block)
         if isinstance(block, Feed):
             return cmd.feed(block.lines)
+        if isinstance(block, Picture):
+            return self.picture(block)
         raise TypeError(f"not a printable block: {block!r}")
 
     def qr(self, block: QRCode) -> bytes:
@@ -77,6 +79,12 @@ class Encoder:
 
     def image(self, image: Image.Image) -> bytes:
         return cmd.ALIGN["left"] + cmd.raster(image, self.profile.width_dots)
+
+    def picture(self, block: Picture) -> bytes:
+        strip = Image.new("L", (self.profile.width_dots, block.image.height), 255)
+        spare = max(0, self.profile.width_dots - block.image.width)
+        strip.paste(block.image, ({"left": 0, "center": spare // 2, "right": spare}[block.align], 0))
+        return self.image(strip)
 
     def raster_lines(self, lines: list[str], scale: int, bold: bool, align: str) -> bytes:
         image = render_lines(lines, self.profile.width_dots, self.chain, scale=scale, bold=bold, align=align)

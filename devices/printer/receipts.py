@@ -31,6 +31,7 @@ class TicketReceipt:
     priority_note: str = ""  # e.g. "绿色通道" for special groups
     complaint_phone: str = "12345"
     free_notice: str = "本厅帮办代办服务全程免费，不收取任何费用。"
+    mongolian: dict[str, str] | None = None  # a fixed Chinese line -> its Mongolian, printed above it as an image
 
     def __post_init__(self):
         _check("service_type", self.service_type, SERVICE_TYPES)

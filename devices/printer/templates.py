@@ -11,6 +11,7 @@ from datetime import date, datetime
 from .document import Document, Feed, Field, QRCode, Rule, Text
 from .profiles import HALF_WIDTH_DOTS
 from .wrap import native_columns
+from .mongolian_raster import with_mongolian
 from .receipts import (
     CATEGORIES,
     AcceptanceSlip,
@@ -110,7 +111,7 @@ def ticket_document(ticket: TicketReceipt, width_dots: int) -> Document:
         Text(f"监督投诉电话：{ticket.complaint_phone}"),
         Text("请留意大厅屏幕和语音叫号。"),
     )
-    return doc
+    return with_mongolian(doc, ticket.mongolian, width_dots) if ticket.mongolian else doc
 
 
 def _form_header(doc: Document, title: str, hall_name: str, number: str, width_dots: int) -> None:

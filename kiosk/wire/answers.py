@@ -145,6 +145,7 @@ class MatterInfo(Answer):
     high_frequency: bool
     queue_id: Id
     search_key: str
+    name_mn: str | None = None  # the name in traditional Mongolian, where the catalogue has one
 
 
 class Catalog(Answer):

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import func, or_, select, update
 
+from kiosk.domain.words_mn import matter_name_mn
 from kiosk.server.auth import Caller, new_token, pin_matches, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
@@ -148,7 +149,8 @@ def matter_out(m: Matter) -> wire.MatterInfo:
     return wire.MatterInfo(
         id=m.id, name=m.name, category=m.category, department=m.department, time_limit_days=m.time_limit_days,
         steps=m.steps, materials=m.materials, address=m.address, phone=m.phone, proxy_allowed=m.proxy_allowed,
-        high_frequency=m.high_frequency, queue_id=m.queue_id, search_key=m.search_key)
+        high_frequency=m.high_frequency, queue_id=m.queue_id, search_key=m.search_key,
+        name_mn=matter_name_mn(m.name))
 
 
 @router.get("/catalog", response_model=wire.Catalog, responses=answers(401, 422, 503))

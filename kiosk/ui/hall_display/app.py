@@ -22,9 +22,11 @@ RESYNC_EVERY_S = 30  # staffing has no event of its own: re-read it now and then
 class HallDisplayApp(App):
     title = "帮办代办叫号大屏"
 
-    def __init__(self, api: ApiClient, announcer: Announcer | None, *, notice: str | None = None, **kwargs):
+    def __init__(self, api: ApiClient, announcer: Announcer | None, *, notice: str | None = None,
+                 language: str = "zh", **kwargs):
         super().__init__(**kwargs)
         self.api, self.announcer, self.notice = api, announcer, notice
+        self.language = language  # [hall] language: "mn-zh" shows Mongolian beside the Chinese
         self.board = HallBoard()
         self.background = Background()
         self.follower: EventFollower | None = None
@@ -39,6 +41,9 @@ class HallDisplayApp(App):
         if self.notice:
             self.screen.notice = self.notice
         self.screen.show(self.board)
+        if self.language == "mn-zh":
+            from kiosk.ui.common.bilingual_label import make_bilingual
+            make_bilingual(self.screen)
         return self.screen
 
     def on_start(self) -> None:

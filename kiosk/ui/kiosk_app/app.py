@@ -100,6 +100,10 @@ class KioskApp(Ticketing, App):
                     on_touch_down=self._touched, on_touch_move=self._touched, on_touch_up=self._touched,
                     size=self._resized)
         self._resized(Window, Window.size)
+        if self.config_.language == "mn-zh":
+            from kiosk.ui.common.bilingual_label import make_bilingual, with_catalogue
+            make_bilingual(root, *self.manager.screens, lookup=with_catalogue(lambda: {
+                m["name"]: m["name_mn"] for m in self.catalog.get("matters", []) if m.get("name_mn")}))
         ExceptionManager.add_handler(_StayUp(self))
         return root
 

@@ -28,6 +28,7 @@ class KioskConfig:
     speech_player: Any = None  # a devices.speech Player; None: the speaker found on this machine
     printer_check_s: float = DECLARED.printer_check_s  # how often a printer fault is looked at again
     recover_within_s: float = DECLARED.recover_within_s  # after a restart, finish tickets issued this recently
+    language: str = "zh"  # [hall] language: "mn-zh" shows Mongolian beside the Chinese
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -26,7 +26,7 @@ class Ticketing:
     def issue(self) -> None:
         flow, confirm = self.flow, self.screen("confirm")
         queue_id = flow.matter["queue_id"] if flow.matter else flow.queue_id
-        context = receipt_context(flow, self.hall_name, where_to_wait(self.windows, queue_id))
+        context = receipt_context(flow, self.hall_name, where_to_wait(self.windows, queue_id), self.config_.language)
         request = flow.request()
         self.journal.begin(flow.idempotency_key, request, context)
         self.busy = confirm.busy = True

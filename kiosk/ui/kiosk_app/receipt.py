@@ -5,23 +5,24 @@ from datetime import datetime
 
 from devices.printer import TicketReceipt
 from kiosk.domain.identity import mask_phone
+from kiosk.domain.words_mn import receipt_words
 
 from .flow import PRIORITY_GROUPS, SERVICE_TYPES, Flow
 
 
-def receipt_context(flow: Flow, hall_name: str, where_to_wait: str) -> dict:
+def receipt_context(flow: Flow, hall_name: str, where_to_wait: str, language: str = "zh") -> dict:
     """Everything the receipt needs besides the ticket, as JSON-able data for the journal."""
     matter = flow.matter or {}
     return {"hall_name": hall_name, "service_type": SERVICE_TYPES[flow.service_type],
             "matter_name": matter.get("name", "现场咨询"), "time_limit_days": matter.get("time_limit_days"),
             "materials": matter.get("materials") if flow.print_materials else None,
             "phone": mask_phone(flow.phone) or "", "priority_note": PRIORITY_GROUPS.get(flow.priority_group or "", ""),
-            "where_to_wait": where_to_wait}
+            "where_to_wait": where_to_wait, **({"language": language} if language != "zh" else {})}
 
 
 def ticket_receipt(ticket: dict, context: dict) -> TicketReceipt:
     issued = ticket.get("issued_at")
-    return TicketReceipt(
+    receipt = TicketReceipt(
         hall_name=context["hall_name"], number=ticket["number"], service_type=context["service_type"],
         matter_name=context["matter_name"], waiting_ahead=int(ticket.get("waiting_ahead") or 0),
         estimated_wait_s=int(ticket.get("estimated_wait_s") or 0), staffed_windows=ticket.get("staffed_windows"),
@@ -29,6 +30,9 @@ def ticket_receipt(ticket: dict, context: dict) -> TicketReceipt:
         status_url=ticket["status_url"], time_limit_days=context.get("time_limit_days"),
         materials=context.get("materials"), phone=context.get("phone") or "",
         priority_note=context.get("priority_note") or "")
+    if context.get("language") == "mn-zh":
+        receipt.mongolian = receipt_words(receipt.hall_name, f"监督投诉电话：{receipt.complaint_phone}")
+    return receipt
 
 
 def where_to_wait(windows: list[dict], queue_id: int | None) -> str:

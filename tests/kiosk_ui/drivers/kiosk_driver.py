@@ -45,6 +45,7 @@ def main() -> None:
     p.add_argument("--idle", type=float, default=60.0)
     p.add_argument("--pin", default="2468")
     p.add_argument("--speech-out", default="")
+    p.add_argument("--language", default="zh")
     args = p.parse_args()
     io = DriverIO(Path(args.out))
     import logging
@@ -67,7 +68,8 @@ def main() -> None:
         printer_config={"host": "127.0.0.1", "port": args.printer_port, "timeout_s": 2.0} if args.printer_port else None,
         camera_config={"file": args.camera, "retry_s": 0.3} if args.camera else None,
         fullscreen=False, size=(width, height), elder_mode=args.elder, admin_pin=args.pin,
-        idle_timeout_s=args.idle, printer_check_s=1.0, hall_name="示范县政务服务中心", speech=bool(args.speech_out), speech_player=player)
+        idle_timeout_s=args.idle, printer_check_s=1.0, hall_name="示范县政务服务中心", speech=bool(args.speech_out), speech_player=player,
+        language=args.language)
     app = make_app(config)
 
     from kivy.clock import Clock
@@ -137,7 +139,20 @@ def main() -> None:
                 clipped.append({"text": plain(w.text)[:40], "texture": [tw, th], "box": [round(w.width), round(w.height)]})
             elif not in_scroll and outside(w):
                 clipped.append({"text": plain(w.text)[:40], "outside": [round(v) for v in (*w.pos, *w.size)]})
-        return {"clipped": clipped, "missing": "".join(sorted(missing))}
+        return {"clipped": clipped, "missing": "".join(sorted(missing)), "mongolian_spill": mongolian_spill()}
+
+    def mongolian_spill() -> list:
+        """Labels whose Mongolian column (kiosk/ui/common/bilingual_label.py) reaches past their box."""
+        spill = []
+        for w in tree(top()):
+            beside = getattr(w, "_mongolian_beside", None)
+            if beside is None or beside.texture is None or not visible(w):
+                continue
+            (x, y), (width, height) = beside.rect.pos, beside.rect.size
+            if y < w.y - 2 or y + height > w.top + 2 or x < w.x - 2 or x + width > w.right + 2:
+                spill.append({"text": plain(w.text)[:40], "column": [round(v) for v in (x, y, width, height)],
+                              "box": [round(v) for v in (*w.pos, *w.size)]})
+        return spill
 
     def outside(w) -> bool:
         """A label spilling out of its panel or off the window (covered, or drawn over another)."""

@@ -20,6 +20,7 @@ def main() -> None:
     p.add_argument("--url", required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--size", default="1920x1080")
+    p.add_argument("--language", default="zh")
     args = p.parse_args()
     out = Path(args.out)
     io = DriverIO(out)
@@ -36,7 +37,7 @@ def main() -> None:
 
     settings = SpeechSettings(cache_dir=out / "speech-cache", gap_s=0.05)
     announcer = make_announcer(settings, out, WavFilePlayer(out / "speech", pace=0.02))
-    app = HallDisplayApp(ApiClient(args.url, args.token), announcer)
+    app = HallDisplayApp(ApiClient(args.url, args.token), announcer, language=args.language)
 
     def watch(_dt) -> None:
         s = app.screen
@@ -46,7 +47,8 @@ def main() -> None:
                    "recent": [c.number for c in app.board.recent()],
                    "waiting": {q.prefix: q.waiting for q in app.board.queues.values()},
                    "staff": {st.window: st.helper_name for st in app.board.staffing}, "clock": s.clock_text,
-                   "connections": app.follower.connections if app.follower else 0})
+                   "connections": app.follower.connections if app.follower else 0,
+                   "mongolian_labels": sum(hasattr(w, "_mongolian_beside") for w in s.walk())})
         for command in io.new_commands():
             if command == "stop":
                 io.result({"board_latest": app.board.latest.number if app.board.latest else None,
