@@ -137,6 +137,27 @@ def _check(name: str, value: str, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
 
 
+@dataclass
+class MissingMaterialsNotice:
+    """补正材料告知单: the materials still missing, all of them, in writing, once (seed 000:
+    一次性书面告知需要补充的全部内容)."""
+
+    hall_name: str
+    matter_name: str
+    department: str
+    missing: list[str]
+    have: list[str]
+    issued_at: datetime
+    time_limit_days: int = 0
+    address: str = ""
+    phone: str = ""
+    ticket_number: str = ""
+    helper_name: str = ""
+    window: int | None = None
+    note: str = ""
+    complaint_phone: str = "12345"
+
+
 Form = AcceptanceSlip | CompletionSlip | EntrustmentLetter | SuspensionSlip | ResumptionLetter
 
 

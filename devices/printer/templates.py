@@ -18,6 +18,7 @@ from .receipts import (
     CompletionSlip,
     EntrustmentLetter,
     Form,
+    MissingMaterialsNotice,
     ResumptionLetter,
     SuspensionSlip,
     TicketReceipt,
@@ -280,3 +281,33 @@ def form_document(form: Form, width_dots: int) -> Document:
     except KeyError:
         raise TypeError(f"no template for {type(form).__name__}") from None
     return template(form, width_dots)
+
+
+def missing_materials_document(notice: MissingMaterialsNotice, width_dots: int) -> Document:
+    """补正材料告知单: every missing material numbered, what was brought, where and whom to ask."""
+    doc = Document(f"missing-{notice.ticket_number or notice.issued_at.strftime('%Y%m%d%H%M')}")
+    _form_header(doc, "补正材料一次性告知单", notice.hall_name, notice.ticket_number, width_dots)
+    doc.add(Field("办理事项", notice.matter_name), Field("办理部门", notice.department))
+    if notice.missing:
+        doc.add(Text(f"还需补充以下 {len(notice.missing)} 项材料，请备齐后一次提交：", bold=True),
+                *numbered(notice.missing))
+    else:
+        doc.add(Text("材料已齐全，无需补充。", bold=True))
+    if notice.have:
+        doc.add(Feed(1), Text("已收到的材料："), *numbered(notice.have))
+    if notice.note:
+        doc.add(Field("说明", notice.note))
+    doc.add(Rule())
+    if notice.time_limit_days:
+        doc.add(Field("承诺时限", f"材料齐全后 {notice.time_limit_days} 个工作日"))
+    if notice.address:
+        doc.add(Field("办理地点", notice.address))
+    if notice.phone:
+        doc.add(Field("咨询电话", notice.phone))
+    helper = notice.helper_name + (f"（{notice.window} 号窗口）" if notice.window else "")
+    if helper:
+        doc.add(Field("告知人", helper))
+    doc.add(Field("告知时间", format_time(notice.issued_at)), Rule(),
+            Text("以上为需补充的全部材料，一次告知，不再另行增加。", bold=True),
+            Text(f"监督投诉电话：{notice.complaint_phone}"), Feed(1))
+    return doc

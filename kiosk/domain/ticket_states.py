@@ -20,12 +20,14 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 STATUS_NAMES = {
     "waiting": "等候中", "called": "已叫号", "serving": "办理中",
-    "finished": "已办结", "no_show": "已过号",
+    "finished": "服务结束", "no_show": "已过号",
 }
 ACTION_NAMES = {
     "call": "叫号", "recall": "重呼", "no_show": "过号", "start": "开始办理",
-    "transfer": "转办", "finish": "办结",
+    "transfer": "转办", "finish": "结束服务",
 }
+# How a service ended. 办结 is the matter completed (here, at the window: 按时办结率 counts it);
+# a ticket's own end is only 服务结束, whatever the outcome.
 OUTCOMES = {"done": "办结", "case_opened": "已立代办件", "referred": "已转介"}
 
 

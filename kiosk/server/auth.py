@@ -16,6 +16,8 @@ from kiosk.server.models import Device, Hall, Helper, HelperSession, Window
 
 DEVICE_KINDS = ("kiosk", "display", "pad", "window", "admin")
 SUPERVISOR_ROLES = ("coordinator", "chief")
+# 联络员 (信息统计报送): reads their own hall's figures and ledger on the supervisor pages, nothing more
+READER_ROLES = (*SUPERVISOR_ROLES, "liaison")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain import case_states
 from kiosk.domain import figures as calc
+from kiosk.domain.completion import completion as done_on_time
+from kiosk.server import assessment_records, completion
 from kiosk.server import figure_records as records
 from kiosk.server import rollups
 from kiosk.server.models import (
     Case, CaseSignature, FollowUp, Helper, Queue, Rating, RatingExclusion, Service, Window,
 )
-from kiosk.server.timeutil import utc_bounds, utcnow
+from kiosk.server.timeutil import local_day, utc_bounds, utcnow
 
 GROUPS = ("queue", "window", "helper")
 PERIODS = ("day", "month", "quarter")
@@ -120,10 +122,6 @@ def hall_summary(db: Session, hall_id: int, first: date, last: date, *, use_roll
     follow_ups = dict(db.execute(select(FollowUp.status, func.count()).where(FollowUp.hall_id == hall_id)
                                  .group_by(FollowUp.status)).all())
     services = row["service"]["count"] if row["service"] else 0
-    lines = calc.assessment(services=services, rated=row["satisfaction"]["rated"],
-                            satisfied_rate=row["satisfaction"]["rate"], cases_closed=closed,
-                            cases_on_time=on_time, entrusted_without_signature=unsigned,
-                            follow_ups_open_overdue=0)
     return {
         "from": first.isoformat(), "to": last.isoformat(), "services": services,
         "waiting": row.get("waiting"), "service": row["service"], "satisfaction": row["satisfaction"],
@@ -131,7 +129,9 @@ def hall_summary(db: Session, hall_id: int, first: date, last: date, *, use_roll
         "cases": {"closed": closed, "on_time": on_time, "on_time_rate": calc.share(on_time, closed),
                   "entrusted_without_signature": unsigned},
         "follow_ups": {"open": follow_ups.get("open", 0), "closed": follow_ups.get("closed", 0)},
-        "assessment": {"lines": lines, **calc.total_score(lines)},
+        "completion": done_on_time(completion.at_window(db, hall_id, first, last), closed, on_time,
+                                   completion.cases_open_late(db, hall_id, first, last, local_day(now or utcnow()))),
+        "assessment": assessment_records.summary_lines(db, hall_id, first, last),
     }
 
 

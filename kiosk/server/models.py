@@ -516,3 +516,67 @@ class FigureScore(Base):
 Index("ix_tickets_hall_issued", Ticket.hall_id, Ticket.issued_at)
 Index("ix_services_hall_called", Service.hall_id, Service.called_at)
 Index("ix_cases_hall_closed", Case.hall_id, Case.closed_at)
+
+
+class Complaint(Base):
+    """A complaint or request (诉求) from any channel, and how it was handled (接诉即办)."""
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # domain.complaints.KIND_NAMES
+    source: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(Text)
+    person: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))  # the helper concerned
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    deadline: Mapped[date] = mapped_column(Date)
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    handling: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    finding: Mapped[str | None] = mapped_column(String(10))
+    serious: Mapped[bool] = mapped_column(Boolean, default=False)  # 情节严重、引发社会不良反响
+
+
+class ReturnVisit(Base):
+    """A completed service or case drawn at random for a satisfaction call (回访), and its answer."""
+    __tablename__ = "return_visits"
+    __table_args__ = (UniqueConstraint("hall_id", "subject", "subject_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    period: Mapped[str] = mapped_column(String(24))  # the draw's days, 2026-11-01~2026-11-30
+    subject: Mapped[str] = mapped_column(String(8))  # service case
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))  # who served
+    drawn_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(12), default="drawn")
+    called_at: Mapped[datetime | None] = mapped_column(DateTime)
+    called_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    score: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AssessmentEntry(Base):
+    """The assessor's inspection findings on one item of seed 004's table for a hall's year:
+    instances per deduction, whether the item is scored 0, and the evidence."""
+    __tablename__ = "assessment_entries"
+    __table_args__ = (UniqueConstraint("hall_id", "year", "item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(String(16))  # domain.assessment.ITEMS' keys
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    zeroed: Mapped[bool] = mapped_column(Boolean, default=False)
+    serious: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+Index("ix_complaints_hall_received", Complaint.hall_id, Complaint.received_at)

@@ -287,6 +287,16 @@ class CasesClosed(Answer):
     entrusted_without_signature: Count = Field(description="accepted with no signed 委托书 recorded")
 
 
+class Completion(Answer):
+    """按时办结率 of matters: help services done at the window, and proxy cases completed."""
+    completed: Count
+    at_window: Count
+    cases: Count
+    on_time: Count
+    open_late: Count = Field(description="cases still open past their deadline: late, in the rate")
+    on_time_rate: float | None
+
+
 class FollowUpCounts(Answer):
     open: Count
     closed: Count
@@ -303,4 +313,5 @@ class HallFigures(Answer):
     rating_coverage: float | None
     cases: CasesClosed
     follow_ups: FollowUpCounts
+    completion: Completion | None = None
     assessment: Assessment

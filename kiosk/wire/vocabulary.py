@@ -65,7 +65,8 @@ class Answer(BaseModel):
 
 # A request refused by a rule across its fields: the validation error's type is the answer's
 # ``code``, its message the answer's Chinese ``message``.
-REFUSALS = frozenset({"matter_or_queue", "window_or_queue", "invalid_phone", "tracking_required"})
+REFUSALS = frozenset({"matter_or_queue", "window_or_queue", "invalid_phone", "tracking_required",
+                      "score_required", "bad_count"})
 
 
 def refusal(code: str, message: str) -> PydanticCustomError:

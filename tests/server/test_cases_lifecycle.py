@@ -257,8 +257,8 @@ def test_an_unsigned_entrustment_is_counted_in_the_assessment(live_server):
     summary = chief.get("/api/v1/figures", params={"from": today, "to": today})
     assert summary.status_code == 200, summary.text
     assert summary.json()["cases"]["entrusted_without_signature"] == 1
-    efficiency = next(l for l in summary.json()["assessment"]["lines"] if l["item"] == "办理效率")
-    assert "未签委托书" in efficiency["basis"]
+    efficiency = next(l for l in summary.json()["assessment"]["lines"] if l["item"] == "服务效能")
+    assert "未签订代办服务委托书（每次） 1 次 × 3 分" in efficiency["basis"] and efficiency["score"] == 37
 
 
 def _township_helper(server) -> Api:

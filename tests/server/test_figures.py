@@ -32,8 +32,12 @@ def test_waiting_service_satisfaction_and_coverage(live_server):
     assert summary["service"]["mean_min"] == 10.0
     assert summary["satisfaction"]["rate"] == 0.6667 and summary["rating_coverage"] == 0.75
     assert summary["follow_ups"] == {"open": 1, "closed": 0}
-    # no case closed in the period: the efficiency line cannot be scored from records
-    assert summary["assessment"]["manual_items"] == ["服务体系建设", "制度执行", "办理效率", "信息互通"]
+    # seed 004's items in its order; the inspected ones, and 社会评价 with no return visit yet, manual
+    assert [l["item"] for l in summary["assessment"]["lines"]] == [
+        "服务体系", "制度执行", "服务效能", "信息互动", "社会评价", "举报投诉"]
+    assert summary["assessment"]["manual_items"] == ["服务体系", "制度执行", "信息互动", "社会评价"]
+    assert summary["completion"] == {"completed": 4, "at_window": 4, "cases": 0, "on_time": 4, "open_late": 0,
+                                     "on_time_rate": 1.0}
     by_queue = helper.get("/api/v1/figures/services", params={"group": "queue", "period": "month"}).json()
     assert [(r["group"], r["waiting"]["count"]) for r in by_queue] == [("A 综合帮办", 4)]
     assert len(by_queue[0]["period"]) == 7  # 2026-11

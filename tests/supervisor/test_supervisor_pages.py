@@ -44,7 +44,7 @@ def test_the_hall_cases_follow_ups_and_figures_after_a_busy_morning(live_server)
     page = figures.text
     assert page.count('<svg class="chart"') == 2 and "<script" not in page.split("</head>")[1]
     assert "A 综合帮办" in page and "D 人社医保" in page and "目标 95%" in page
-    assert "群众评价" in page and "需人工评定" in page and "周𠮷" in page  # assessment and the helpers
+    assert "社会评价" in page and "需人工评定" in page and "周𠮷" in page  # assessment and the helpers
     assert "满意率 50.0%" in _text(page)  # 5, 4, 3 and 1: two of four satisfied
     bad = web.get("/supervisor/figures", params={"from": "2026-12-01", "to": "2026-11-01"})
     assert bad.status_code == 422 and "起止日期有误" in bad.text

@@ -111,9 +111,9 @@ def test_the_service_log_survives_the_terminal_being_killed_mid_typing(sqlite_se
                            "done": "已告知材料清单，待补"}
 
     again.command(f"key {F5}")
-    again.wait_for(lambda s: s["dialog"] and "办结" in s["dialog"])
+    again.wait_for(lambda s: s["dialog"] and "结束服务" in s["dialog"])
     again.command("choose 办结")
-    again.wait_for(lambda s: "已办结" in s["message"] and s["ticket"] == "")
+    again.wait_for(lambda s: "服务结束" in s["message"] and s["ticket"] == "")
     helper = ApiClient(sqlite_server.url, sqlite_server.helper_session(6, code="1007"))
     record = helper.ticket(ticket["id"])
     assert record["status"] == "finished" and record["outcome"] == "done"

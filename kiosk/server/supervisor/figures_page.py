@@ -8,7 +8,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from kiosk.domain.figures import TARGET_SATISFACTION
-from kiosk.server import figures
+from kiosk.server import complaints, figures
 from kiosk.server.supervisor import charts, templates
 from kiosk.server.supervisor.templates import minutes, percent
 
@@ -19,6 +19,7 @@ def gather(db: Session, hall_id: int, first: date, last: date) -> dict:
     period = "day" if (last - first).days < DAILY_UP_TO else "month"
     return {"first": first, "last": last, "period": period,
             "summary": figures.hall_summary(db, hall_id, first, last),
+            "complaints": complaints.figures(db, hall_id, first, last),
             "queues": figures.service_figures(db, hall_id, first, last, "queue", None),
             "helpers": figures.service_figures(db, hall_id, first, last, "helper", None),
             "periods": figures.service_figures(db, hall_id, first, last, None, period)}
@@ -41,7 +42,7 @@ def _p90(part: dict | None) -> float | None:
 
 def _summary(s: dict) -> list[tuple]:
     """(label, value, note, class) of each tile."""
-    liked, cases, follow = s["satisfaction"], s["cases"], s["follow_ups"]
+    liked, cases, follow, done = s["satisfaction"], s["cases"], s["follow_ups"], s["completion"]
     verdict = {True: "达到 95% 目标", False: "未达 95% 目标", None: "尚无评价"}[liked["meets_target"]]
     return [
         ("服务人次", s["services"], "", ""),
@@ -52,10 +53,18 @@ def _summary(s: dict) -> list[tuple]:
         ("满意率", percent(liked["rate"]), f'{verdict}（{liked["rated"]} 条评价）',
          "alert" if liked["meets_target"] is False else ""),
         ("评价覆盖率", percent(s["rating_coverage"]), "", ""),
-        ("代办按时办结率", percent(cases["on_time_rate"]), f'办结 {cases["closed"]} 件，按时 {cases["on_time"]} 件',
-         "alert" if cases["on_time_rate"] is not None and cases["on_time_rate"] < 1 else ""),
+        ("按时办结率", percent(done["on_time_rate"]),
+         f'窗口办结 {done["at_window"]} 件；代办件办结 {cases["closed"]} 件，按时 {cases["on_time"]} 件，'
+         f'逾期未办结 {done["open_late"]} 件',
+         "alert" if done["on_time_rate"] is not None and done["on_time_rate"] < 1 else ""),
         ("差评回访待处理", follow["open"], f'已关闭 {follow["closed"]} 件', "alert" if follow["open"] else ""),
     ]
+
+
+def _complaint_tile(c) -> tuple:
+    late = c.on_time_rate is not None and c.on_time_rate < 1
+    return ("投诉诉求按时办结率", percent(c.on_time_rate),
+            f"收到 {c.received} 件，按时办结 {c.handled_on_time} 件，逾期未办 {c.open_late} 件", "alert" if late else "")
 
 
 def _assessment(a: dict) -> dict:
@@ -72,7 +81,7 @@ def _group_rows(rows: list[dict]) -> list[list]:
              percent(r["satisfaction"]["rate"]), percent(r["rating_coverage"])] for r in rows]
 
 
-def render(who, data: dict, halls, hall_id: int) -> Markup:
+def render(who, data: dict, halls, hall_id: int, refused: bool = False) -> Markup:
     first, last, period = data["first"], data["last"], data["period"]
     queue_chart = charts.grouped_bars(
         "各队列等候与办理时间（90% 的人在此时间内）",
@@ -84,8 +93,8 @@ def render(who, data: dict, halls, hall_id: int) -> Markup:
     unit = "每天" if period == "day" else "每月"
     satisfaction_chart = charts.rate_bars(f"{unit}满意率（非常满意和满意占已评价的比例）", points, TARGET_SATISFACTION)
     return templates.render(
-        "figures.html", who=who, halls=halls, hall_id=hall_id, first=first.isoformat(), last=last.isoformat(),
-        unit=unit, summary=_summary(data["summary"]), queue_chart=queue_chart, satisfaction_chart=satisfaction_chart,
+        "figures.html", who=who, refused=refused, halls=halls, hall_id=hall_id, first=first.isoformat(), last=last.isoformat(),
+        unit=unit, summary=_summary(data["summary"]) + [_complaint_tile(data["complaints"])], queue_chart=queue_chart, satisfaction_chart=satisfaction_chart,
         assessment=_assessment(data["summary"]["assessment"]),
         headers=["服务人次", "平均等候", "等候 P90", "平均办理", "办理 P90", "满意率", "评价覆盖率"],
         queues=_group_rows(data["queues"]), helpers=_group_rows(data["helpers"]))

@@ -59,7 +59,7 @@ def _counts(data: dict) -> list[tuple]:
         ("今日取号", sum(s.values()), "", ""),
         ("正在等候", s.get("waiting", 0), "", ""),
         ("窗口办理中", s.get("called", 0) + s.get("serving", 0), "", ""),
-        ("已办结", s.get("finished", 0), "", ""),
+        (STATUS_NAMES["finished"], s.get("finished", 0), "", ""),
         ("过号", s.get("no_show", 0), "", ""),
         ("今日评价", rated, f"满意 {liked}，差评 {bad}" if rated else "尚无评价", ""),
         ("待回访整改", data["open_follow_ups"], "", "alert" if data["open_follow_ups"] else ""),

@@ -18,7 +18,7 @@ from kiosk.server.supervisor import (
 )
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.layout import problem, respond
-from kiosk.server.supervisor.sessions import Supervisor, supervisor, supervisor_quiet
+from kiosk.server.supervisor.sessions import Supervisor, landing, reader, supervisor, supervisor_quiet
 
 router = APIRouter(prefix="/supervisor", include_in_schema=False)
 STATIC = FilePath(__file__).with_name("static")
@@ -80,7 +80,7 @@ def login(request: Request, form: dict = Depends(forms.form_body), bb: ServerSta
                            retry_after=(exc.headers or {}).get("Retry-After"), **shown)
     if token is None:
         return _login_form(request, bb, outcome.error.status, error=outcome.error.message, **shown)
-    response = _see_other(next_url)
+    response = _see_other(landing(outcome.role, next_url))
     sessions.set_cookie(response, request, token)
     response.delete_cookie(login_page.LOGIN_COOKIE, path="/supervisor/login")
     return response
@@ -124,7 +124,7 @@ def _ledger_query(request: Request, who: Supervisor, bb: ServerState):
 
 
 @router.get("/ledger")
-def ledger_screen(request: Request, who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+def ledger_screen(request: Request, who: Supervisor = Depends(reader), bb: ServerState = Depends(server)):
     try:
         lq, halls = _ledger_query(request, who, bb)
     except ApiError as exc:
@@ -136,7 +136,7 @@ def ledger_screen(request: Request, who: Supervisor = Depends(supervisor), bb: S
 
 
 @router.get("/ledger/export")
-def ledger_export(request: Request, who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+def ledger_export(request: Request, who: Supervisor = Depends(reader), bb: ServerState = Depends(server)):
     lq, _ = _ledger_query(request, who, bb)
     fmt = request.query_params.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
@@ -186,7 +186,7 @@ def close_follow_up(follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)], requ
 
 
 @router.get("/figures")
-def figures_screen(request: Request, who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+def figures_screen(request: Request, who: Supervisor = Depends(reader), bb: ServerState = Depends(server)):
     params = request.query_params
     with bb.db.read() as db:
         halls = forms.halls_seen(db, who)
@@ -197,7 +197,7 @@ def figures_screen(request: Request, who: Supervisor = Depends(supervisor), bb: 
             return respond(problem(who, "统计", "figures", exc.message, "/supervisor/figures", "查看最近 30 天"),
                            exc.status)
         data = figures_page.gather(db, hall_id, first, last)
-    return respond(figures_page.render(who, data, halls, hall_id))
+    return respond(figures_page.render(who, data, halls, hall_id, refused=params.get("refused") == "1"))
 
 
 @router.get("/static/{name}")
@@ -206,3 +206,8 @@ def static(name: str):
         raise ApiError(404, "not_found", "找不到该文件")
     return Response((STATIC / name).read_bytes(), media_type=STATIC_TYPES[name],
                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
+from kiosk.server.supervisor import supervision_pages  # noqa: E402  (投诉诉求, 随机回访, 考核)
+
+router.include_router(supervision_pages.router)

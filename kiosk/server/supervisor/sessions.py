@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.server.auth import SUPERVISOR_ROLES, Caller, new_token, token_hash
+from kiosk.server.auth import READER_ROLES, SUPERVISOR_ROLES, Caller, new_token, token_hash
 from kiosk.server.deps import ServerState
 from kiosk.server.models import Hall, Helper, WebSession
 from kiosk.server.supervisor.web_caller import web_caller
@@ -79,7 +79,7 @@ def find(db: Session, token: str, *, touch: bool) -> Supervisor | None:
     if found is None:
         return None
     row, helper = found
-    if not _alive(row, now) or helper.role not in SUPERVISOR_ROLES:
+    if not _alive(row, now) or helper.role not in READER_ROLES:
         if row.ended_at is None:
             row.ended_at = now
         return None
@@ -113,12 +113,32 @@ def current(request: Request, *, touch: bool = True) -> Supervisor | None:
         return find(db, token, touch=touch)
 
 
-def supervisor(request: Request) -> Supervisor:
-    """A page's dependency: the signed-in supervisor, or off to the sign-in page."""
+READER_PAGES = ("figures", "ledger")  # what a liaison may open
+READER_HOME = f"{PATH}/figures"
+
+
+def reader(request: Request) -> Supervisor:
+    """A page's dependency for the figures and the ledger: a supervisor or a liaison."""
     who = current(request)
     if who is None:
         raise HTTPException(303, headers={"Location": _login_url(request)})
     return who
+
+
+def supervisor(request: Request) -> Supervisor:
+    """A page's dependency: the signed-in supervisor, or off to the sign-in page; a liaison is
+    refused and sent to the pages they may read, which say why."""
+    who = reader(request)
+    if who.helper.role not in SUPERVISOR_ROLES:
+        raise HTTPException(303, headers={"Location": f"{READER_HOME}?refused=1"})
+    return who
+
+
+def landing(who_role: str, next_url: str) -> str:
+    """Where a sign-in goes: the page asked for, unless the role may not open it."""
+    if who_role in SUPERVISOR_ROLES or next_url.removeprefix(f"{PATH}/").split("?")[0].split("/")[0] in READER_PAGES:
+        return next_url
+    return READER_HOME
 
 
 def supervisor_quiet(request: Request) -> Supervisor:

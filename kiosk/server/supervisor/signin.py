@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.roles import role_name
-from kiosk.server.auth import SUPERVISOR_ROLES, pin_matches
+from kiosk.server.auth import READER_ROLES, pin_matches
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall, Helper
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
@@ -56,10 +56,10 @@ def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, ad
         audit(db, hall_caller(hall_id), "web.sign_in_failed", helper_code=code, address=address)
         return Refused(ApiError(401, "bad_credentials", BAD_CREDENTIALS))
     helper.failed_logins, helper.locked_until = 0, None
-    if helper.role not in SUPERVISOR_ROLES:
+    if helper.role not in READER_ROLES:
         audit(db, web_caller(helper), "web.sign_in_refused", role=helper.role, address=address)
         return Refused(ApiError(403, "not_a_supervisor",
-                                f"您的角色是{role_name(helper.role)}：监督页面只供协调员和"
-                                "首席帮办代办员登录。如需查看，请联系本厅协调员。"))
+                                f"您的角色是{role_name(helper.role)}：监督页面只供协调员、"
+                                "首席帮办代办员和联络员登录。如需查看，请联系本厅协调员。"))
     audit(db, web_caller(helper), "web.sign_in", address=address)
     return helper

@@ -16,9 +16,17 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from kiosk.domain.roles import role_name
+from kiosk.server.auth import SUPERVISOR_ROLES
+from kiosk.server.supervisor.sessions import READER_PAGES
 
 NAV = [("overview", "大厅概况"), ("ledger", "台账"), ("cases", "到期代办件"),
-       ("follow-ups", "回访整改"), ("figures", "统计")]
+       ("follow-ups", "回访整改"), ("figures", "统计"),
+       ("complaints", "投诉诉求"), ("return-visits", "随机回访"), ("assessment", "考核")]
+
+
+def nav_for(role: str) -> list[tuple[str, str]]:
+    """The tabs a role may open: a liaison only the figures and the ledger."""
+    return NAV if role in SUPERVISOR_ROLES else [(k, n) for k, n in NAV if k in READER_PAGES]
 
 
 class Compact(Extension):
@@ -66,7 +74,7 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, extensions=[Compact])
     env.filters.update(when=when, minutes=minutes, percent=percent, waited=waited)
     env.tests["marked"] = lambda value: isinstance(value, Marked)
-    env.globals.update(NAV=NAV, role_name=role_name)
+    env.globals.update(NAV=NAV, nav_for=nav_for, role_name=role_name)
     return env
 
 

@@ -6,7 +6,7 @@ from typing import Callable
 from kivy.properties import BooleanProperty
 from kivy.uix.popup import Popup
 
-from kiosk.domain.ticket_states import OUTCOMES
+from kiosk.domain.ticket_states import ACTION_NAMES, OUTCOMES
 from kiosk.ui.common.fonts import font_name_for
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainButton
@@ -45,4 +45,4 @@ def transfer_dialog(windows: list[dict], queues: list[dict], own_window: int,
 
 
 def finish_dialog(on_choose: Callable[[object, str], None]) -> ChoiceDialog:
-    return ChoiceDialog("办结：请选择结果", [(name, code) for code, name in OUTCOMES.items()], on_choose)
+    return ChoiceDialog(f"{ACTION_NAMES['finish']}：请选择结果", [(name, code) for code, name in OUTCOMES.items()], on_choose)

@@ -203,7 +203,7 @@ class ServeScreen(ServeExtras, Screen):
 
         def done(ticket):
             app.drafts.discard(ticket_id)
-            self.say(f"{ticket['number']} 已办结，请提醒办事人在评价器上评价")
+            self.say(f"{ticket['number']} {STATUS_NAMES['finished']}，请提醒办事人在评价器上评价")
             self._after_action(None)
 
         self._run(lambda: app.helper_api.finish(ticket_id, str(outcome), log.as_text()), done)
