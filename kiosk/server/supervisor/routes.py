@@ -14,7 +14,8 @@ from kiosk.server import ledger
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError
 from kiosk.server.supervisor import (
-    cases_page, figures_page, follow_ups_page, forms, ledger_page, login_page, overview, sessions, signin,
+    bookings_page, cases_page, figures_page, follow_ups_page, forms, ledger_page, login_page, overview, sessions,
+    signin,
 )
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.layout import problem, respond
@@ -206,3 +207,6 @@ def static(name: str):
         raise ApiError(404, "not_found", "找不到该文件")
     return Response((STATIC / name).read_bytes(), media_type=STATIC_TYPES[name],
                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
+router.include_router(bookings_page.router)  # 预约与上门: its own module's addresses
