@@ -34,7 +34,7 @@ SCRIPTS = sorted(p for p in BENCHMARKS.glob("*.py") if is_script(p))
 
 def test_the_benchmarks_are_found():
     names = {p.name for p in SCRIPTS}
-    assert {"call_latency.py", "kiosk_flow.py", "print_ticket.py", "demo_start.py"} <= names
+    assert {"call_latency.py", "kiosk_flow.py", "print_ticket.py", "demo_start.py", "booking.py"} <= names
     assert "raw_http.py" not in names, "a helper module is not a benchmark"
 
 

@@ -12,6 +12,12 @@ The order, from the hall's rules:
    earlier. This bounds starvation: an ordinary ticket can be overtaken only
    by priority tickets issued less than ``priority_lead`` after it, however
    many of them keep coming.
+4. a booked citizen (预约办) who checks in on time counts as if issued
+   ``booking_lead`` before the slot's start, whenever they came: early arrival
+   gains nothing (they wait for their slot), and within the slot they go ahead
+   of walk-ins who came after ``slot start - booking_lead``. The same bound
+   holds: a walk-in is overtaken only by bookings whose slot starts less than
+   ``booking_lead`` after it came, and a slot's capacity caps those.
 """
 from __future__ import annotations
 
@@ -20,13 +26,16 @@ from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
 SERVICE_TYPES = ("help", "proxy", "consult")
-PRIORITY_GROUPS = (
-    "elderly", "disabled", "pregnant", "military", "talent", "key_project", "green_channel",
-)
+# The priority groups, named once for the kiosk, the receipt, the window terminal, the supervisor
+# pages and the wire: 老弱病残孕 (seed 000), then 军人, 高层次人才, 重点项目, and the green channel.
 PRIORITY_GROUP_NAMES = {
-    "elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
-    "talent": "高层次人才", "key_project": "重点项目", "green_channel": "绿色通道",
+    "elderly": "老年人", "frail": "体弱者", "sick": "病人", "disabled": "残疾人", "pregnant": "孕妇",
+    "military": "军人", "talent": "高层次人才", "key_project": "重点项目", "green_channel": "绿色通道",
 }
+PRIORITY_GROUPS = tuple(PRIORITY_GROUP_NAMES)
+# green_channel is granted by staff, not chosen by the citizen at the kiosk
+SELF_DECLARED_GROUPS = {k: v for k, v in PRIORITY_GROUP_NAMES.items() if k != "green_channel"}
+PRIORITY_GROUPS_SAID = "老年人、体弱者、病人、残疾人、孕妇、军人等"
 
 TIER_TRANSFERRED = 0
 TIER_GREEN = 1
@@ -37,6 +46,7 @@ TIER_NORMAL = 2
 class Policy:
     priority_lead: timedelta = timedelta(minutes=15)
     default_service_s: float = 300.0
+    booking_lead: timedelta = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,13 @@ def call_key(issued_at: datetime, priority_group: str | None,
     if priority_group:
         return CallKey(TIER_NORMAL, issued_at - policy.priority_lead)
     return CallKey(TIER_NORMAL, issued_at)
+
+
+def booked_key(slot_start: datetime, priority_group: str | None = None, policy: Policy = Policy()) -> CallKey:
+    """The key of a booked ticket checked in on time (``booking_rules.arrival`` says when that is)."""
+    if priority_group == "green_channel":
+        return CallKey(TIER_GREEN, slot_start)
+    return CallKey(TIER_NORMAL, slot_start - policy.booking_lead)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from kiosk.settings import Settings
 
 UNKNOWN_CALLER_BYTES = 4 * 1024
 # a captured page: a ticket's, a case's signed form, or a case's electronic result
-PAGE_UPLOAD = re.compile(r"/api/v1/(tickets/[^/]+/documents|cases/[^/]+/(signatures/[^/]+|delivery/result))/?")
+PAGE_UPLOAD = re.compile(
+    r"/api/v1/(tickets/[^/]+/documents|cases/[^/]+/(signatures/[^/]+|delivery/result)|home-visits/[^/]+/pages)/?")
 
 
 class BodyTooLarge(ApiError):

@@ -580,3 +580,102 @@ class AssessmentEntry(Base):
 
 
 Index("ix_complaints_hall_received", Complaint.hall_id, Complaint.received_at)
+
+
+class BookingBand(Base):
+    """预约时段: capacity per queue (or one matter of it) and time band, set by the hall: regular
+    hours, 延时服务 evenings, 周末便民服务 weekends."""
+    __tablename__ = "booking_bands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))  # None: any matter of the queue
+    kind: Mapped[str] = mapped_column(String(10))  # regular extended weekend
+    weekdays: Mapped[str] = mapped_column(String(7))  # "01234": Monday to Friday
+    start: Mapped[str] = mapped_column(String(5))  # "09:00", the hall's wall clock
+    end: Mapped[str] = mapped_column(String(5))
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BookingSlotCount(Base):
+    """How many bookings hold one slot: raised only while below the band's capacity, in one
+    statement, so two bookings at the same instant cannot both take the last place."""
+    __tablename__ = "booking_slot_counts"
+    band_id: Mapped[int] = mapped_column(ForeignKey("booking_bands.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    start: Mapped[str] = mapped_column(String(5), primary_key=True)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Booking(Base):
+    """预约: a matter, a slot and a citizen; checked in at the kiosk for a booked ticket."""
+    __tablename__ = "bookings"
+    __table_args__ = (UniqueConstraint("hall_id", "day", "code"), Index("ix_bookings_hall_day", "hall_id", "day"),
+                      Index("ix_bookings_phone", "hall_id", "phone", "day"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    band_id: Mapped[int] = mapped_column(ForeignKey("booking_bands.id"))
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"))
+    day: Mapped[date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column(String(5))
+    slot_start: Mapped[datetime] = mapped_column(DateTime)
+    slot_end: Mapped[datetime] = mapped_column(DateTime)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(String(30))
+    service_type: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(12))  # booked checked_in served no_show cancelled
+    code: Mapped[str] = mapped_column(String(8))
+    public_token: Mapped[str] = mapped_column(String(40), unique=True)
+    channel: Mapped[str] = mapped_column(String(12))  # window phone_page
+    request_key: Mapped[str | None] = mapped_column(String(120), unique=True)  # idempotency, by who sent it
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("helpers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)  # came past the grace: a walk-in ticket
+    code_failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HomeVisit(Base):
+    """上门服务: a request recorded by a helper, scheduled by a coordinator, then reported."""
+    __tablename__ = "home_visits"
+    __table_args__ = (Index("ix_home_visits_hall_state", "hall_id", "state"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    citizen: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(String(20))  # a priority group or key_enterprise
+    matter_ids: Mapped[list] = mapped_column(JSON, default=list)
+    proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(12))  # requested scheduled done cancelled
+    note: Mapped[str] = mapped_column(Text, default="")
+    report: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    request_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("helpers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class HomeVisitHelper(Base):
+    """A helper on a visit; a joint visit (联合上门) has helpers of other halls too."""
+    __tablename__ = "home_visit_helpers"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("home_visits.id"), primary_key=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helpers.id"), primary_key=True, index=True)
+
+
+class HomeVisitPage(StoredFile, Base):
+    """A page photographed at the visit, with any camera."""
+    __tablename__ = "home_visit_pages"
+    __table_args__ = (UniqueConstraint("visit_id", "idempotency_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("home_visits.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer)

@@ -177,10 +177,11 @@ def _queue_of(db: Session, caller: Caller, req) -> tuple[int, str, int | None]:
     return matter.queue_id, matter.prefix, req.matter_id
 
 
-def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy) -> tuple[Ticket, bool]:
+def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_policy.Policy,
+          booked: queue_policy.CallKey | None = None) -> tuple[Ticket, bool]:
     """A new ticket, as the kiosk shows it (phone masked), with the people ahead of it; or, for
     a retry with the same idempotency key, the ticket the first try made. Returns it and
-    whether it is a retry's."""
+    whether it is a retry's. ``booked``: a booked citizen's key (``queue_policy.booked_key``)."""
     replay = find_replay(db, caller, key)
     if replay is not None:
         return ticket_out(db, replay, staff=False), True
@@ -189,7 +190,7 @@ def issue(db: Session, caller: Caller, req, key: str | None, policy: queue_polic
     day = local_day(now)
     seq = db.execute(sql.NEXT_SEQ[db.get_bind().dialect.name],
                      {"hall": caller.hall_id, "queue": queue_id, "today": day}).scalar_one()
-    call_key = queue_policy.call_key(now, req.priority_group, None, policy)
+    call_key = booked or queue_policy.call_key(now, req.priority_group, None, policy)
     ticket = dict(
         hall_id=caller.hall_id, queue_id=queue_id, matter_id=matter_id,
         device_id=caller.device.id, idempotency_key=key, service_type=req.service_type,

@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 from pydantic_core import PydanticCustomError
 
-from kiosk.domain import case_states, identity, roles, ticket_states
+from kiosk.domain import case_states, identity, queue_policy, roles, ticket_states
 
 ServiceType = Literal["help", "proxy", "consult"]
-PriorityGroup = Literal["elderly", "disabled", "pregnant", "military", "talent", "key_project", "green_channel"]
+PriorityGroup = Literal[queue_policy.PRIORITY_GROUPS]
 Outcome = Literal[tuple(ticket_states.OUTCOMES)]
 TicketStatus = Literal[tuple(ticket_states.STATUS_NAMES)]
 CaseState = Literal[tuple(case_states.STATE_NAMES)]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from kiosk.server import ledger
+from kiosk.server import booking_records, ledger
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError
@@ -19,14 +19,16 @@ from kiosk.wire.vocabulary import Day
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"services": (ledger.service_rows, ledger.SERVICE_COLUMNS, "服务台账"),
-         "cases": (ledger.case_rows, ledger.CASE_COLUMNS, "代办台账")}
+         "cases": (ledger.case_rows, ledger.CASE_COLUMNS, "代办台账"),
+         "bookings": (booking_records.booking_rows, booking_records.BOOKING_COLUMNS, "预约台账"),
+         "home-visits": (booking_records.visit_rows, booking_records.VISIT_COLUMNS, "上门服务台账")}
 
 
 @router.get("/ledger/{kind}", response_model=Ledger,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},
                                          XLSX: {"schema": {"type": "string", "format": "binary"}}}},
                        **answers(401, 403, 422, 503)})
-def ledger_export(kind: Annotated[Literal["services", "cases"], Path()],
+def ledger_export(kind: Annotated[Literal[tuple(KINDS)], Path()],
                   first: Day | None = Query(default=None, alias="from"),
                   last: Day | None = Query(default=None, alias="to"),
                   format: Literal["json", "csv", "xlsx"] = "json",

@@ -14,7 +14,8 @@ from kiosk.server import ledger
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError
 from kiosk.server.supervisor import (
-    cases_page, figures_page, follow_ups_page, forms, ledger_page, login_page, overview, sessions, signin,
+    bookings_page, cases_page, figures_page, follow_ups_page, forms, ledger_page, login_page, overview, sessions,
+    signin,
 )
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.layout import problem, respond
@@ -211,3 +212,4 @@ def static(name: str):
 from kiosk.server.supervisor import supervision_pages  # noqa: E402  (投诉诉求, 随机回访, 考核)
 
 router.include_router(supervision_pages.router)
+router.include_router(bookings_page.router)  # 预约与上门: its own module's addresses

@@ -33,6 +33,7 @@ from .lockdown import AdminCorner, AdminPad
 from .printing import PrintDesk
 from .screens_choose import CategoryScreen, MatterScreen, NoticeScreen, PriorityScreen, WelcomeScreen
 from .screens_capture import CaptureScreen
+from .screens_checkin import CheckInScreen
 from .screens_finish import ConfirmScreen, PhoneScreen, TicketScreen
 from .sizes import KioskSizes
 from .wording import one_sentence_a_line
@@ -40,7 +41,7 @@ from .wording import one_sentence_a_line
 log = logging.getLogger("bangban.kiosk")
 LAYOUTS = ("kiosk_frame.kv", "kiosk_welcome.kv", "kiosk_category.kv", "kiosk_matter.kv", "kiosk_notice.kv",
            "kiosk_priority.kv", "kiosk_phone.kv", "kiosk_capture.kv", "kiosk_confirm.kv", "kiosk_ticket.kv",
-           "kiosk_admin.kv")
+           "kiosk_admin.kv", "kiosk_checkin.kv")
 SERVER_DOWN = "暂时连不上服务器，现在取不了号。请稍候片刻，或到引导台请工作人员帮您。"
 SERVER_BACK = "服务器已恢复，请再点“确认取号”。"
 OOPS = "刚才出了点问题，已回到首页，请重新操作；如需帮助请到引导台。"
@@ -91,7 +92,7 @@ class KioskApp(Ticketing, App):
         self.set_elder(self.config_.elder_mode, speak=False)
         self.manager = ScreenManager(transition=NoTransition())
         for screen in (WelcomeScreen(), CategoryScreen(), MatterScreen(), NoticeScreen(), PriorityScreen(),
-                       PhoneScreen(), CaptureScreen(), ConfirmScreen(), TicketScreen()):
+                       PhoneScreen(), CaptureScreen(), ConfirmScreen(), TicketScreen(), CheckInScreen()):
             self.manager.add_widget(screen)
         root = FloatLayout()
         root.add_widget(self.manager)

@@ -6,15 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from kiosk.domain.identity import MOBILE_PROBLEM, is_mobile, mask_phone
+from kiosk.domain.queue_policy import SELF_DECLARED_GROUPS
 
 SERVICE_TYPES = {"help": "帮办", "proxy": "代办", "consult": "咨询"}
 SERVICE_HINTS = {"help": "工作人员陪您办", "proxy": "工作人员替您办", "consult": "有问题先问问"}
 CATEGORIES = {"investment": "投资建设", "business": "企业开办", "livelihood": "民生事务"}
 CATEGORY_HINTS = {"investment": "项目审批、规划、施工许可", "business": "开公司、变更、税务",
                   "livelihood": "社保、医保、户籍、公积金"}
-# green_channel is granted by staff, not chosen at the kiosk
-PRIORITY_GROUPS = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
-                   "talent": "高层次人才", "key_project": "重点项目"}
+PRIORITY_GROUPS = SELF_DECLARED_GROUPS  # the kiosk's choices: the domain's words, green channel left out
 PHONE_PROBLEM = MOBILE_PROBLEM + "；也可以不填，直接点“跳过”。"
 
 # the steps in order; "capture" is left out when the kiosk has no document camera

@@ -7,6 +7,8 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.domain.queue_policy import PRIORITY_GROUPS_SAID
+
 from .flow import (CATEGORIES, CATEGORY_HINTS, PRIORITY_GROUPS, SERVICE_HINTS, SERVICE_TYPES,
                    matters_for)
 from .screen_base import KioskScreen, PagedChoices
@@ -159,7 +161,7 @@ def notice_markup(matter: dict, heading: float) -> str:
 
 
 class PriorityScreen(PagedChoices):
-    prompt = "您是老年人、残疾人、孕妇或军人吗？是的话可以优先办理。都不是，请点“都不是”。"
+    prompt = f"您是{PRIORITY_GROUPS_SAID}吗？是的话可以优先办理。都不是，请点“都不是”。"
 
     def choices(self):
         none = [("都不是，正常排队", lambda: self.app.choose_priority(None))]

@@ -16,7 +16,7 @@ from kiosk.domain.roles import role_name
 from kiosk.ui.common.app_base import Background, load_layouts
 from kiosk.ui.common.page_outbox import PageOutbox
 
-from . import documents_panel  # noqa: F401  (registers DocumentsPanel for the layouts)
+from . import documents_panel, visits_dialog  # noqa: F401  (documents_panel registers DocumentsPanel)
 from .log_drafts import LogDrafts
 from .serve_screen import ServeScreen
 from .shortcuts import action_for_key
@@ -52,7 +52,8 @@ class WindowTerminalApp(App):
         self.matters: dict[int, dict] = {}  # the catalogue's matters by id: what a called ticket is for
 
     def build(self) -> ScreenManager:
-        load_layouts("window_sign_in.kv", "window_documents.kv", "window_serve.kv", "window_choices.kv")
+        load_layouts("window_sign_in.kv", "window_documents.kv", "window_serve.kv", "window_choices.kv",
+                     "window_bookings.kv")
         self.manager = ScreenManager(transition=NoTransition())
         self.manager.add_widget(SignInScreen())
         self.manager.add_widget(ServeScreen())
@@ -143,6 +144,8 @@ class WindowTerminalApp(App):
     def on_key_down(self, _window, key: int, _scancode, _codepoint, _modifiers) -> bool:
         if self.manager.current != "serve" or self.serve_screen.dialog_open:
             return False
+        if visits_dialog.open_for_key(self, key):  # F9 bookings, F10 home visits
+            return True
         action = action_for_key(key, typing=self.serve_screen.typing())
         if action is None:
             return False

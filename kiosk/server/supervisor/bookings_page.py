@@ -1,0 +1,110 @@
+"""预约与上门: the hall's booking bands (with a form to add one: regular, 延时 or weekend hours),
+today's bookings with their states and figures, and the home visits due and overdue, the most
+pressing first, as the cases page lists cases."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from markupsafe import Markup
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.domain import booking_rules as rules
+from kiosk.server import booking_records, booking_slots, bookings, home_visits
+from kiosk.server.deps import ServerState, server
+from kiosk.server.errors import ApiError
+from kiosk.server.models import BookingBand, Matter, Queue
+from kiosk.server.supervisor import forms, sessions, templates
+from kiosk.server.supervisor.layout import respond
+from kiosk.server.supervisor.sessions import Supervisor, supervisor
+from kiosk.server.supervisor.templates import Marked
+from kiosk.server.tickets import audit
+from kiosk.server.timeutil import iso, local_day, utcnow
+from kiosk.wire.bookings import BandRequest
+
+router = APIRouter(include_in_schema=False)
+DUE_WITHIN = timedelta(days=2)
+BAND_HEADERS = ["队列", "事项", "类型", "星期", "时间", "每段", "每段名额", "状态"]
+BOOKING_HEADERS = ["时段", "事项", "预约人", "联系电话", "方式", "状态", "号码"]
+VISIT_HEADERS = ["约定时间", "服务对象", "联系电话", "地址", "原因", "事项", "上门人员", "状态"]
+BAND_LABELS = {"queue_id": "队列", "matter_id": "事项", "kind": "类型", "weekdays": "星期", "start": "开始时间",
+               "end": "结束时间", "slot_minutes": "每段分钟", "capacity": "每段名额"}
+
+
+def _weekdays(text: str) -> str:
+    return "、".join(rules.WEEKDAY_NAMES[int(d)] for d in text)
+
+
+def gather(db: Session, who: Supervisor, public_url: str) -> dict:
+    hall_id, now = who.caller.hall_id, utcnow()
+    bookings.settle(db, hall_id, now)
+    queues = dict(db.execute(select(Queue.id, Queue.name).where(Queue.hall_id == hall_id)).all())
+    matters = dict(db.execute(select(Matter.id, Matter.name).where(Matter.hall_id == hall_id)).all())
+    bands = [[queues.get(b.queue_id, ""), matters.get(b.matter_id, "（队列内全部事项）"), rules.BAND_KINDS[b.kind],
+              _weekdays(b.weekdays), f"{b.start}–{b.end}", f"{b.slot_minutes} 分钟", b.capacity,
+              "启用" if b.active else "停用"]
+             for b in db.scalars(select(BookingBand).where(BookingBand.hall_id == hall_id).order_by(BookingBand.id))]
+    today = [bookings.booking_out(db, b, public_url, staff=False, show_code=False)
+             for b in bookings.day_list(db, hall_id, local_day(now))]
+    visits = [home_visits.visit_out(db, v, now, staff=False)
+              for v in home_visits.listing(db, who.caller, mine=False, open_only=True)]
+    due = [v for v in visits if v["overdue"] or (v["scheduled_at"] or v["proposed_at"]) <= _iso_in(DUE_WITHIN)]
+    figures = booking_records.figures(db, hall_id, local_day(now), local_day(now))[0]
+    return {"bands": bands, "queues": [(str(k), v) for k, v in queues.items()],
+            "matters": [(str(k), v) for k, v in matters.items()],
+            "today": [[b["start"] + "–" + b["end"], b["matter"], b["name"], b["phone"], rules.CHANNELS[b["channel"]],
+                       Marked(b["state_name"], "late" if b["state"] == "no_show" else ""), b["ticket_number"] or "—"]
+                      for b in today],
+            "visits": [[Marked(templates.when(v["scheduled_at"] or v["proposed_at"]), "late" if v["overdue"] else "soon"),
+                        v["citizen"], v["phone"], v["address"], v["reason_name"], "、".join(v["matters"]),
+                        "、".join(h["name"] for h in v["helpers"]) or "（待安排）",
+                        ("已逾期 · " if v["overdue"] else "") + v["state_name"]]
+                       for v in sorted(due, key=lambda v: v["scheduled_at"] or v["proposed_at"])],
+            "figures": figures}
+
+
+def _iso_in(delta: timedelta) -> str:
+    return iso(utcnow() + delta)
+
+
+def render(who: Supervisor, data: dict, *, added: bool = False, error: str = "", errors: dict | None = None,
+           shown: dict | None = None) -> Markup:
+    return templates.render("bookings.html", who=who, **data, band_headers=BAND_HEADERS, booking_headers=BOOKING_HEADERS,
+                            visit_headers=VISIT_HEADERS, kinds=list(rules.BAND_KINDS.items()), added=added,
+                            error=error, errors=errors or {}, shown=shown or {}, labels=BAND_LABELS)
+
+
+def _page(bb: ServerState, who: Supervisor, status: int = 200, **shown):
+    with bb.db.write() as db:
+        data = gather(db, who, bb.settings.public_url)
+    return respond(render(who, data, **shown), status)
+
+
+@router.get("/bookings")
+def bookings_screen(request: Request, who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+    return _page(bb, who, added=request.query_params.get("added") == "1")
+
+
+@router.post("/bookings/bands")
+def add_band(request: Request, form: Annotated[dict, Depends(forms.form_body)],
+             who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+    if not sessions.csrf_ok(request.cookies.get(sessions.COOKIE, ""), form.get("csrf")):
+        return _page(bb, who, 403, error="表单已过期或来自其他网站，请刷新页面后重试")
+    fields = {"queue_id": forms.number(form.get("queue_id")), "matter_id": forms.number(form.get("matter_id")),
+              "kind": form.get("kind", ""), "weekdays": "".join(sorted(set(form.get("weekdays", "")))),
+              "start": form.get("start", ""), "end": form.get("end", ""),
+              "slot_minutes": forms.number(form.get("slot_minutes")), "capacity": forms.number(form.get("capacity"))}
+    try:
+        req = BandRequest.model_validate(fields)
+        with bb.db.write() as db:
+            band = booking_slots.save_band(db, who.caller.hall_id, req)
+            audit(db, who.caller, "booking_band.save", band_id=band.id, capacity=band.capacity, kind=band.kind)
+    except ValidationError as exc:
+        return _page(bb, who, 422, errors=forms.field_errors(exc, BAND_LABELS), shown=form)
+    except ApiError as exc:
+        return _page(bb, who, exc.status, error=exc.message, shown=form)
+    return RedirectResponse("/supervisor/bookings?added=1", status_code=303)

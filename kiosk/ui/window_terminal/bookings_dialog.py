@@ -1,0 +1,99 @@
+"""The day's bookings at the window (F9), and a booking made for a citizen on the telephone or at
+the counter: a matter, one of its free slots, a name and a phone number. Network calls run on
+the app's background worker; results come back on the UI thread."""
+from __future__ import annotations
+
+import uuid
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.popup import Popup
+
+from kiosk.client import ClientError
+from kiosk.domain.booking_rules import BOOKING_STATES
+from kiosk.ui.common.fonts import font_name_for
+from kiosk.ui.common.theme import THEME
+from kiosk.ui.common.widgets import ChainButton
+
+KEY = 290  # F9
+
+
+def booking_line(b: dict) -> str:
+    ticket = f" · {b['ticket_number']}" if b.get("ticket_number") else ""
+    return (f"{b['start']}–{b['end']}  {b['matter']}  {b['name']} {b['phone']}  "
+            f"【{BOOKING_STATES[b['state']]}】 预约码 {b.get('code') or '—'}{ticket}")
+
+
+class BookingsDialog(Popup):
+    message = StringProperty("")
+    listing = StringProperty("")
+    working = BooleanProperty(False)
+
+    def __init__(self, app, **kwargs):
+        super().__init__(title="今日预约 · 为群众登记预约（电话或窗口）", **kwargs)
+        self.title_font = font_name_for(self.title)
+        self.app_, self.slot, self.key = app, None, uuid.uuid4().hex
+        self.names = {m["name"]: m["id"] for m in app.matters.values()}
+        self.inputs = {"matter": self.ids.matter, "name": self.ids.name, "phone": self.ids.phone}
+        self.ids.matter.values = list(self.names)
+        self.ids.matter.bind(text=lambda _s, text: self.load_slots(text))
+        self.bookings: list[dict] = []
+        self.reload()
+
+    def values(self) -> dict:
+        return {"bookings": [booking_line(b) for b in self.bookings], "slot": self.slot,
+                "slots": [b.text for b in self.ids.choices.children[::-1]]}
+
+    def _run(self, work, done) -> None:
+        self.working = True
+
+        def finished(result) -> None:
+            self.working = False
+            done(result)
+
+        def failed(exc: Exception) -> None:
+            self.working = False
+            self.message = exc.message if isinstance(exc, ClientError) else "服务器暂时连不上，请稍后再试"
+        self.app_.background.run(work, finished, failed)
+
+    def reload(self) -> None:
+        def shown(listing: dict) -> None:
+            self.bookings = listing["bookings"]
+            self.listing = "\n".join(booking_line(b) for b in self.bookings) or "今天没有预约"
+        self._run(lambda: self.app_.helper_api.day_bookings(), shown)
+
+    def load_slots(self, matter_name: str) -> None:
+        matter_id = self.names.get(matter_name)
+        self.slot, grid = None, self.ids.choices
+        grid.clear_widgets()
+        if matter_id is None:
+            return
+
+        def shown(slots: list[dict]) -> None:
+            for s in [s for s in slots if s["free"]][:40]:
+                button = ChainButton(text=f"{s['day'][5:]} {s['start']}–{s['end']} {s['kind_name']} 余{s['free']}",
+                                     font_size=THEME.text_small, background_normal="",
+                                     background_color=THEME.button, color=THEME.button_ink)
+                button.bind(on_release=lambda _b, s=s: self.choose_slot(s))
+                grid.add_widget(button)
+            if not grid.children:
+                self.message = "该事项近期没有可预约的时段（请在监督页面设置预约时段）"
+        self._run(lambda: self.app_.helper_api.booking_slots(matter_id), shown)
+
+    def choose_slot(self, slot: dict) -> None:
+        self.slot = slot
+        self.message = f"已选时段：{slot['day']} {slot['start']}–{slot['end']}"
+
+    def book(self) -> None:
+        matter_id = self.names.get(self.ids.matter.text)
+        if matter_id is None or self.slot is None:
+            self.message = "请先选择事项和时段"
+            return
+        slot, name, phone, key = self.slot, self.ids.name.text.strip(), self.ids.phone.text.strip(), self.key
+
+        def booked(b: dict) -> None:
+            self.message = f"已预约：{b['name']} {b['day']} {b['start']}，预约码 {b['code']}（请告诉群众）"
+            self.key, self.ids.name.text, self.ids.phone.text = uuid.uuid4().hex, "", ""
+            self.load_slots(self.ids.matter.text)
+            self.reload()
+        self._run(lambda: self.app_.helper_api.book(matter_id=matter_id, day=slot["day"], start=slot["start"],
+                                                    name=name, phone=phone, idempotency_key=key), booked)

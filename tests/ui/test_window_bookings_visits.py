@@ -1,0 +1,86 @@
+"""The window terminal's bookings (F9) and home visits (F10), as a helper uses them against a real
+server: a booking made for a citizen on the phone, the day's list with its state; a visit assigned
+to this helper, its photos uploaded from a folder and its report recorded. Shots at 1920x1080."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import select
+
+from kiosk.server.models import Helper
+from tests.server.api import Api
+from tests.server.booking_helpers import open_all_day
+
+SHOTS = Path("/work/shots/bookings")
+F9, F10 = 290, 291
+
+
+def start_window(start_driver, server, folder: Path, window: int):
+    return start_driver("window_driver.py", folder, "--url", server.url, "--window", str(window), "--size",
+                        "1920x1080", "--token", server.device_token("window", window),
+                        "--data", str(folder.parent / "terminal-data"))
+
+
+def sign_in(terminal, code: str = "1004", pin: str = "246810") -> None:
+    terminal.command(f"type code {code}")
+    terminal.command("focus pin")
+    for digit in pin:
+        terminal.command(f"pad {digit}")
+    terminal.command("tap sign_in_button")
+    terminal.wait_for(lambda s: s["screen"] == "serve", what="the serve screen")
+
+
+def _keep(folder: Path, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = next(folder.rglob(f"{name}.png"))
+    assert Image.open(shot).size == (1920, 1080)
+    shutil.copy(shot, SHOTS / f"{name}.png")
+
+
+def test_a_booking_for_a_caller_and_a_visit_reported(sqlite_server, start_driver, tmp_path):
+    open_all_day(sqlite_server, capacity=2)
+    terminal = start_window(start_driver, sqlite_server, tmp_path / "window", 3)
+    sign_in(terminal)
+    terminal.command(f"key {F9}")
+    terminal.wait_for(lambda s: s.get("dialog", "") and "今日预约" in s["dialog"], what="the bookings dialog")
+    terminal.command("fill matter 企业设立登记")
+    terminal.wait_for(lambda s: (s.get("dialog_values") or {}).get("slots"), what="the free slots")
+    for command in ("choose 余", "fill name 张三丰", "fill phone 13912345678", "press book_button"):
+        terminal.command(command)
+    state = terminal.wait_for(lambda s: "已预约：张三丰" in s.get("dialog_message", "") and
+                              (s.get("dialog_values") or {}).get("bookings"), what="the booking made")
+    assert "【已预约】" in state["dialog_values"]["bookings"][0] and "13912345678" in state["dialog_values"]["bookings"][0]
+    terminal.command("shot window_bookings")
+    terminal.command("close")
+
+    with sqlite_server.database.read() as db:
+        me = db.scalar(select(Helper.id).where(Helper.code == "1004"))
+    soon = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(timespec="seconds")
+    helper = Api(sqlite_server.url, sqlite_server.helper_session(2, "1006"))
+    visit = helper.post("/api/v1/home-visits", {"citizen": "王大爷", "phone": "13912345678", "reason": "frail",
+                                                "address": "东关社区3号楼2单元101", "matter_ids": [1],
+                                                "proposed_at": soon}).json()
+    coordinator = Api(sqlite_server.url, sqlite_server.helper_session(1, "1002"))
+    assert coordinator.post(f"/api/v1/home-visits/{visit['id']}/schedule",
+                            {"helper_ids": [me], "scheduled_at": soon}).status_code == 200
+    photos = tmp_path / "camera-card"
+    photos.mkdir()
+    Image.new("RGB", (320, 240), "white").save(photos / "IMG_0001.JPG", "JPEG")
+    terminal.command(f"key {F10}")
+    terminal.wait_for(lambda s: (s.get("dialog_values") or {}).get("visits"), what="my visits")
+    for command in ("choose 王大爷", f"fill photos {photos}", "press photo_button"):
+        terminal.command(command)
+    terminal.wait_for(lambda s: "已上传 1 张照片" in s.get("dialog_message", ""), what="the photo uploaded")
+    terminal.command("fill report 已代为申请高龄津贴，材料齐全")
+    terminal.command("press report_button")
+    reported = terminal.wait_for(lambda s: "已上门办理" in s.get("dialog_message", ""), what="the report recorded")
+    terminal.command("shot window_visits")
+    terminal.command("close")
+    terminal.wait_for(lambda s: not s.get("dialog") and not s["queued"], what="the dialog closed", after=reported)
+    done = helper.get("/api/v1/home-visits").json()["visits"][0]
+    assert done["state"] == "done" and done["pages"] == 1
+    _keep(tmp_path, "window_bookings")
+    _keep(tmp_path, "window_visits")
