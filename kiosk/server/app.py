@@ -27,6 +27,7 @@ from kiosk.server.routes import (
     case_documents, case_page, cases, documents, figures, hall, health, ledger, ratings, referrals, status_page,
     stream, tickets,
 )
+from kiosk.server.routes import setup as setup_routes
 from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
@@ -145,7 +146,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     errors.install(app)
     # the busiest first: a request is matched against the routers in this order
     for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,
-                   figures, status_page, case_page):
+                   figures, status_page, case_page, setup_routes):
         app.include_router(module.router)
     app.include_router(supervisor_router)
     app.add_middleware(NulGuard)

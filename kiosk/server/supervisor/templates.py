@@ -18,7 +18,7 @@ from markupsafe import Markup
 from kiosk.server.supervisor.signin import ROLE_NAMES
 
 NAV = [("overview", "大厅概况"), ("ledger", "台账"), ("cases", "到期代办件"),
-       ("follow-ups", "回访整改"), ("figures", "统计")]
+       ("follow-ups", "回访整改"), ("figures", "统计"), ("setup", "大厅设置"), ("staff", "人员名册")]
 
 
 class Compact(Extension):
