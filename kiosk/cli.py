@@ -100,6 +100,12 @@ def cmd_device_add(args) -> int:
     return 0
 
 
+def cmd_hall(args) -> int:
+    from kiosk import hall_cli
+
+    return hall_cli.run(args, _database(_settings(args)))
+
+
 def cmd_window(args) -> int:
     from kiosk.ui import window_terminal
 
@@ -294,6 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--window", type=int)
     dev.add_argument("--hall")
     dev.set_defaults(func=cmd_device_add)
+
+    from kiosk.hall_cli import add_parser as add_hall_parser
+
+    add_hall_parser(sub, common, cmd_hall)
     return parser
 
 

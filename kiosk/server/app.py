@@ -27,6 +27,7 @@ from kiosk.server.routes import (
     booking_page, bookings, case_documents, case_page, cases, documents, figures, hall, health, home_visits, ledger,
     public_feedback, ratings, referrals, status_page, stream, supervision, tickets,
 )
+from kiosk.server.routes import setup as setup_routes
 from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
@@ -145,7 +146,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     errors.install(app)
     # the busiest first: a request is matched against the routers in this order
     for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,
-                   figures, status_page, case_page, supervision, public_feedback, bookings, home_visits, booking_page):
+                   figures, status_page, case_page, supervision, public_feedback, bookings, home_visits, booking_page,
+                   setup_routes):
         app.include_router(module.router)
     app.include_router(supervisor_router)
     app.add_middleware(NulGuard)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from kiosk.server import deps
 from kiosk.server.errors import ApiError, body, database_away
-from kiosk.server.supervisor import forms, sessions
+from kiosk.server.supervisor import forms, sessions, setup_forms
 from kiosk.settings import Settings
 
 UNKNOWN_CALLER_BYTES = 4 * 1024
@@ -38,6 +38,8 @@ def route_limit(settings: Settings, method: str, path: str) -> tuple[int, bool]:
     """The most a request to this route may send, and whether it is a page upload (streamed)."""
     if method == "POST" and PAGE_UPLOAD.fullmatch(path):
         return settings.max_page_bytes, True
+    if method == "POST" and path == setup_forms.IMPORT_PATH:  # a 事项清单 file, read whole
+        return setup_forms.IMPORT_MAX_BYTES, False
     if path.startswith("/supervisor/"):
         return forms.MAX_BODY, False
     return settings.max_json_bytes, False

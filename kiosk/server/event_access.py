@@ -8,10 +8,11 @@ from kiosk.server.auth import Caller
 
 LINE = frozenset({"ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
                   "ticket.transferred", "ticket.finished", "window.staffed"})
+SETUP = frozenset({"catalogue.changed", "staff.changed"})  # terminals reload what the hall set up
 SEEN_BY_DEVICE = {
-    "kiosk": LINE,
-    "display": LINE,
-    "window": LINE | {"document.added"},  # the terminal follows the stream on its device token
+    "kiosk": LINE | SETUP,
+    "display": LINE | SETUP,
+    "window": LINE | SETUP | {"document.added"},  # the terminal follows the stream on its device token
     "pad": frozenset({"rating.requested", "rating.recorded"}),
 }
 

@@ -163,6 +163,20 @@ class ReferralClosed(ReferralAccepted):
     type: ClassVar[str] = "referral.closed"
 
 
+class CatalogueChanged(Payload):
+    """The hall's set-up changed (its areas, queues, windows, matters or hours): a kiosk reads
+    its catalogue again, a window terminal its matters, without a restart."""
+    type: ClassVar[str] = "catalogue.changed"
+    parts: list[Literal["areas", "queues", "windows", "matters", "hours"]]
+    summary: str
+
+
+class StaffChanged(Payload):
+    """The staff register changed: the hall display reads the posted (公示) list again."""
+    type: ClassVar[str] = "staff.changed"
+    summary: str
+
+
 class StreamPosition(Payload):
     """Sent first to a client that starts "from now": where now is, to resume from."""
     type: ClassVar[str] = "stream.position"
@@ -171,7 +185,8 @@ class StreamPosition(Payload):
 PAYLOADS: dict[str, type[Payload]] = {m.type: m for m in (
     TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketNoShow, TicketTransferred, TicketFinished,
     RatingRequested, RatingRecorded, FollowUpOpened, FollowUpClosed, WindowStaffed, DocumentAdded,
-    CaseChanged, ReferralCreated, ReferralAccepted, ReferralClosed, StreamPosition)}
+    CaseChanged, ReferralCreated, ReferralAccepted, ReferralClosed, CatalogueChanged, StaffChanged,
+    StreamPosition)}
 
 Kind = Literal[tuple(PAYLOADS)]
 

@@ -18,6 +18,7 @@ from kiosk.server.models import (
 from kiosk.server.schemas import HealthReport, SessionRequest
 from kiosk.server import events
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
+from kiosk.server.staff_register import refuse_if_inactive
 from kiosk.server.tickets import audit, helper_public, ticket_out, window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire import answers as wire
@@ -60,6 +61,7 @@ def sign_in(req: SessionRequest, who: Caller = Depends(caller), bb: ServerState 
         else:
             failed = None
             helper.failed_logins, helper.locked_until = 0, None
+            refuse_if_inactive(helper)  # a helper who left: the register says so (staff_register)
             for old in db.scalars(select(HelperSession).where(
                     HelperSession.ended_at.is_(None),
                     or_(HelperSession.window_id == window.id, HelperSession.helper_id == helper.id))):
@@ -158,8 +160,9 @@ def catalog(q: str | None = Query(default=None, max_length=50), category: str | 
             who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     """The queues and matters; ``q`` matches characters of the name or pinyin initials."""
     with bb.db.read() as db:
-        queues = db.scalars(select(Queue).where(Queue.hall_id == who.hall_id).order_by(Queue.id))
-        query = select(Matter).where(Matter.hall_id == who.hall_id)
+        queues = db.scalars(select(Queue).where(Queue.hall_id == who.hall_id, Queue.retired_at.is_(None))
+                            .order_by(Queue.id))
+        query = select(Matter).where(Matter.hall_id == who.hall_id, Matter.retired_at.is_(None))
         if category:
             query = query.where(Matter.category == category)
         if q and q.strip():

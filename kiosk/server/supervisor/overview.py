@@ -14,6 +14,7 @@ from kiosk.server import cases as case_ops
 from kiosk.server.deps import ServerState
 from kiosk.server.models import FollowUp, Rating, Ticket, Window
 from kiosk.server.routes import hall as hall_routes
+from kiosk.server.staff_register import area_staffing
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.sessions import Supervisor
 from kiosk.server.supervisor.templates import Marked, waited
@@ -42,11 +43,12 @@ def gather(bb: ServerState, who: Supervisor) -> dict:
             .group_by(Rating.score)).all())
         open_follow_ups = db.scalar(select(func.count()).select_from(FollowUp).where(
             FollowUp.hall_id == hall_id, FollowUp.status == "open")) or 0
+        staffing = area_staffing(db, hall_id)  # seed 000's minimums per area, against who is signed in
         overdue = len(case_ops.list_cases(db, hall_id, bb.calendar, due="overdue"))
         due_soon = len(case_ops.list_cases(db, hall_id, bb.calendar, due="due_soon"))
     return {"windows": windows, "lines": lines, "faults": faults, "held": held, "now": now,
             "statuses": statuses, "scores": scores, "open_follow_ups": open_follow_ups,
-            "overdue": overdue, "due_soon": due_soon}
+            "overdue": overdue, "due_soon": due_soon, "staffing": staffing}
 
 
 def _counts(data: dict) -> list[tuple]:
@@ -85,6 +87,7 @@ def _longest(q: dict) -> Marked | str:
 
 def _context(data: dict) -> dict:
     return {"counts": _counts(data), "refresh_s": REFRESH_S, "stamp": iso(data["now"])[11:19],
+            "staffing": data.get("staffing", []),
             "windows": [_window(w, data["held"].get(w["number"]), data["now"]) for w in data["windows"]],
             "lines": [[f'{q["prefix"]} {q["name"]}', q["waiting"], _longest(q)] for q in data["lines"]],
             "faults": [[d["device"], d["window"] or "—", d["component"], d["message"], d["at"][11:16]]

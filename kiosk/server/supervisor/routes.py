@@ -15,7 +15,7 @@ from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError
 from kiosk.server.supervisor import (
     bookings_page, cases_page, figures_page, follow_ups_page, forms, ledger_page, login_page, overview, sessions,
-    signin,
+    setup_routes, signin, staff_routes,
 )
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.layout import problem, respond
@@ -199,6 +199,10 @@ def figures_screen(request: Request, who: Supervisor = Depends(reader), bb: Serv
                            exc.status)
         data = figures_page.gather(db, hall_id, first, last)
     return respond(figures_page.render(who, data, halls, hall_id, refused=params.get("refused") == "1"))
+
+
+router.include_router(setup_routes.router)  # 大厅设置
+router.include_router(staff_routes.router)  # 人员名册
 
 
 @router.get("/static/{name}")

@@ -15,6 +15,7 @@ from kiosk.server.auth import READER_ROLES, pin_matches
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall, Helper
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
+from kiosk.server.staff_register import INACTIVE
 from kiosk.server.supervisor.web_caller import hall_caller, web_caller
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import utcnow
@@ -56,6 +57,9 @@ def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, ad
         audit(db, hall_caller(hall_id), "web.sign_in_failed", helper_code=code, address=address)
         return Refused(ApiError(401, "bad_credentials", BAD_CREDENTIALS))
     helper.failed_logins, helper.locked_until = 0, None
+    if not helper.active:  # a helper who left (staff_register)
+        audit(db, web_caller(helper), "web.sign_in_refused", role=helper.role, address=address, inactive=True)
+        return Refused(ApiError(403, "helper_inactive", INACTIVE))
     if helper.role not in READER_ROLES:
         audit(db, web_caller(helper), "web.sign_in_refused", role=helper.role, address=address)
         return Refused(ApiError(403, "not_a_supervisor",

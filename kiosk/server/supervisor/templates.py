@@ -21,7 +21,8 @@ from kiosk.server.supervisor.sessions import READER_PAGES
 
 NAV = [("overview", "大厅概况"), ("ledger", "台账"), ("cases", "到期代办件"),
        ("follow-ups", "回访整改"), ("figures", "统计"), ("bookings", "预约与上门"),
-       ("complaints", "投诉诉求"), ("return-visits", "随机回访"), ("assessment", "考核")]
+       ("complaints", "投诉诉求"), ("return-visits", "随机回访"), ("assessment", "考核"),
+       ("setup", "大厅设置"), ("staff", "人员名册")]
 
 
 def nav_for(role: str) -> list[tuple[str, str]]:

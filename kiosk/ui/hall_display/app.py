@@ -13,7 +13,7 @@ from kiosk.client import ApiClient, ClientError, EventFollower
 from kiosk.ui.common.app_base import Background, load_layouts
 
 from .board import Call, HallBoard, fresh_enough
-from .screen import HallScreen
+from .screen import DEFAULT_NOTICE, HallScreen, with_posted_staff
 
 log = logging.getLogger("bangban.display")
 RESYNC_EVERY_S = 30  # staffing has no event of its own: re-read it now and then
@@ -71,6 +71,8 @@ class HallDisplayApp(App):
     def drain(self) -> None:
         with self._inbox_lock:
             events, self._inbox = self._inbox, []
+        if any(e.get("type") == "staff.changed" for e in events):
+            self.resync()  # the posted staff list (公示) changed
         calls = [call for call in map(self.board.apply, events) if call is not None]
         self.screen.show(self.board, new_call=calls[-1] if calls else None)
         for call in calls:
@@ -92,11 +94,12 @@ class HallDisplayApp(App):
 
     def resync(self) -> None:
         def read():
-            return self.api.windows(), self.api.waiting(), self.api.hall_clock()
+            return self.api.windows(), self.api.waiting(), self.api.hall_clock(), self.api.posted_staff()
 
         def done(result):
-            windows, waiting, clock = result
+            windows, waiting, clock, posted = result
             self.screen.set_hall_zone(clock["timezone"])
+            self.screen.notice = with_posted_staff(self.notice or DEFAULT_NOTICE, posted["staff"])
             self.board.resync(windows, waiting)
             self.screen.show(self.board)
 

@@ -20,7 +20,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.client import ApiClient, ServerTrouble, ServerUnreachable
+from kiosk.client import ApiClient, EventFollower, ServerTrouble, ServerUnreachable
 from kiosk.ui.common.app_base import Background, load_layouts
 
 from kiosk.ui.common.camera_feed import CameraFeed
@@ -80,6 +80,7 @@ class KioskApp(Ticketing, App):
         self.paper_low = False  # as last reported to the server
         self.prints: list[dict] = []  # what happened to each receipt, for the tests' driver
         self.admin: AdminPad | None = None
+        self.follower: EventFollower | None = None  # the hall's set-up changing: read the catalogue again
         self._speaker = None  # PromptSpeaker, made on its own thread at start
         self._speaker_starting = False
         self._allow_close = False
@@ -111,6 +112,9 @@ class KioskApp(Ticketing, App):
     def on_start(self) -> None:
         self.outbox.start()
         self.load_catalog()
+        self.follower = EventFollower(self.api.base_url, self.api.token, on_event=lambda event: (
+            event.get("type") == "catalogue.changed" and Clock.schedule_once(lambda _dt: self.load_catalog())))
+        self.follower.start()
         Clock.schedule_interval(self._check_idle, 1.0)
         Clock.schedule_interval(lambda _dt: self.check_printer(), self.config_.printer_check_s)
         Clock.schedule_interval(lambda _dt: self._watch_server(), 3.0)
@@ -121,6 +125,8 @@ class KioskApp(Ticketing, App):
 
     def on_stop(self) -> None:
         self.outbox.stop()
+        if self.follower:
+            self.follower.stop(timeout=2)
         if self.camera:
             self.camera.stop()
         if self._speaker:

@@ -70,6 +70,10 @@ class WindowTerminalApp(App):
 
         def on_event(event: dict) -> None:
             refresh()
+            if event.get("type") == "catalogue.changed":  # the hall changed its matters: read them again
+                self.background.run(lambda: {m["id"]: m for m in self.device_api.catalog()["matters"]},
+                                    lambda matters: setattr(self, "matters", matters),
+                                    lambda exc: log.warning("catalogue not read again: %s", exc))
             if event.get("type") == "document.added" and \
                     (event.get("data") or {}).get("ticket_id") == self.serve_screen.ticket_id:
                 pages()
