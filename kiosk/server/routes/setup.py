@@ -14,7 +14,7 @@ from kiosk.server.errors import ApiError, answers
 from kiosk.server.models import Hall
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.layout import respond
-from kiosk.server.supervisor.signin import ROLE_NAMES
+from kiosk.domain.roles import role_name
 from kiosk.wire.setup import StaffList
 
 router = APIRouter(tags=["hall"])
@@ -35,6 +35,6 @@ def public_staff(code: Annotated[str, Path(min_length=1, max_length=32, pattern=
         if hall_id is None:
             raise ApiError(404, "not_found", "找不到该大厅")
         posted = staff_register.posted(db, hall_id)
-    rows = [[s.name, ROLE_NAMES.get(s.role, s.role), s.post or "—", s.unit, s.phone or "—", "、".join(s.skills) or "—"]
+    rows = [[s.name, role_name(s.role), s.post or "—", s.unit, s.phone or "—", "、".join(s.skills) or "—"]
             for s in posted.staff]
     return respond(templates.render("staff_public.html", posted=posted, rows=rows, title=f"{posted.hall}帮办代办人员公示"))

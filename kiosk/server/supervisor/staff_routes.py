@@ -18,7 +18,7 @@ from kiosk.server.supervisor.sessions import Supervisor, supervisor
 from kiosk.server.supervisor.setup_forms import FieldsRefused, first, form_lists, spec_of
 from kiosk.server.supervisor.setup_pages import done_message, last_change
 from kiosk.server.supervisor.setup_routes import target_hall
-from kiosk.server.supervisor.signin import ROLE_NAMES
+from kiosk.domain.roles import ROLE_NAMES
 from kiosk.wire.setup import NewStaff, StaffSpec
 
 router = APIRouter(include_in_schema=False)  # included by routes.router, under /supervisor

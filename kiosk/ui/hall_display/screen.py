@@ -11,7 +11,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainLabel
 
-from .board import ROLE_NAMES, Call, HallBoard
+from kiosk.domain.roles import role_name
+
+from .board import Call, HallBoard
 
 DEFAULT_NOTICE = "帮办代办服务全程免费 · 老弱病残孕、军人等特殊群体优先办理 · 请留意叫号，过号请到引导台重新取号"
 
@@ -25,7 +27,7 @@ def with_posted_staff(notice: str, staff: list[dict]) -> str:
     if not staff:
         return notice
     shown = staff[:POSTED_SHOWN]  # one line of text: its texture must stay within what a display's GPU takes
-    people = "；".join(f"{s['name']}（{ROLE_NAMES.get(s['role'], '')}，{s['unit']}，{s['phone'] or '—'}）" for s in shown)
+    people = "；".join(f"{s['name']}（{role_name(s['role'])}，{s['unit']}，{s['phone'] or '—'}）" for s in shown)
     more = f"等 {len(staff)} 人，详见帮办代办专区公示栏" if len(staff) > len(shown) else ""
     return f"{notice} · 帮办代办人员公示：{people}{more}"
 
