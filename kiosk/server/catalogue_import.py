@@ -29,7 +29,7 @@ from kiosk.wire.setup import MatterSpec
 COLUMNS = [("name", "事项名称"), ("queue", "队列前缀"), ("category", "事项类型"), ("department", "实施部门"),
            ("time_limit_days", "承诺时限（工作日）"), ("materials", "申请材料"), ("steps", "办理流程"),
            ("address", "办理地点"), ("phone", "咨询电话"), ("proxy_allowed", "可代办"),
-           ("high_frequency", "高频事项")]
+           ("high_frequency", "高频事项"), ("name_mn", "蒙古文名称")]
 TITLES = dict(COLUMNS)
 REQUIRED = ("name", "queue", "category", "department", "time_limit_days")
 # other headings halls use for the same column (seed 004's 事项变动登记表 among them)
@@ -84,7 +84,7 @@ def export_rows(db: Session, hall_id: int) -> list[dict]:
              "department": m.department, "time_limit_days": m.time_limit_days,
              "materials": join_list(m.materials or []), "steps": join_list(m.steps or []), "address": m.address,
              "phone": m.phone, "proxy_allowed": "是" if m.proxy_allowed else "否",
-             "high_frequency": "是" if m.high_frequency else "否"} for m in matters]
+             "high_frequency": "是" if m.high_frequency else "否", "name_mn": m.name_mn or ""} for m in matters]
 
 
 def export(db: Session, hall_id: int, fmt: str) -> bytes:

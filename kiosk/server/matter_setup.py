@@ -18,7 +18,8 @@ from kiosk.wire.setup import MatterSpec
 
 FIELD_NAMES = {"name": "事项名称", "queue_id": "队列", "category": "事项类型", "department": "实施部门",
                "time_limit_days": "承诺时限", "materials": "申请材料", "steps": "办理流程", "address": "办理地点",
-               "phone": "咨询电话", "proxy_allowed": "可代办", "high_frequency": "高频事项"}
+               "phone": "咨询电话", "proxy_allowed": "可代办", "high_frequency": "高频事项",
+               "name_mn": "蒙古文名称"}
 CHANGE_NAMES = {"add": "新增", "update": "变更", "retire": "停用", "restore": "恢复", "delete": "删除"}
 
 
@@ -26,7 +27,7 @@ def matter_view(m: Matter, prefix: str | None = None) -> dict:
     return {"name": m.name, "queue": prefix, "category": m.category, "department": m.department,
             "time_limit_days": m.time_limit_days, "materials": list(m.materials or []), "steps": list(m.steps or []),
             "address": m.address, "phone": m.phone, "proxy_allowed": m.proxy_allowed,
-            "high_frequency": m.high_frequency}
+            "high_frequency": m.high_frequency, "name_mn": m.name_mn or ""}
 
 
 def _queue(db: Session, hall_id: int, queue_id: int) -> Queue:

@@ -82,6 +82,8 @@ class Matter(Base):
     proxy_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     high_frequency: Mapped[bool] = mapped_column(Boolean, default=False)
     search_key: Mapped[str] = mapped_column(String(400), default="")  # pinyin initials
+    # the name in traditional Mongolian, for halls that serve in both languages (see Hall.hours)
+    name_mn: Mapped[str | None] = mapped_column(String(200), server_default=FetchedValue())
     # 停用: kept for the ledger, not offered. Left out of inserts that do not set it (see Hall.hours)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime, server_default=FetchedValue())
 

@@ -86,6 +86,7 @@ class MatterSpec(SetupInput):
     phone: Phone = ""
     proxy_allowed: YesNo = True
     high_frequency: YesNo = False
+    name_mn: str = Field(default="", max_length=200)  # 蒙古文名称: for halls serving in both languages
 
 
 class DayHours(SetupInput):

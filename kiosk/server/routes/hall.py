@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import func, or_, select, update
 
-from kiosk.domain.words_mn import matter_name_mn
 from kiosk.server.auth import Caller, new_token, pin_matches, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
@@ -152,7 +151,7 @@ def matter_out(m: Matter) -> wire.MatterInfo:
         id=m.id, name=m.name, category=m.category, department=m.department, time_limit_days=m.time_limit_days,
         steps=m.steps, materials=m.materials, address=m.address, phone=m.phone, proxy_allowed=m.proxy_allowed,
         high_frequency=m.high_frequency, queue_id=m.queue_id, search_key=m.search_key,
-        name_mn=matter_name_mn(m.name))
+        name_mn=m.name_mn or None)
 
 
 @router.get("/catalog", response_model=wire.Catalog, responses=answers(401, 422, 503))

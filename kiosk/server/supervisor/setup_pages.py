@@ -73,7 +73,8 @@ def matter_values(m: Matter) -> dict:
     return {"name": m.name, "queue_id": str(m.queue_id), "category": m.category, "department": m.department,
             "time_limit_days": str(m.time_limit_days), "materials": "\n".join(m.materials or []),
             "steps": "\n".join(m.steps or []), "address": m.address, "phone": m.phone,
-            "proxy_allowed": "是" if m.proxy_allowed else "否", "high_frequency": "是" if m.high_frequency else "否"}
+            "proxy_allowed": "是" if m.proxy_allowed else "否", "high_frequency": "是" if m.high_frequency else "否",
+            "name_mn": m.name_mn or ""}
 
 
 def matters(db: Session, ctx: dict) -> Markup:

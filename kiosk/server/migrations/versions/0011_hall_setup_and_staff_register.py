@@ -26,27 +26,23 @@ def upgrade() -> None:
         sa.UniqueConstraint('hall_id', 'day'),
     )
     op.create_index(op.f('ix_hall_closures_hall_id'), 'hall_closures', ['hall_id'], unique=False)
-    # existing rows get their value from the server default; new rows from the models
-    with op.batch_alter_table('halls') as batch:
-        batch.add_column(sa.Column('hours', sa.JSON(), nullable=False, server_default='{}'))
+    # existing rows get their value from the server default; new rows from the models. Plain
+    # ALTER TABLE … ADD COLUMN: a batch copy of helpers would drop a table other rows refer to
+    op.add_column('halls', sa.Column('hours', sa.JSON(), nullable=False, server_default='{}'))
     for table in ('queues', 'matters'):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column('retired_at', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('helpers') as batch:
-        batch.add_column(sa.Column('post', sa.String(length=60), nullable=False, server_default=''))
-        batch.add_column(sa.Column('unit', sa.String(length=100), nullable=False, server_default=''))
-        batch.add_column(sa.Column('started_on', sa.Date(), nullable=True))
-        batch.add_column(sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true()))
+        op.add_column(table, sa.Column('retired_at', sa.DateTime(), nullable=True))
+    op.add_column('helpers', sa.Column('post', sa.String(length=60), nullable=False, server_default=''))
+    op.add_column('helpers', sa.Column('unit', sa.String(length=100), nullable=False, server_default=''))
+    op.add_column('helpers', sa.Column('started_on', sa.Date(), nullable=True))
+    op.add_column('helpers', sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('helpers') as batch:
-        for column in ('active', 'started_on', 'unit', 'post'):
-            batch.drop_column(column)
-    for table in ('matters', 'queues'):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column('retired_at')
-    with op.batch_alter_table('halls') as batch:
-        batch.drop_column('hours')
+    # plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop and re-create these
+    # tables, which SQLite refuses while other tables' rows refer to them (cases name their helper)
+    for table, columns in (('helpers', ('active', 'started_on', 'unit', 'post')), ('matters', ('retired_at',)),
+                           ('queues', ('retired_at',)), ('halls', ('hours',))):
+        for column in columns:
+            op.drop_column(table, column)
     op.drop_index(op.f('ix_hall_closures_hall_id'), table_name='hall_closures')
     op.drop_table('hall_closures')

@@ -15,10 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('helper_sessions') as batch:
-        batch.add_column(sa.Column('heard_at', sa.DateTime(), nullable=True))
+    op.add_column('helper_sessions', sa.Column('heard_at', sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('helper_sessions') as batch:
-        batch.drop_column('heard_at')
+    op.drop_column('helper_sessions', 'heard_at')  # ALTER TABLE … DROP COLUMN: no copy of a table others refer to
