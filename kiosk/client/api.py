@@ -22,6 +22,7 @@ from kiosk.wire import answers as wire
 from kiosk.wire.errors import ErrorBody
 from kiosk.wire.records import Case, HallRef, Referral
 
+from .case_calls import CaseCalls
 from .errors import BY_STATUS, ApiError, ServerTrouble, ServerUnreachable, TooManyAttempts
 
 BAD_ANSWER_MESSAGE = "服务器的回答与约定不符，请联系管理员"
@@ -36,7 +37,7 @@ class SignedIn:
     window: int
 
 
-class ApiClient:
+class ApiClient(CaseCalls):
     def __init__(self, base_url: str, token: str | None = None, *,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT, session: requests.Session | None = None):
         self.base_url = base_url.rstrip("/")
