@@ -23,6 +23,7 @@ from kiosk.wire.errors import ErrorBody
 from kiosk.wire.records import Case, HallRef, Referral
 
 from .booking_calls import BookingCalls
+from .case_calls import CaseCalls
 from .setup_calls import SetupCalls
 from .supervision_calls import SupervisionCalls
 from .errors import BY_STATUS, ApiError, ServerTrouble, ServerUnreachable, TooManyAttempts
@@ -39,7 +40,7 @@ class SignedIn:
     window: int
 
 
-class ApiClient(SupervisionCalls, BookingCalls, SetupCalls):
+class ApiClient(CaseCalls, SupervisionCalls, BookingCalls, SetupCalls):
     def __init__(self, base_url: str, token: str | None = None, *,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT, session: requests.Session | None = None):
         self.base_url = base_url.rstrip("/")

@@ -350,7 +350,7 @@ def case_out(db: Session, case: Case, calendar: Calendar, *, full: bool) -> dict
         out["unsigned"] = unsigned_forms(db, case)
         out["problems"] = [problem_out(db, p) for p in db.scalars(
             select(CaseProblem).where(CaseProblem.case_id == case.id).order_by(CaseProblem.id))]
-        out["delivery"] = delivery_out(db.get(CaseDelivery, case.id))
+        out["delivery_record"] = delivery_out(db.get(CaseDelivery, case.id))
         rating = db.scalar(select(CaseRating).where(CaseRating.case_id == case.id))
         out["rating"] = None if rating is None else {"score": rating.score, "channel": rating.channel,
                                                      "rated_at": iso(rating.rated_at)}

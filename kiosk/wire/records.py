@@ -116,7 +116,7 @@ class CaseReferral(Answer):
 class Case(Answer):
     """A proxy case (代办件). ``id_number`` and ``phone`` are masked in lists and for those
     not in charge of it; ``steps``, ``items``, ``public_code``, ``signatures``, ``unsigned``,
-    ``problems``, ``delivery``, ``rating`` and ``referrals`` come with a single case, to those
+    ``problems``, ``delivery_record``, ``rating`` and ``referrals`` come with a single case, to those
     who see it in full."""
     id: Id
     number: str | None
@@ -128,8 +128,7 @@ class Case(Answer):
     applicant_kind: Literal["person", "organisation"]
     id_number: str
     phone: str
-    delivery: DeliveryMethod | CaseDelivery | None = Field(
-        description="the way chosen; for a case seen in full, what was done (null: not yet delivered)")
+    delivery: DeliveryMethod = Field(description="the way of delivery the applicant chose")
     helper: PersonRef
     ticket_id: Id | None
     entrusted_at: Time
@@ -150,6 +149,8 @@ class Case(Answer):
     signatures: list[CaseSignature] | None = None
     unsigned: list[UnsignedForm] | None = None
     problems: list[CaseProblem] | None = None
+    delivery_record: CaseDelivery | None = Field(
+        default=None, description="for a case seen in full, how the result went out (null: not yet delivered)")
     rating: CaseRatingBrief | None = None
     referrals: list[CaseReferral] | None = None
 

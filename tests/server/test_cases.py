@@ -45,7 +45,7 @@ def test_a_case_from_entrustment_to_archive(live_server):
     assert done["state"] == "archived"
     assert [s["action"] for s in done["steps"]] == [
         "entrust", "accept", "start", "suspend", "resume", "complete", "deliver", "receive", "archive"]
-    assert done["delivery"]["received_by"] == "helper"
+    assert done["delivery_record"]["received_by"] == "helper"
     assert [i["direction"] for i in done["items"]] == ["received", "returned"]
 
 

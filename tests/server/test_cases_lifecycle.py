@@ -155,7 +155,7 @@ def test_posted_result_stays_sent_until_the_applicant_confirms_and_rates_on_the_
     assert missing.status_code == 422 and "运单号" in missing.json()["error"]["message"]
     sent = agent.post(f"/api/v1/cases/{cid}/delivery",
                       {"method": "ems", "carrier": "中国邮政EMS", "tracking_number": "1190012345678"}).json()
-    assert sent["state"] == "sent" and sent["delivery"]["received_at"] is None
+    assert sent["state"] == "sent" and sent["delivery_record"]["received_at"] is None
     assert agent.post(f"/api/v1/cases/{cid}/steps", {"action": "archive"}).status_code == 409
     case = agent.get(f"/api/v1/cases/{cid}").json()
 

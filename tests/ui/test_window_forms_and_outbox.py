@@ -124,5 +124,5 @@ def test_the_handover_lists_come_from_the_case_as_the_server_records_it(sqlite_s
     agent.post(f"/api/v1/cases/{cid}/items", {"direction": "received", "name": "施工合同", "copies": 2})
     agent.post(f"/api/v1/cases/{cid}/items", {"direction": "returned", "name": "施工许可证", "copies": 1})
     case = agent.get(f"/api/v1/cases/{cid}").json()
-    assert values("entrustment", facts(case))["materials"] == "施工合同"
-    assert values("completion", facts(case))["handed_over"] == "施工许可证"
+    assert values("entrustment", facts(case))["materials"] == "施工合同（复印件）×2"
+    assert values("completion", facts(case))["handed_over"] == "施工许可证（复印件）×1"

@@ -17,6 +17,7 @@ from kiosk.ui.common.app_base import Background, load_layouts
 from kiosk.ui.common.page_outbox import PageOutbox
 
 from . import documents_panel, visits_dialog  # noqa: F401  (documents_panel registers DocumentsPanel)
+from .case_screen import CaseScreen
 from .log_drafts import LogDrafts
 from .serve_screen import ServeScreen
 from .shortcuts import action_for_key
@@ -53,10 +54,11 @@ class WindowTerminalApp(App):
 
     def build(self) -> ScreenManager:
         load_layouts("window_sign_in.kv", "window_documents.kv", "window_serve.kv", "window_choices.kv",
-                     "window_bookings.kv")
+                     "window_bookings.kv", "window_case.kv")
         self.manager = ScreenManager(transition=NoTransition())
         self.manager.add_widget(SignInScreen())
         self.manager.add_widget(ServeScreen())
+        self.manager.add_widget(CaseScreen())
         self.manager.bind(current=lambda _m, name: setattr(self, "screen_name", name))
         self.manager.get_screen("sign_in").title_text = f"帮办代办员登录 · {self.window_number} 号窗口"
         self.serve_screen.configure_devices(self.camera_config, self.printer_config)
@@ -96,6 +98,12 @@ class WindowTerminalApp(App):
     @property
     def serve_screen(self) -> ServeScreen:
         return self.manager.get_screen("serve")
+
+    def open_cases(self, ticket: dict | None = None, who: str = "") -> None:
+        """The case panel; with a ticket (finished as 已立代办件) the entrust form opens prefilled from it."""
+        self.manager.current = "cases"
+        if ticket is not None:
+            self.manager.get_screen("cases").open_entrust(ticket, who)
 
     # --- session ------------------------------------------------------------
     def sign_in(self, code: str, pin: str, *, on_error: Callable[[Exception], None]) -> None:

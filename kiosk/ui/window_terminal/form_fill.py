@@ -28,7 +28,8 @@ LAYOUT: dict[str, list[tuple[str, str, str]]] = {
                    ("matter_name", "事项名称", "text"), ("service_type", "服务类型（帮办/代办）", "text"),
                    ("handler", "经办人", "text"), ("phone", "联系电话", "text"),
                    ("handed_over_on", "交办日期", "date"), ("helper_name", "帮办代办员", "text"),
-                   ("hall_name", "大厅名称", "optional")],
+                   ("hall_name", "大厅名称", "optional"), ("query_code", "查询码", "optional"),
+                   ("status_url", "进度查询网址（印为二维码）", "optional")],
     "completion": [("acceptance_number", "受理单编号", "text"), ("applicant", "申请单位（人）", "text"),
                    ("matter_name", "事项名称", "text"), ("service_type", "服务类型（帮办/代办）", "text"),
                    ("terminated", "是否终止（是/否）", "yesno"), ("closed_on", "办结日期", "date"),
@@ -94,37 +95,58 @@ def known_values(facts: Facts) -> dict[str, str]:
     reason = case.get("reason_name") or ""
     suspended = _last_step_day(case, "suspend")
     service = SERVICE_NAMES.get(t.get("service_type", ""), "")
+    # the helper in charge of a case signs its forms, whoever prints them (首问负责)
+    agent = (case.get("helper") or {}).get("name") or facts.helper.get("name", "")
     return {
-        "number": case.get("number") or t.get("number", ""), "acceptance_number": case.get("number") or "",
+        "number": case.get("number") or t.get("number", ""), "acceptance_number": case.get("number") or ("未受理" if case else ""),
         "applicant": applicant, "principal": applicant, "contact_name": applicant, "handler": applicant,
         "id_number": case.get("id_number") or "", "phone": phone, "contact_phone": phone,
         "category": CATEGORY_NAMES.get(matter.get("category", ""), ""),
         "matter_name": case.get("matter") or matter.get("name", ""),
         "service_type": "代办" if case else (service if service in ("帮办", "代办") else "帮办"),
-        "helper_name": facts.helper.get("name", ""), "agent_name": facts.helper.get("name", ""),
+        "helper_name": agent, "agent_name": agent,
         "agent_phone": facts.helper.get("phone", ""), "hall_name": facts.hall_name,
         "agency": facts.agency or facts.hall_name,
-        "handed_over_on": facts.today.isoformat(), "closed_on": facts.today.isoformat(),
-        "signed_on": facts.today.isoformat(), "suspended_on": suspended or facts.today.isoformat(),
-        "resumed_on": facts.today.isoformat(), "resume_by": case.get("resume_by") or "",
+        "suspended_on": suspended or facts.today.isoformat(), "resume_by": case.get("resume_by") or "",
         "new_deadline": case.get("deadline") or "",
         "terminated": "是" if case.get("state") == "terminated" else "否",
         "delivery": DELIVERY_NAMES.get(case.get("delivery", ""), "现场领取"),
         "reason": reason, "suspension_reason": reason,
         "termination_reason": reason if case.get("state") == "terminated" else "",
-        "handed_over": "\n".join(i["name"] for i in case.get("items", []) if i.get("direction") == "returned"),
-        "materials": "\n".join(i["name"] for i in case.get("items", []) if i.get("direction") == "received"),
-        "outstanding": "", "result": "",
+        "handed_over": _items(case, "returned"), "materials": _items(case, "received"),
+        "outstanding": "\n".join([_last_step_note(case, "suspend")] * bool(_last_step_note(case, "suspend"))
+                                 + [p["summary"] for p in case.get("problems") or []
+                                    if p.get("status") not in ("solved", "unsolvable")]),
+        "result": _last_step_note(case, "complete"),
+        "handed_over_on": _last_step_day(case, "accept") or facts.today.isoformat(),
+        "signed_on": _last_step_day(case, "entrust") or facts.today.isoformat(),
+        "resumed_on": _last_step_day(case, "resume") or facts.today.isoformat(),
+        "closed_on": _last_step_day(case, "complete") or _last_step_day(case, "terminate")
+        or _last_step_day(case, "expire") or facts.today.isoformat(),
+        "query_code": case.get("public_code") or "", "status_url": case.get("status_url") or "",
     }
 
 
+def _items(case: dict, direction: str) -> str:
+    """The 移交清单's lines one way, with copies and whether originals: 施工合同（原件）×2."""
+    return "\n".join(f"{i['name']}（{'原件' if i.get('original') else '复印件'}）×{i.get('copies', 1)}"
+                     for i in case.get("items") or [] if i.get("direction") == direction)
+
+
+def _last_step_note(case: dict, action: str) -> str:
+    steps = [s for s in case.get("steps") or [] if s.get("action") == action]
+    return steps[-1].get("note") or "" if steps else ""
+
+
 def _last_step_day(case: dict, action: str) -> str:
-    steps = [s for s in case.get("steps", []) if s.get("action") == action and s.get("at")]
+    steps = [s for s in case.get("steps") or [] if s.get("action") == action and s.get("at")]
     return steps[-1]["at"][:10] if steps else ""
 
 
 def fields_for(kind: str, facts: Facts) -> list[FormField]:
     known = known_values(facts)
+    if kind == "entrustment" and not (facts.case or {}).get("number"):
+        known["acceptance_number"] = ""  # signed before acceptance: the number is written in later
     return [FormField(name, label, ftype, known.get(name, "")) for name, label, ftype in LAYOUT[kind]]
 
 

@@ -205,6 +205,8 @@ class ServeScreen(ServeExtras, Screen):
             app.drafts.discard(ticket_id)
             self.say(f"{ticket['number']} {STATUS_NAMES['finished']}，请提醒办事人在评价器上评价")
             self._after_action(None)
+            if outcome == "case_opened":  # 已立代办件: the entrustment is taken now, from this ticket
+                app.open_cases(ticket, log.who)
 
         self._run(lambda: app.helper_api.finish(ticket_id, str(outcome), log.as_text()), done)
 
