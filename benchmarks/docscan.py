@@ -1,14 +1,16 @@
 """Document camera benchmark: detection speed at 1280x720, capture speed at 4208x3120, accuracy.
 
     .venv/bin/python benchmarks/docscan.py [--frames 200] [--seed 2015,7,99] [--captures 6] [--save DIR] [--edges-only]
-                                           [--real DIR] [--real-only] [--short]
+                                           [--real DIR] [--real-only] [--generated N] [--no-ranker] [--short]
 
 --real DIR scores real photographs beside the generated set: a folder staged by
 ../shared/tools/stage_real_frames.py (beside the checkout) (MIDV-500 frames of ID cards on desks, development
-folders 1-7, never committed: their licence is not cleared). It reports the shipped detector
-per folder, speed per frame at 1080x1920 and at 720x1280, and a leave-one-folder-out figure:
-each folder scored with the settings (of SETTINGS below, the choices the detector's constants
-were picked from) that do best on the other folders, so no folder is scored by a choice it made.
+folders 1-7, never committed: their licence is not cleared). It reports speed per frame at 1080x1920 and
+720x1280 and accuracy with the hand-made candidate order (ranker off), then the candidate ranker
+leave-one-folder-out: each folder scored with rules that benchmarks/train_quad_ranker.py learns from the
+other six folders and --generated generated frames, so no folder is scored by rules it helped learn;
+then speed with the shipped ranker, if devices/camera/quad_ranker.json is shipped. --no-ranker scores the
+generated sets with the hand-made order.
 
 The detector was tuned on seeds 2015 and 1 to 4; 7, 99 and 8080 are held out (8080 was first
 run for the figures in the report, never for tuning). The page net (devices/camera/page_net.onnx)
@@ -33,7 +35,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from devices.camera import capture, find_page, page_detect, page_net, to_jpeg
+from benchmarks import train_quad_ranker
+from devices.camera import capture, find_page, page_net, quad_ranker, to_jpeg
 from devices.camera.geometry import ID_CARD_MM, smartdoc_iou
 from devices.camera.synthetic import make_scene
 
@@ -123,16 +126,6 @@ def bench_capture(count: int, seed: int, save: Path | None) -> None:
               f"A4 JPEG (q80) {np.mean(sizes):.0f} KB mean, {np.max(sizes):.0f} KB max")
 
 
-# the settings the detector's constants were chosen among (page_detect's names); the first is shipped
-SETTINGS = {
-    "shipped": {},
-    "net weighs less (0.5)": {"NET_WEIGHT": 0.5},
-    "net weighs much less (0.3)": {"NET_WEIGHT": 0.3},
-    "more refined, fit weighs more": {"REFINED_LEADERS": 8, "FIT_WEIGHT": 0.8},
-    "detect at 512 px": {"DETECT_LONG_SIDE": 512},
-}
-
-
 def load_real(folder: Path) -> list[dict]:
     """The staged frames: image, folder, truth corners, and whether the whole card is in view."""
     items = json.loads((folder / "gt.json").read_text())["items"]
@@ -146,54 +139,63 @@ def load_real(folder: Path) -> list[dict]:
     return items
 
 
-def score_real(items: list[dict], settings: dict) -> np.ndarray:
-    saved = {name: getattr(page_detect, name) for name in settings}
-    try:
-        for name, value in settings.items():
-            setattr(page_detect, name, value)
-        return np.array([smartdoc_iou(find_page(it["image_data"]), it["truth"], ID_CARD_MM) for it in items])
-    finally:
-        for name, value in saved.items():
-            setattr(page_detect, name, value)
+def score_real(items: list[dict]) -> np.ndarray:
+    return np.array([smartdoc_iou(find_page(it["image_data"]), it["truth"], ID_CARD_MM) for it in items])
 
 
-def bench_real(folder: Path, save: Path | None) -> None:
-    items = load_real(folder)
-    folders = np.array([it["folder"] for it in items])
-    whole = np.array([it["whole"] for it in items])
+def real_speed(items: list[dict], label: str) -> None:
     find_page(items[0]["image_data"])  # warm-up
-    for label, size in (("1080x1920", None), ("720x1280", (720, 1280))):
+    for size_label, size in (("1080x1920", None), ("720x1280", (720, 1280))):
         cpu = []
         for it in items:
             image = it["image_data"] if size is None else cv2.resize(it["image_data"], size, interpolation=cv2.INTER_AREA)
             cpu.append(timed(find_page, image)[2])
-        print(f"real frames at {label}, one core: CPU median {np.median(cpu):.1f} ms, p95 {np.percentile(cpu, 95):.1f} ms")
-    scores = {name: score_real(items, settings) for name, settings in SETTINGS.items()}
-    shipped = scores["shipped"]
-    _report_real("shipped detector (its constants were chosen on these folders)", shipped, whole)
-    print("  by folder: " + ", ".join(f"{f}: {shipped[folders == f].mean():.3f}" for f in np.unique(folders)))
+        print(f"real frames at {size_label}, one core, {label}: CPU median {np.median(cpu):.1f} ms, "
+              f"p95 {np.percentile(cpu, 95):.1f} ms")
+
+
+def bench_real(folder: Path, generated: int, save: Path | None) -> None:
+    """The hand-made order, then the ranker leave-one-folder-out: each folder ranked by rules
+    learnt on the other six and the generated frames (train_quad_ranker.py's own functions)."""
+    items = load_real(folder)
+    folders = np.array([it["folder"] for it in items])
+    whole = np.array([it["whole"] for it in items])
+    quad_ranker.set_enabled(False)
+    real_speed(items, "hand-made order (ranker off)")
+    before = score_real(items)
+    _report_real("hand-made order (ranker off; its constants were chosen on these folders)", before, whole)
+    samples = train_quad_ranker.real_samples(folder)
+    samples += train_quad_ranker.generated_samples(generated)
+    quad_ranker.set_enabled(True)
     lofo = np.zeros(len(items))
     for f in np.unique(folders):
-        rest = folders != f
-        chosen = max(SETTINGS, key=lambda name: scores[name][rest].mean())
-        lofo[~rest] = scores[chosen][~rest]
-        print(f"  folder {f}: settings chosen on the other folders: {chosen}; mean {lofo[~rest].mean():.3f}")
-    _report_real("leave one folder out", lofo, whole)
+        quad_ranker.use_weights(train_quad_ranker.fit([s for s in samples if s["folder"] != f]))
+        lofo[folders == f] = score_real([it for it in items if it["folder"] == f])
+        print(f"  folder {f}: ranker trained without it: mean {lofo[folders == f].mean():.3f} "
+              f"(hand-made order {before[folders == f].mean():.3f})")
+    quad_ranker.use_weights(None)
+    _report_real(f"ranker, leave one folder out (each trained on 6 folders + {generated} generated frames)", lofo, whole)
+    if quad_ranker.weights() is not None:
+        real_speed(items, "shipped ranker")
     if save:
-        worst = [(shipped[i], i) for i in np.argsort(shipped) if shipped[i] < 0.9][:16]
-        tiles = []
-        for iou, i in worst:
-            it = items[i]
-            found = find_page(it["image_data"])
-            tile = it["image_data"].copy()
-            cv2.polylines(tile, [it["truth"].astype(np.int32)], True, (0, 255, 0), 4)
-            if found is not None:
-                cv2.polylines(tile, [found.astype(np.int32)], True, (0, 0, 255), 5)
-            cv2.putText(tile, f"{it['image']} {iou:.2f}", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (255, 0, 255), 5)
-            tiles.append(cv2.resize(tile, (270, 480)))
-        if tiles:
-            tiles += [np.zeros_like(tiles[0])] * (-len(tiles) % 8)
-            cv2.imwrite(str(save / "worst_real.png"), np.vstack([np.hstack(tiles[k:k + 8]) for k in range(0, len(tiles), 8)]))
+        _save_worst_real(save / "worst_real.png", items, lofo)
+
+
+def _save_worst_real(path: Path, items: list[dict], scores: np.ndarray) -> None:
+    """The frames under 0.9 leave-one-folder-out, found with the shipped ranker (truth green, found red)."""
+    tiles = []
+    for i in [i for i in np.argsort(scores) if scores[i] < 0.9][:16]:
+        it = items[i]
+        found = find_page(it["image_data"])
+        tile = it["image_data"].copy()
+        cv2.polylines(tile, [it["truth"].astype(np.int32)], True, (0, 255, 0), 4)
+        if found is not None:
+            cv2.polylines(tile, [found.astype(np.int32)], True, (0, 0, 255), 5)
+        cv2.putText(tile, f"{it['image']} {scores[i]:.2f}", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (255, 0, 255), 5)
+        tiles.append(cv2.resize(tile, (270, 480)))
+    if tiles:
+        tiles += [np.zeros_like(tiles[0])] * (-len(tiles) % 8)
+        cv2.imwrite(str(path), np.vstack([np.hstack(tiles[k:k + 8]) for k in range(0, len(tiles), 8)]))
 
 
 def _report_real(label: str, scores: np.ndarray, whole: np.ndarray) -> None:
@@ -211,18 +213,25 @@ def main() -> None:
     parser.add_argument("--edges-only", action="store_true", help="without the page net")
     parser.add_argument("--real", type=Path, help="a folder of staged real frames (gt.json beside them)")
     parser.add_argument("--real-only", action="store_true", help="score the real frames only")
+    parser.add_argument("--generated", type=int, default=train_quad_ranker.GENERATED_FRAMES,
+                        help="generated frames added to each leave-one-folder-out training")
+    parser.add_argument("--no-ranker", action="store_true", help="the hand-made candidate order, without quad_ranker")
     parser.add_argument("--short", action="store_true", help="5 frames of one seed, 1 capture: shows it still runs")
     args = parser.parse_args()
     if args.short:
         args.frames, args.seed, args.captures = 5, args.seed.split(",")[0], 1
     if args.edges_only:
         page_net.set_enabled(False)
+    if args.no_ranker:
+        quad_ranker.set_enabled(False)
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
-    print(f"page net: {'on' if page_net.available() else 'off'}")
+    print(f"page net: {'on' if page_net.available() else 'off'}; candidate ranker: "
+          f"{'on' if quad_ranker.weights() is not None else 'off'}")
     print(f"load average before the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     if args.real:
-        bench_real(args.real, args.save)
+        bench_real(args.real, args.generated, args.save)
+        quad_ranker.set_enabled(not args.no_ranker)
     if args.real_only:
         return
     seeds = [int(s) for s in args.seed.split(",")]

@@ -8,14 +8,21 @@ accepted. The map is a hint, never a fence: edge candidates are always sought ov
 whole frame, since on real photographs the net can be sure and wrong (a card's inner
 panel, a drawing on a sheet beside it). When the net sees no page, or is not shipped,
 the edges decide alone.
+
+With the candidate ranker's rules shipped (quad_ranker.json, written by
+benchmarks/train_quad_ranker.py), more leaders are refined and the ranker orders them; the
+net's map then counts in the ranking, never in whether a page is seen. Not shipped for now:
+see quad_ranker.py and benchmarks/docscan.py --real for what it gains and costs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-from . import page_net
+from . import page_net, quad_ranker
 from .candidates import generate, quads_from_contour
 from .corner_refine import refine_scale, refine_with_fit
 from .geometry import order_corners, signed_areas
@@ -27,6 +34,8 @@ MIN_AREA_FRACTION = 0.004  # an ID card far from the lens is still ~1% of the fr
 MIN_SCORE = 0.28  # a frame of pure noise scores up to ~0.25
 INNER_OBJECT_GROWTH = 1.5  # area ratio of a page to a photo or table on it
 REFINED_LEADERS = 3  # best coarse candidates refined and scored again
+RANKED_LEADERS = 5  # ...when the ranker picks among them (its coarse stage found no better ones than the hand-made order)
+DISTINCT_LEADERS = 0.05  # share of the diagonal by which the ranker's leaders must differ
 REFINED_SEARCH = 1  # detector pixels either side of a refined side where its edge must lie
 FIT_WEIGHT = 0.5  # how far a refined quad's score falls when its sides run on no straight, sharp edge
 NET_WEIGHT = 0.9  # how far a quad's score falls when it is not where the page net sees the page
@@ -69,8 +78,34 @@ def shrink(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR if block >= 2 else cv2.INTER_AREA)
 
 
+@dataclass
+class Frame:
+    """One frame as the detector sees it, computed once: the downscaled copy and its cues."""
+
+    scale: float  # detector pixels per pixel of the image handed to detect_coarse
+    shape: tuple[int, ...]
+    prob: np.ndarray | None  # the page net's map, None when it saw no page or is not shipped
+    cues: FrameCues
+    ycc: np.ndarray
+    hsv: np.ndarray
+    min_area: float
+
+    @property
+    def area(self) -> float:
+        return float(self.shape[0] * self.shape[1])
+
+
+@dataclass
+class Coarse:
+    """The edge candidates (detector pixels) and their hand-made scores."""
+
+    quads: np.ndarray
+    totals: np.ndarray
+    raw: np.ndarray  # every candidate before duplicates were dropped (the ranker counts support)
+
+
 def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
-    """Page quads in image coordinates, best first: the leaders refined to sub-pixel, then scored again.
+    """Page quads in image coordinates, best first: the leaders refined to sub-pixel, then ranked again.
 
     The leaders are the best edge candidates and the page map's own outline. A candidate
     whose side is pulled off by a finger or a shadow often straightens out when refined,
@@ -78,7 +113,15 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
     their own edges (within REFINED_SEARCH) and on how straight and sharp the edges under
     their sides run (corner_refine.refine_with_fit): a quad with a side along a cast
     shadow's soft edge, or across a card's print, loses to the card's own outline.
+    With quad_ranker's weights shipped, the ranker orders both the leaders and the result.
     """
+    frame = prepare(image)
+    coarse = coarse_candidates(frame)
+    leaders, first_is_leader = _pick_leaders(coarse, frame)
+    return refine_and_rank(image, frame, coarse, leaders, first_is_leader)[0]
+
+
+def prepare(image: np.ndarray) -> Frame:
     if image is None or image.ndim != 3 or min(image.shape[:2]) < 16:
         raise ValueError("find_page expects a BGR image")
     h, w = image.shape[:2]
@@ -90,32 +133,94 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
     small = cv2.GaussianBlur(small, (3, 3), 0)
     ycc = cv2.cvtColor(small, cv2.COLOR_BGR2YCrCb)  # light and two colour axes, cheaper than Lab
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
-    frame_area = float(small.shape[0] * small.shape[1])
-    min_area = MIN_AREA_FRACTION * frame_area
-    cues = FrameCues.from_colour(ycc)
-    leaders, first_is_leader = _edge_leaders(cues, ycc, hsv, prob, small.shape, min_area)
+    min_area = MIN_AREA_FRACTION * float(small.shape[0] * small.shape[1])
+    return Frame(scale, small.shape, prob, FrameCues.from_colour(ycc), ycc, hsv, min_area)
+
+
+def coarse_candidates(frame: Frame) -> Coarse | None:
+    # with the page net's outlines at hand, the wide openings that cut off fingers add
+    # nothing measurable, and cost a sixth of the detection time
+    cues = frame.cues
+    raw = generate(frame.ycc, frame.hsv, cues.dx, cues.dy, frame.min_area, cues.texture, opened=frame.prob is None)
+    if not raw:
+        return None
+    raw = order_many(np.stack(raw).astype(np.float32))
+    quads = _dedupe(raw[plausible(raw, frame.area, frame.min_area)])
+    if not len(quads):
+        return None
+    scored = score_quads(quads, cues)
+    agree = _agreement(quads, frame.prob, frame.shape)
+    totals = scored.total * _placement_factor(quads, frame.shape, frame.area) * _net_factor(agree)
+    return Coarse(quads, totals, raw)
+
+
+def _pick_leaders(coarse: Coarse | None, frame: Frame) -> tuple[list[np.ndarray], bool]:
+    """The candidates worth refining (detector pixels), and whether the first was promoted by nesting."""
+    if coarse is None:
+        return [], False
+    if quad_ranker.weights() is not None:
+        return ranked_leaders(coarse, frame), False
+    scores = coarse.totals
+    order = prefer_enclosing(coarse.quads, scores, frame.cues.colour)[:REFINED_LEADERS]
+    order = order[scores[order] > MIN_SCORE * 0.7 * (1 - NET_WEIGHT * (frame.prob is not None))]
+    return list(coarse.quads[order]), bool(len(order)) and order[0] != np.argmax(scores)
+
+
+def ranked_leaders(coarse: Coarse, frame: Frame) -> list[np.ndarray]:
+    """The leaders when the ranker picks among them once refined: the hand-made order's, more of them."""
+    leaders: list[np.ndarray] = []
+    for i in prefer_enclosing(coarse.quads, coarse.totals, frame.cues.colour):
+        if not near_any(coarse.quads[i], leaders, DISTINCT_LEADERS):  # near copies would crowd out the rest
+            leaders.append(coarse.quads[i])
+            if len(leaders) == RANKED_LEADERS:
+                break
+    return leaders
+
+
+def refine_and_rank(image: np.ndarray, frame: Frame, coarse: Coarse | None, leaders: list[np.ndarray],
+                    first_is_leader: bool = False, want_features: bool = False) -> tuple[list[np.ndarray], np.ndarray | None, np.ndarray | None]:
+    """The leaders and the page map's outline refined on `image`, best first (image pixels);
+    with them, every refined quad (detector pixels) and its ranker features (training reads both).
+    """
+    scale, prob, cues, shape = frame.scale, frame.prob, frame.cues, frame.shape
     fits = [refine_with_fit(image, q / scale) for q in leaders]
-    outlines = [q for q in _net_outlines(prob, small.shape, min_area) if not _near_any(q, leaders)]
+    outlines = [q for q in _net_outlines(prob, shape, frame.min_area) if not near_any(q, leaders)]
     fits += [refine_with_fit(image, q / scale, NET_REACH) for q in outlines]
     if not fits:
-        return []
+        return [], None, None
     refined = order_many(np.stack([q for q, _ in fits]))
     fit = np.float32([f for _, f in fits])
-    kept = plausible(refined * scale, frame_area, min_area)
+    kept = plausible(refined * scale, frame.area, frame.min_area)
     first_is_leader &= bool(kept[0])
     refined, fit = refined[kept], fit[kept]
     if not len(refined):
-        return []
+        return [], None, None
     rescored = score_quads(refined * scale, cues, REFINED_SEARCH)
-    agree = _agreement(refined * scale, prob, small.shape)
-    totals = rescored.total * _placement_factor(refined * scale, small.shape, frame_area) * _net_factor(agree)
+    agree = _agreement(refined * scale, prob, shape)
+    totals = rescored.total * _placement_factor(refined * scale, shape, frame.area) * _net_factor(agree)
     totals *= (1 - FIT_WEIGHT) + FIT_WEIGHT * fit
-    final = prefer_enclosing(refined * scale, totals, cues.colour)
-    if first_is_leader:
-        final = _keep_enclosing_leader(refined, totals, final)
-    if agree is not None:
-        final = _map_enclosing(refined * scale, agree, final)
+    feats = None
+    if quad_ranker.weights() is not None or want_features:
+        raw = coarse.raw if coarse is not None else None
+        feats = quad_ranker.features(refined * scale, rescored, totals, agree, shape[:2], raw, fit)
+    ranked = quad_ranker.rank(feats, "final") if feats is not None else None
+    if ranked is not None:
+        # the nesting rules still apply: a form's table or a text block on a white desk, fair
+        # in the ranking, gives way to the sheet around it
+        final = prefer_enclosing(refined * scale, np.exp(ranked - ranked.max()), cues.colour)
+        if agree is not None:
+            final = _map_enclosing(refined * scale, agree, final)
+    else:
+        final = prefer_enclosing(refined * scale, totals, cues.colour)
+        if first_is_leader:
+            final = _keep_enclosing_leader(refined, totals, final)
+        if agree is not None:
+            final = _map_enclosing(refined * scale, agree, final)
     accepted = totals > MIN_SCORE
+    if ranked is not None:
+        # the net's map weighs in the ranking, not in whether a page is seen: an outline with
+        # clear edges counts even where the net, sure and wrong, sees none (a card among papers)
+        accepted = totals / _net_factor(agree) > MIN_SCORE
     if not accepted.any() and agree is not None and agree.max() > NET_ACCEPT:
         # no outline with clear edges, but one just where the net sees the page (a white
         # card on a white desk, a sheet in a glare that leaves no edge): the map decides
@@ -123,27 +228,8 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
         final = np.concatenate([[best], final[final != best]])
         accepted[best] = True
     found = accepted.any()
-    return [refined[i] for i in final if accepted[i] or (found and i == final[0])]
-
-
-def _edge_leaders(cues, ycc, hsv, prob, shape, min_area):
-    """The best edge-based candidates (detector pixels), and whether the first was promoted by nesting."""
-    frame_area = float(shape[0] * shape[1])
-    # with the page net's outlines at hand, the wide openings that cut off fingers add
-    # nothing measurable, and cost a sixth of the detection time
-    raw = generate(ycc, hsv, cues.dx, cues.dy, min_area, cues.texture, opened=prob is None)
-    if not raw:
-        return [], False
-    quads = order_many(np.stack(raw).astype(np.float32))
-    quads = _dedupe(quads[plausible(quads, frame_area, min_area)])
-    if not len(quads):
-        return [], False
-    scored = score_quads(quads, cues)
-    scores = scored.total * _placement_factor(quads, shape, frame_area)
-    scores *= _net_factor(_agreement(quads, prob, shape))
-    order = prefer_enclosing(quads, scores, cues.colour)[:REFINED_LEADERS]
-    order = order[scores[order] > MIN_SCORE * 0.7 * (1 - NET_WEIGHT * (prob is not None))]
-    return list(quads[order]), bool(len(order)) and order[0] != np.argmax(scores)
+    best_first = [refined[i] for i in final if accepted[i] or (found and i == final[0])]
+    return best_first, refined * scale, feats
 
 
 def _net_outlines(prob, shape, min_area) -> list[np.ndarray]:
@@ -165,7 +251,7 @@ def _net_outlines(prob, shape, min_area) -> list[np.ndarray]:
     return list(quads[np.argsort(-agree)[:NET_OUTLINES]])
 
 
-def _near_any(quad: np.ndarray, others: list[np.ndarray], share: float = 0.03) -> bool:
+def near_any(quad: np.ndarray, others: list[np.ndarray], share: float = 0.03) -> bool:
     """Whether an ordered quad has all its corners close to one of `others` (refining it again adds nothing)."""
     tol = share * float(np.linalg.norm(quad[2] - quad[0]))
     return any(np.linalg.norm(quad - other, axis=1).max() < tol for other in others)

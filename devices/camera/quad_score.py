@@ -100,6 +100,9 @@ class QuadScores:
     total: np.ndarray  # (N,) in [0, ~1.1]
     edge: np.ndarray  # (N,) share of the outline with a sharp edge under it
     paper: np.ndarray  # (N,) how much the inside looks like paper, 0.4..1
+    step: np.ndarray  # (N,) colour step across the second weakest side, 0..1
+    sharp: np.ndarray  # (N,) sharpness of the second softest side, 0..1
+    shape: np.ndarray  # (N,) corner angles and proportions, 0.6..1 + ASPECT_BONUS
 
 
 def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> QuadScores:
@@ -147,7 +150,7 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> Qua
     sharp = np.sort(sharpness, axis=1)[:, 1]
     paper = _paper_factor(inner_med, outer_med)
     shape = _shape_factor(quads, cues.colour.shape[1::-1])
-    return QuadScores(edge * (0.35 + 0.65 * step) * sharp * shape * paper, edge, paper)
+    return QuadScores(edge * (0.35 + 0.65 * step) * sharp * shape * paper, edge, paper, step, sharp, shape)
 
 
 def _paper_factor(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
