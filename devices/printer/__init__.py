@@ -31,6 +31,7 @@ from .receipts import (
     AcceptanceSlip,
     CompletionSlip,
     EntrustmentLetter,
+    MissingMaterialsNotice,
     ResumptionLetter,
     SuspensionSlip,
     TicketReceipt,
@@ -39,7 +40,7 @@ from .status import PrinterStatus
 
 __all__ = [
     "AcceptanceSlip", "BackendUnavailable", "CompletionSlip", "ContentTooWide", "CoverOpen",
-    "EntrustmentLetter", "FontMissing", "PaperOut", "PrintInterrupted", "PrintResult",
+    "EntrustmentLetter", "FontMissing", "MissingMaterialsNotice", "PaperOut", "PrintInterrupted", "PrintResult",
     "PrinterConfig", "PrinterError", "PrinterNotResponding", "PrinterOffline", "PrinterProfile",
     "PrinterStatus", "PrinterUnreachable", "ReceiptPrinter", "ResumptionLetter", "SilentAfterJob", "SuspensionSlip",
     "TicketReceipt", "UnknownProfile", "load_profile", "profile_names",

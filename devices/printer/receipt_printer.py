@@ -17,9 +17,9 @@ from .encoders import encoder_for
 from .errors import PrinterError, PrinterNotResponding, PrinterUnreachable, PrintInterrupted, SilentAfterJob
 from .fonts import FontChain
 from .profiles import load_profile
-from .receipts import Form, TicketReceipt
+from .receipts import Form, MissingMaterialsNotice, TicketReceipt
 from .status import UNCHECKED, PrinterStatus, decode_status, is_status_byte
-from .templates import form_document, ticket_document
+from .templates import form_document, missing_materials_document, ticket_document
 from .transports import Transport, transport_for
 
 STATUS_QUERIES = (1, 2, 3, 4)
@@ -59,6 +59,9 @@ class ReceiptPrinter:
 
     def print_form(self, form: Form) -> PrintResult:
         return self._send(form_document(form, self.profile.width_dots))
+
+    def print_missing_materials(self, notice: MissingMaterialsNotice) -> PrintResult:
+        return self._send(missing_materials_document(notice, self.profile.width_dots))
 
     def print_document(self, document: Document) -> PrintResult:
         return self._send(document)

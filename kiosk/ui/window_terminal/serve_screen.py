@@ -73,6 +73,7 @@ class ServeScreen(ServeExtras, Screen):
     current_text = StringProperty("当前没有号码")
     details_text = StringProperty("")  # the ticket's matter, service type, priority group, phone
     devices_text = StringProperty("")  # hall devices needing staff: "自助取号机1：凭条纸将用完…"
+    ticket: dict | None = None  # the ticket in hand, as the server last gave it
     ticket_id = NumericProperty(0)
     ticket_number = StringProperty("")
     status = StringProperty("")  # of the ticket in hand: "", "called" or "serving"
@@ -125,7 +126,9 @@ class ServeScreen(ServeExtras, Screen):
         self.show_ticket(line.get("current"))
 
     def show_ticket(self, ticket: dict | None) -> None:
-        if ticket is None or ticket.get("status") not in ("called", "serving"):
+        held = ticket is not None and ticket.get("status") in ("called", "serving")
+        self.ticket = ticket if held else None  # as the server last gave it
+        if not held:
             if self.ticket_id:
                 self.ids.documents.show(0)
             self.ticket_id, self.ticket_number, self.status = 0, "", ""
