@@ -12,7 +12,8 @@ SETUP = frozenset({"catalogue.changed", "staff.changed"})  # terminals reload wh
 SEEN_BY_DEVICE = {
     "kiosk": LINE | SETUP,
     "display": LINE | SETUP,
-    "window": LINE | SETUP | {"document.added"},  # the terminal follows the stream on its device token
+    # the terminal follows the stream on its device token; a case's change carries no personal data
+    "window": LINE | SETUP | {"document.added", "case.changed"},
     "pad": frozenset({"rating.requested", "rating.recorded"}),
 }
 

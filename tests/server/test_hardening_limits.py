@@ -187,5 +187,10 @@ def test_each_role_reads_only_the_events_it_needs(live_server):
         assert not seen & {"followup.opened", "rating.recorded", "rating.requested"}, (kind, seen)
     pad = set(_events_seen(live_server, live_server.device_token("pad", 5)))
     assert pad == {"rating.requested", "rating.recorded"}
+    case = helper.post("/api/v1/cases", {"matter_id": 11, "applicant": "刘䶮", "applicant_kind": "person",
+                                         "id_number": "11010519491231002X", "phone": "13912345678", "delivery": "ems"})
+    assert case.status_code == 201, case.text
     window = set(_events_seen(live_server, live_server.device_token("window", 5)))
     assert "ticket.called" in window and "followup.opened" not in window
+    assert "case.changed" in window  # the case panel follows other terminals' and halls' steps
+    assert "case.changed" not in set(_events_seen(live_server, live_server.device_token("kiosk")))

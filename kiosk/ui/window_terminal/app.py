@@ -51,6 +51,7 @@ class WindowTerminalApp(App):
         self.follower: EventFollower | None = None
         self.manager: ScreenManager | None = None
         self.matters: dict[int, dict] = {}  # the catalogue's matters by id: what a called ticket is for
+        self.changed_case_ids: set[int] = set()  # told by case.changed events, shown at the next refresh
 
     def build(self) -> ScreenManager:
         load_layouts("window_sign_in.kv", "window_documents.kv", "window_serve.kv", "window_choices.kv",
@@ -69,6 +70,7 @@ class WindowTerminalApp(App):
         # any change in the hall may change this window's line: refresh it, bursts merged into one
         refresh = Clock.create_trigger(lambda _dt: self.serve_screen.refresh(), 0.05)
         pages = Clock.create_trigger(lambda _dt: self.serve_screen.ids.documents.reload(), 0.05)
+        cases = Clock.create_trigger(lambda _dt: self.case_changed(), 0.2)
 
         def on_event(event: dict) -> None:
             refresh()
@@ -79,12 +81,25 @@ class WindowTerminalApp(App):
             if event.get("type") == "document.added" and \
                     (event.get("data") or {}).get("ticket_id") == self.serve_screen.ticket_id:
                 pages()
+            if event.get("type") == "case.changed":
+                self.changed_case_ids.add((event.get("data") or {}).get("case_id"))
+                cases()
             self.outbox.wake()  # the server is there: pages waiting to upload may go now
 
         self.follower = EventFollower(self.device_api.base_url, self.device_api.token, on_event=on_event)
         self.follower.start()
         self.outbox.start()
         Clock.schedule_interval(lambda _dt: self.serve_screen.refresh(), 15)  # waited times age
+
+    def case_changed(self) -> None:
+        """Another terminal or hall changed cases: the case panel, if open, shows them as they are now."""
+        changed, self.changed_case_ids = self.changed_case_ids, set()
+        screen = self.manager.get_screen("cases")
+        if self.manager.current != "cases" or self.helper_api is None:
+            return
+        screen.refresh_list()
+        if screen.case_id in changed and screen.referral is None:
+            screen.load(screen.case_id)
 
     def on_stop(self) -> None:
         self.sign_out_on_exit()
