@@ -55,6 +55,7 @@ def _today_starts(now: datetime) -> datetime:
 
 _ISSUE = "SELECT * FROM bangban_issue(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _ISSUE_ERRORS = {"matter_not_found": lambda _: not_found("事项"), "queue_not_found": lambda _: not_found("队列"),
+                 "matter_retired": lambda _: tickets.retired("事项"), "queue_retired": lambda _: tickets.retired("队列"),
                  "proxy_not_offered": tickets.proxy_not_offered}
 
 

@@ -39,18 +39,25 @@ BEGIN
         END IF;
     END IF;
     IF p_matter IS NOT NULL THEN
-        SELECT m.hall_id, m.queue_id, m.name, m.proxy_allowed INTO v_matter FROM matters m WHERE m.id = p_matter;
+        SELECT m.hall_id, m.queue_id, m.name, m.proxy_allowed, m.retired_at INTO v_matter
+        FROM matters m WHERE m.id = p_matter;
         IF NOT FOUND OR v_matter.hall_id <> p_hall THEN
             RAISE EXCEPTION 'matter_not_found';
+        END IF;
+        IF v_matter.retired_at IS NOT NULL THEN
+            RAISE EXCEPTION 'matter_retired';
         END IF;
         IF p_service_type = 'proxy' AND NOT v_matter.proxy_allowed THEN
             RAISE EXCEPTION 'proxy_not_offered' USING DETAIL = v_matter.name;
         END IF;
         v_queue := v_matter.queue_id;
     END IF;
-    SELECT q.hall_id, q.prefix INTO v_queue_row FROM queues q WHERE q.id = v_queue;
+    SELECT q.hall_id, q.prefix, q.retired_at INTO v_queue_row FROM queues q WHERE q.id = v_queue;
     IF NOT FOUND OR v_queue_row.hall_id <> p_hall THEN
         RAISE EXCEPTION 'queue_not_found';
+    END IF;
+    IF v_queue_row.retired_at IS NOT NULL THEN
+        RAISE EXCEPTION 'queue_retired';
     END IF;
 
     INSERT INTO ticket_counters AS c (hall_id, queue_id, day, last_seq) VALUES (p_hall, v_queue, p_day, 1)

@@ -59,9 +59,10 @@ OPEN_WINDOWS = (select(func.count()).select_from(WindowQueue.__table__)
 # --- issuing -----------------------------------------------------------------
 _M, _Q = Matter.__table__.c, Queue.__table__.c
 # a matter with its queue's hall and prefix, in one statement
-MATTER = (select(_M.hall_id, _M.queue_id, _M.name, _M.proxy_allowed, _Q.hall_id.label("queue_hall_id"), _Q.prefix)
+MATTER = (select(_M.hall_id, _M.queue_id, _M.name, _M.proxy_allowed, _M.retired_at, _Q.hall_id.label("queue_hall_id"),
+                 _Q.prefix, _Q.retired_at.label("queue_retired_at"))
           .join(Queue.__table__, _Q.id == _M.queue_id).where(_M.id == p("matter_id")))
-QUEUE = select(_Q.hall_id, _Q.prefix).where(_Q.id == p("queue_id"))
+QUEUE = select(_Q.hall_id, _Q.prefix, _Q.retired_at).where(_Q.id == p("queue_id"))
 INSERT_TICKET = insert(Ticket.__table__).returning(T.id)
 
 

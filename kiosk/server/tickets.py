@@ -160,20 +160,31 @@ def proxy_not_offered(matter_name: str) -> ApiError:
     return ApiError(422, "proxy_not_offered", f"“{matter_name}”不在代办事项清单内，请选择帮办或咨询")
 
 
+def retired(what: str) -> ApiError:
+    """A matter or queue the hall has retired (停用) since the kiosk last read its catalogue."""
+    return ApiError(409, "retired", f"该{what}已停用，请返回首页重新选择")
+
+
 def _queue_of(db: Session, caller: Caller, req) -> tuple[int, str, int | None]:
     """The queue a kiosk's request joins, its prefix, and the matter, checked against the hall."""
     if req.matter_id is None:
         queue = db.execute(sql.QUEUE, {"queue_id": req.queue_id}).first()
         if queue is None or queue.hall_id != caller.hall_id:
             raise not_found("队列")
+        if queue.retired_at is not None:
+            raise retired("队列")
         return req.queue_id, queue.prefix, None
     matter = db.execute(sql.MATTER, {"matter_id": req.matter_id}).first()
     if matter is None or matter.hall_id != caller.hall_id:
         raise not_found("事项")
+    if matter.retired_at is not None:
+        raise retired("事项")
     if req.service_type == "proxy" and not matter.proxy_allowed:
         raise proxy_not_offered(matter.name)
     if matter.queue_hall_id != caller.hall_id:
         raise not_found("队列")
+    if matter.queue_retired_at is not None:
+        raise retired("队列")
     return matter.queue_id, matter.prefix, req.matter_id
 
 
