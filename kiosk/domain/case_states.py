@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.domain.roles import SUPERVISOR_ROLES
 from kiosk.domain.working_days import Calendar
 
 OPEN = ("entrusted", "accepted", "in_progress", "suspended")
@@ -67,7 +68,7 @@ REASONS = {
 }
 NEEDS_REASON = ("suspend", "terminate")
 # Seed 002: a coordinator reviews (审核) an entrusted case before it is accepted.
-REVIEWER_ROLES = ("coordinator", "chief")
+REVIEWER_ROLES = SUPERVISOR_ROLES
 ROLE_BOUND_ACTIONS = {"accept": REVIEWER_ROLES}
 
 # The forms the person signs (seeds 002 and 004), each belonging to the step it records.

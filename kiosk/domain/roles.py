@@ -5,6 +5,7 @@ from __future__ import annotations
 ROLE_NAMES = {"helper": "帮办员", "proxy_agent": "代办员", "coordinator": "协调员",
               "chief": "首席帮办代办员", "liaison": "联络员"}
 HELPER_ROLES = tuple(ROLE_NAMES)
+SUPERVISOR_ROLES = ("coordinator", "chief")  # review cases, grant the green channel, set the hall up
 
 
 def role_name(role: str | None) -> str:

@@ -11,11 +11,11 @@ from fastapi import Request
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.roles import SUPERVISOR_ROLES
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Device, Hall, Helper, HelperSession, Window
 
 DEVICE_KINDS = ("kiosk", "display", "pad", "window", "admin")
-SUPERVISOR_ROLES = ("coordinator", "chief")
 # 联络员 (信息统计报送): reads their own hall's figures and ledger on the supervisor pages, nothing more
 READER_ROLES = (*SUPERVISOR_ROLES, "liaison")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}

@@ -16,7 +16,8 @@ from kiosk.domain.roles import role_name
 from kiosk.ui.common.app_base import Background, load_layouts
 from kiosk.ui.common.page_outbox import PageOutbox
 
-from . import documents_panel, missing_materials_dialog, visits_dialog  # noqa: F401  (documents_panel registers DocumentsPanel)
+from . import documents_panel, green_channel_dialog, missing_materials_dialog, visits_dialog  # noqa: F401
+
 from .case_screen import CaseScreen
 from .log_drafts import LogDrafts
 from .serve_screen import ServeScreen
@@ -174,6 +175,8 @@ class WindowTerminalApp(App):
         if visits_dialog.open_for_key(self, key):  # F9 bookings, F10 home visits
             return True
         if missing_materials_dialog.open_for_key(self, key):  # F11 补正材料告知单
+            return True
+        if green_channel_dialog.open_for_key(self, key):  # F12 绿色通道 (coordinators and chiefs)
             return True
         action = action_for_key(key, typing=self.serve_screen.typing())
         if action is None:

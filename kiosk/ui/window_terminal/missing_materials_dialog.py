@@ -15,7 +15,9 @@ from devices.printer import MissingMaterialsNotice, PrinterError, ReceiptPrinter
 from kiosk.client import ClientError
 from kiosk.ui.common.fonts import font_name_for
 from kiosk.ui.common.theme import THEME
-from kiosk.ui.common.widgets import ChainButton, ChainLabel, ChainTextInput, ChainToggleButton
+from kiosk.ui.common.widgets import ChainLabel, ChainTextInput, ChainToggleButton
+
+from .dialog_parts import action_row, message_line
 
 KEY = 292  # F11
 HAVE, MISSING = "● 已收到", "○ 未收到"  # the mark, not the colour, says which
@@ -75,18 +77,9 @@ class MissingMaterialsDialog(Popup):
                               size_hint_y=None, height=THEME.touch, multiline=False)
         self.inputs["note"] = note
         body.add_widget(note)
-        said = ChainLabel(font_size=THEME.text_small, size_hint_y=None, height=THEME.touch * 1.2,
-                          halign="left", text_size=(THEME.touch * 14, None))
-        self.bind(message=lambda *_a: setattr(said, "text", self.message))
-        body.add_widget(said)
-        buttons = BoxLayout(size_hint_y=None, height=THEME.touch * 1.2, spacing=THEME.gap)
-        for key, text, act in (("print_button", "打印告知单", self.print_slip), ("close_button", "关闭", self.dismiss)):
-            button = ChainButton(text=text, font_size=THEME.text)
-            button.bind(on_release=lambda _b, a=act: a())
-            self.ids[key] = button
-            buttons.add_widget(button)
-        self.bind(working=lambda *_a: setattr(self.ids["print_button"], "disabled", self.working))
-        body.add_widget(buttons)
+        body.add_widget(message_line(self))
+        body.add_widget(action_row(self, [("print_button", "打印告知单", self.print_slip),
+                                          ("close_button", "关闭", self.dismiss)]))
         return body
 
     def toggle(self, name: str, button) -> None:

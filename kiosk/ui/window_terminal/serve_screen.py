@@ -74,6 +74,7 @@ class ServeScreen(ServeExtras, Screen):
     details_text = StringProperty("")  # the ticket's matter, service type, priority group, phone
     devices_text = StringProperty("")  # hall devices needing staff: "自助取号机1：凭条纸将用完…"
     ticket: dict | None = None  # the ticket in hand, as the server last gave it
+    line: dict = {}  # this window's line, as the server last gave it
     ticket_id = NumericProperty(0)
     ticket_number = StringProperty("")
     status = StringProperty("")  # of the ticket in hand: "", "called" or "serving"
@@ -114,6 +115,7 @@ class ServeScreen(ServeExtras, Screen):
         self.devices_text = "；".join(f"{r['device']}：{r['message'] or '有故障'}" for r in reports if not r["ok"])
 
     def show_line(self, line: dict) -> None:
+        self.line = line
         longest = f"\n最长已等 {minutes(line['longest_wait_s'])}" if line["waiting"] else ""
         self.line_text = f"本窗口等候 {line['waiting']} 人{longest}"
         box = self.ids.next_list
