@@ -4,7 +4,10 @@ every call goes through ``self.run`` (off the UI thread)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
+
+from kiosk.client import BadCredentials, ClientError
 
 from kiosk.domain.case_states import ACTION_NAMES, SIGNED_FORMS
 
@@ -37,8 +40,10 @@ class CaseActions:
              "refer": self._refer, "receipt": self._receipt, "capture": self._capture}[verb]()
 
     # --- entrust ----------------------------------------------------------------------
-    def open_entrust(self, ticket: dict | None = None, who: str = "") -> None:
-        """The entrust form; from a ticket (outcome 已立代办件) its matter, phone and name come prefilled."""
+    def open_entrust(self, ticket: dict | None = None, who: str = "", *, typed: dict | None = None,
+                     refusal: str = "") -> None:
+        """The entrust form; from a ticket (outcome 已立代办件) its matter, phone and name come prefilled.
+        A refusal by the server opens it again with what was typed and the server's words."""
         app = self.app
         ticket_id = (ticket or {}).get("id")
 
@@ -54,13 +59,30 @@ class CaseActions:
                     api.add_case_item(case["id"], "received", item.name, copies=item.copies, original=item.original)
                 return api.get_case(case["id"])
 
+            def refused(exc: Exception) -> None:
+                if not isinstance(exc, ClientError) or isinstance(exc, BadCredentials):
+                    self.failed(exc)
+                    return
+                self.busy = False
+                self.open_entrust(ticket, who, typed=values, refusal=exc.message)
+
+            def opened(case: dict) -> None:
+                self.busy = False
+                self.reshow(case, "已登记委托。请打印委托书，签字后拍摄签字页登记")
+
             self.referral = None
-            self.run(work, lambda case: self.reshow(case, "已登记委托。请打印委托书，签字后拍摄签字页登记"))
+            self.busy = True
+            app.background.run(work, opened, refused)
             return None
 
         note = f"来自号码 {ticket['number']}" if ticket else "请逐项填写，证件号码会当场校验"
-        self.open_dialog(CaseFormDialog("新建代办委托（代办服务委托书）", entrust_fields(list(app.matters.values()),
-                                        ticket, who), submit, submit_text="登记委托", note=note))
+        fields = entrust_fields(list(app.matters.values()), ticket, who)
+        if typed:
+            fields = [replace(f, value=typed.get(f.name, f.value)) for f in fields]
+        dialog = CaseFormDialog("新建代办委托（代办服务委托书）", fields, submit, submit_text="登记委托", note=note)
+        if refusal:
+            dialog.say(f"没有登记：{refusal}（已填的内容都还在）", error=True)
+        self.open_dialog(dialog)
 
     # --- steps ----------------------------------------------------------------------------
     def _step(self, action: str) -> None:
