@@ -60,7 +60,7 @@ def main() -> None:
     if args.short:
         args.runs = 1
     empty, kept = [], []
-    with tempfile.TemporaryDirectory(prefix="bangban-demo-xvfb-") as home, x_display(Path(home), SCREEN, 600) as env:
+    with tempfile.TemporaryDirectory(prefix="bangban-demo-xvfb-") as home, x_display(Path(home), SCREEN) as env:
         display = env["DISPLAY"]
         for run in range(args.runs):
             with tempfile.TemporaryDirectory(prefix="bangban-demo-start-") as tmp:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from sqlalchemy import select
@@ -48,7 +49,8 @@ def test_a_booking_for_a_caller_and_a_visit_reported(sqlite_server, start_driver
     terminal.wait_for(lambda s: s.get("dialog", "") and "今日预约" in s["dialog"], what="the bookings dialog")
     terminal.command("fill matter 企业设立登记")
     terminal.wait_for(lambda s: (s.get("dialog_values") or {}).get("slots"), what="the free slots")
-    for command in ("choose 余", "fill name 张三丰", "fill phone 13912345678", "press book_button"):
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%m-%d")  # the hall's day: today's list shows it
+    for command in (f"choose {today}", "fill name 张三丰", "fill phone 13912345678", "press book_button"):
         terminal.command(command)
     state = terminal.wait_for(lambda s: "已预约：张三丰" in s.get("dialog_message", "") and
                               (s.get("dialog_values") or {}).get("bookings"), what="the booking made")

@@ -48,7 +48,7 @@ class HallScreen(BoxLayout):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.hall_zone = None  # the machine's own until the server has said the hall's
+        self.hall_zone = None  # unknown until the server has said the hall's
         self._blink = None  # the Clock event of a blink under way
         self._staff_shown: tuple = ()
         Clock.schedule_interval(self._tick, 1.0)
@@ -144,7 +144,8 @@ class HallScreen(BoxLayout):
         return None
 
     def _tick(self, _dt) -> None:
-        self.clock_text = datetime.now(self.hall_zone).strftime("%Y-%m-%d  %H:%M")
+        # no clock until the server has said the hall's zone: the machine's may be hours off
+        self.clock_text = datetime.now(self.hall_zone).strftime("%Y-%m-%d  %H:%M") if self.hall_zone else ""
 
     def set_hall_zone(self, name: str) -> None:
         """The server's `timezone` setting: receipts and the ledger say hall time, so the clock does."""

@@ -18,7 +18,7 @@ from .wording import one_sentence_a_line
 
 CODE_LENGTH = 6
 LABELS = {"code": "预约码（六位数字）", "phone": "预约时留的手机号"}
-CODE_PROBLEM = "预约码是 6 位数字，请核对预约短信或预约页上的号码。"
+CODE_PROBLEM = "预约码是 6 位数字，请核对预约成功页上的号码，或工作人员告知的号码。"
 QR_HINT = "也可以把手机上的预约二维码对准下方的高拍仪，自动签到。"
 QR_TOKEN = re.compile(r"/b/([A-Za-z0-9_-]{8,40})$")
 LOOK_EVERY_S = 0.4
