@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from kiosk.server.admin import add_helper
 from tests.server.api import Api
 from tests.server.booking_helpers import booking_body, next_slot, shift
 from tests.supervisor.web import CHIEF, Web
@@ -47,3 +48,27 @@ def test_bands_bookings_and_visits_on_the_supervisor_page(sqlite_server):
     assert "今日预约 1 个" in page and "未到（爽约）" in page and "爽约率 100.0%" in page
     assert "上门服务：到期和逾期 1 件" in page and "李奶奶" in page and "已逾期 · 待安排" in page
     assert "139****5678" in page and "13912345678" not in page
+
+
+def test_a_coordinator_arranges_a_joint_home_visit_on_the_page(sqlite_server):
+    helper = Api(sqlite_server.url, sqlite_server.helper_session(2, "1006"))
+    later = (datetime.now(timezone.utc) + timedelta(days=5)).isoformat(timespec="seconds")  # not yet due: still listed
+    visit = helper.post("/api/v1/home-visits", {"citizen": "王大爷", "phone": "13912345678", "address": "东关社区3号楼",
+                                                "reason": "frail", "matter_ids": [1], "proposed_at": later}).json()
+    add_helper(sqlite_server.database, "2001", "郑乡干", "246810", hall_code="township")
+    web = Web(sqlite_server)
+    web.login(CHIEF)
+    page = _text(web.get("/supervisor/bookings").text)
+    assert "安排上门服务 1 件" in page and "王大爷" in page
+    township = re.search(r'value="(\d+)">郑乡干（', web.get("/supervisor/bookings").text)
+    assert township, "helpers of the halls below are offered for a joint visit"
+    csrf = web.csrf("/supervisor/bookings")
+    path = f"/supervisor/bookings/visits/{visit['id']}/schedule"
+    nobody = web.post(path, {"csrf": csrf, "at": "2026-12-20T10:30"})
+    assert nobody.status_code == 422 and "请至少选择一名上门人员" in nobody.text
+    done = web.post(path, [("csrf", csrf), ("helper_ids", "6"), ("helper_ids", township[1]), ("at", "2026-12-20T10:30")])
+    assert done.status_code == 200 and "已安排上门服务" in done.text
+    arranged = helper.get("/api/v1/home-visits").json()["visits"]
+    ours = next(v for v in arranged if v["id"] == visit["id"])
+    assert ours["state"] == "scheduled" and ours["scheduled_at"].startswith("2026-12-20T10:30:00+08:00")
+    assert len(ours["helpers"]) == 2

@@ -1,10 +1,12 @@
 """预约与上门: the hall's booking bands (with a form to add one: regular, 延时 or weekend hours),
-today's bookings with their states and figures, and the home visits due and overdue, the most
-pressing first, as the cases page lists cases."""
+today's bookings with their states and figures, the home visits due and overdue, the most
+pressing first, as the cases page lists cases, and the visits still to arrange, each with a form
+to assign helpers (of this hall or those it oversees: a joint visit) and a time."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
@@ -17,10 +19,12 @@ from kiosk.domain import booking_rules as rules
 from kiosk.server import booking_records, booking_slots, bookings, home_visits
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError
-from kiosk.server.models import BookingBand, Matter, Queue
+from kiosk.server.auth import visible_halls
+from kiosk.server.models import BookingBand, Hall, Helper, Matter, Queue
 from kiosk.server.supervisor import forms, sessions, templates
 from kiosk.server.supervisor.layout import respond
 from kiosk.server.supervisor.sessions import Supervisor, supervisor
+from kiosk.server.supervisor.setup_forms import first, form_lists
 from kiosk.server.supervisor.templates import Marked
 from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, local_day, utcnow
@@ -54,7 +58,10 @@ def gather(db: Session, who: Supervisor, public_url: str) -> dict:
               for v in home_visits.listing(db, who.caller, mine=False, open_only=True)]
     due = [v for v in visits if v["overdue"] or (v["scheduled_at"] or v["proposed_at"]) <= _iso_in(DUE_WITHIN)]
     figures = booking_records.figures(db, hall_id, local_day(now), local_day(now))[0]
-    return {"bands": bands, "queues": [(str(k), v) for k, v in queues.items()],
+    to_arrange = [v for v in visits if v["state"] in ("requested", "scheduled")]
+    return {"to_arrange": sorted(to_arrange, key=lambda v: v["scheduled_at"] or v["proposed_at"]),
+            "visit_helpers": _helpers_for_visits(db, who),
+            "bands": bands, "queues": [(str(k), v) for k, v in queues.items()],
             "matters": [(str(k), v) for k, v in matters.items()],
             "today": [[b["start"] + "–" + b["end"], b["matter"], b["name"], b["phone"], rules.CHANNELS[b["channel"]],
                        Marked(b["state_name"], "late" if b["state"] == "no_show" else ""), b["ticket_number"] or "—"]
@@ -67,14 +74,24 @@ def gather(db: Session, who: Supervisor, public_url: str) -> dict:
             "figures": figures}
 
 
+def _helpers_for_visits(db: Session, who: Supervisor) -> list[tuple[str, str]]:
+    """Who may go: active helpers of this hall and of the halls it oversees (a joint visit)."""
+    rows = db.execute(select(Helper.id, Helper.name, Hall.name).join(Hall, Hall.id == Helper.hall_id)
+                      .where(Helper.hall_id.in_(visible_halls(db, who.caller)), Helper.active.is_(True))
+                      .order_by(Helper.hall_id, Helper.code))
+    own = db.get(Hall, who.caller.hall_id).name
+    return [(str(r.id), r.name if r[2] == own else f"{r.name}（{r[2]}）") for r in rows]
+
+
 def _iso_in(delta: timedelta) -> str:
     return iso(utcnow() + delta)
 
 
-def render(who: Supervisor, data: dict, *, added: bool = False, error: str = "", errors: dict | None = None,
-           shown: dict | None = None) -> Markup:
+def render(who: Supervisor, data: dict, *, added: bool = False, scheduled: bool = False, error: str = "",
+           errors: dict | None = None, shown: dict | None = None) -> Markup:
     return templates.render("bookings.html", who=who, **data, band_headers=BAND_HEADERS, booking_headers=BOOKING_HEADERS,
                             visit_headers=VISIT_HEADERS, kinds=list(rules.BAND_KINDS.items()), added=added,
+                            scheduled=scheduled,
                             error=error, errors=errors or {}, shown=shown or {}, labels=BAND_LABELS)
 
 
@@ -86,7 +103,8 @@ def _page(bb: ServerState, who: Supervisor, status: int = 200, **shown):
 
 @router.get("/bookings")
 def bookings_screen(request: Request, who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
-    return _page(bb, who, added=request.query_params.get("added") == "1")
+    return _page(bb, who, added=request.query_params.get("added") == "1",
+                 scheduled=request.query_params.get("scheduled") == "1")
 
 
 @router.post("/bookings/bands")
@@ -108,3 +126,25 @@ def add_band(request: Request, form: Annotated[dict, Depends(forms.form_body)],
     except ApiError as exc:
         return _page(bb, who, exc.status, error=exc.message, shown=form)
     return RedirectResponse("/supervisor/bookings?added=1", status_code=303)
+
+
+@router.post("/bookings/visits/{visit_id}/schedule")
+def schedule_visit(visit_id: int, request: Request, form: dict = Depends(form_lists),
+                   who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+    """安排上门: the helpers who go and when, in the hall's time."""
+    if not sessions.csrf_ok(request.cookies.get(sessions.COOKIE, ""), first(form, "csrf")):
+        return _page(bb, who, 403, error="表单已过期或来自其他网站，请刷新页面后重试")
+    helper_ids = [forms.number(v) for v in form.get("helper_ids", []) if v.strip()]
+    try:
+        at = datetime.fromisoformat(first(form, "at")).replace(tzinfo=ZoneInfo(bb.settings.timezone))
+    except ValueError:
+        return _page(bb, who, 422, error="请填写上门的日期和时间")
+    if not helper_ids or None in helper_ids:
+        return _page(bb, who, 422, error="请至少选择一名上门人员")
+    try:
+        with bb.db.write() as db:
+            visit = home_visits.for_caller(db, who.caller, visit_id, lock=True)
+            home_visits.schedule(db, who.caller, visit, helper_ids, at)
+    except ApiError as exc:
+        return _page(bb, who, exc.status, error=exc.message)
+    return RedirectResponse("/supervisor/bookings?scheduled=1", status_code=303)
