@@ -38,6 +38,8 @@ class ServerSection(Section):
     max_pages_per_ticket: Int = setting(30, "每个号码可上传的材料页数上限", env="BANGBAN_MAX_PAGES_PER_TICKET", ge=1, le=1000)
     kiosk_tickets_per_minute: Int = setting(30, "每台自助机每分钟可取号的上限", env="BANGBAN_KIOSK_TICKETS_PER_MINUTE",
                                             ge=1, le=100_000)
+    citizen_bookings_per_minute: Int = setting(10, "每个网络地址每分钟可在预约页提交预约的上限",
+                                               env="BANGBAN_CITIZEN_BOOKINGS_PER_MINUTE", ge=1, le=100_000)
     metrics_token: str = setting("", "访问 /metrics 所需的令牌（留空：只允许本机访问）", env="BANGBAN_METRICS_TOKEN",
                                   max_length=200)
 

@@ -117,7 +117,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
                         metrics=Metrics(), callers=CallerCache(),
-                        calendar=settings.working_days(), issuing=PerMinute(settings.kiosk_tickets_per_minute))
+                        calendar=settings.working_days(), issuing=PerMinute(settings.kiosk_tickets_per_minute),
+                        citizen_booking=PerMinute(settings.citizen_bookings_per_minute))
 
     @asynccontextmanager
     async def lifespan(_app):

@@ -25,6 +25,7 @@ class ServerState:
     callers: CallerCache
     calendar: Calendar
     issuing: PerMinute  # tickets per kiosk
+    citizen_booking: PerMinute  # public bookings per address
 
 
 # Both are async so that FastAPI calls them on the event loop: a plain function would cost

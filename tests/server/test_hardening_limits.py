@@ -106,6 +106,30 @@ def test_one_kiosk_cannot_issue_faster_than_any_real_kiosk(strict_server):
     assert other.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).status_code == 201
 
 
+def test_one_address_cannot_fill_a_day_of_public_bookings(tmp_path, monkeypatch):
+    from tests.server.booking_helpers import booking_body, next_slot, open_all_day
+
+    monkeypatch.setenv("BANGBAN_CITIZEN_BOOKINGS_PER_MINUTE", "10")  # the default
+    server = LiveServer(tmp_path, None)
+    server.start()
+    try:
+        open_all_day(server, capacity=100)
+        public = Api(server.url, None)
+        slot = next_slot(Api(server.url, server.helper_session(2, "1006")))
+        answers = [public.post("/api/v1/public/halls/county/bookings", booking_body(slot, phone=f"139{i:08d}"))
+                   for i in range(12)]
+        assert [a.status_code for a in answers[:10]] == [201] * 10
+        refused = answers[-1]
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "booking_too_fast"
+        assert "频繁" in refused.json()["error"]["message"] and int(refused.headers["Retry-After"]) >= 1
+        page = requests.post(f"{server.url}/book/county", data={"slot": f"{slot['day']} {slot['start']}",
+                                                                "matter_id": "1", "name": "李四", "phone": "13912340000"},
+                             timeout=10)
+        assert page.status_code == 429 and "预约提交过于频繁" in page.text  # the phone page says it too
+    finally:
+        server.close()
+
+
 def test_a_ticket_takes_at_most_thirty_pages(live_server):
     kiosk = Api(live_server.url, live_server.device_token("kiosk"))
     ticket = kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).json()

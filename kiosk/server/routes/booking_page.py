@@ -139,7 +139,7 @@ async def booking_made(hall: HallCode, request: Request, bb: ServerState = Depen
              "name": f.get("name", ""), "phone": f.get("phone", ""), "id_number": f.get("id_number") or None,
              "service_type": f.get("service_type", "help")}, strict=False)
         made, _ = await run_in_threadpool(citizen_book, bb, hall, req, f"page:{f.get('nonce', '')[:40]}"
-                                          if f.get("nonce") else None)
+                                          if f.get("nonce") else None, request.client.host if request.client else "")
     except ValidationError:
         message, status = "请选择时段，并填写姓名和 11 位手机号（身份证号可不填）", 422
     except ApiError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Callable
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -206,7 +206,13 @@ def public_slots(hall: HallCode, matter_id: Annotated[int, Query(ge=1, le=2**31 
     return _slot_list(bb, hall_id, matter_id, first, days)
 
 
-def citizen_book(bb: ServerState, hall: str, req, key: str | None) -> tuple[wire.Booking, bool]:
+def citizen_book(bb: ServerState, hall: str, req, key: str | None, address: str) -> tuple[wire.Booking, bool]:
+    """A citizen's booking from the phone page or the public API, bounded per address: a person
+    books a slot or two, a script filling a day's capacity is refused."""
+    if (wait_s := bb.citizen_booking.take(address)) is not None:
+        raise ApiError(429, "booking_too_fast", f"预约提交过于频繁，请 {int(wait_s) + 1} 秒后再试",
+                       headers={"Retry-After": str(int(wait_s) + 1)})
+
     def work(db):
         hall_id = hall_by_code(db, hall).id
         booking, replayed = ops.book(db, None, hall_id, req, "phone_page", key, utcnow())
@@ -216,11 +222,12 @@ def citizen_book(bb: ServerState, hall: str, req, key: str | None) -> tuple[wire
 
 @router.post("/public/halls/{hall}/bookings", status_code=201, response_model=wire.Booking,
              responses={200: {"model": wire.Booking, "description": "同一 Idempotency-Key 的重试：第一次的预约"},
-                        **answers(400, 404, 409, 413, 422, 503)})
-async def public_book(hall: HallCode, req: wire.BookingRequest, idempotency_key: str | None = IdemKey,
-                      bb: ServerState = Depends(server)):
+                        **answers(400, 404, 409, 413, 422, 429, 503)})
+async def public_book(hall: HallCode, req: wire.BookingRequest, request: Request,
+                      idempotency_key: str | None = IdemKey, bb: ServerState = Depends(server)):
     key = f"public:{idempotency_key.strip()}" if idempotency_key else None
-    out, replayed = await run_in_threadpool(citizen_book, bb, hall, req, key)
+    address = request.client.host if request.client else ""
+    out, replayed = await run_in_threadpool(citizen_book, bb, hall, req, key, address)
     return answer(out, 200 if replayed else 201)
 
 
