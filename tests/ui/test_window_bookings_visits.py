@@ -56,6 +56,20 @@ def test_a_booking_for_a_caller_and_a_visit_reported(sqlite_server, start_driver
                               (s.get("dialog_values") or {}).get("bookings"), what="the booking made")
     assert "【已预约】" in state["dialog_values"]["bookings"][0] and "13912345678" in state["dialog_values"]["bookings"][0]
     terminal.command("shot window_bookings")
+    terminal.command("press booking_0")  # a helper cancels it for the caller
+    chosen = terminal.wait_for(lambda s: (s.get("dialog_values") or {}).get("chosen"), what="the booking chosen",
+                               after=state)
+    terminal.command("press cancel_button")
+    cancelled = terminal.wait_for(lambda s: "已取消：张三丰" in s.get("dialog_message", "") and
+                                  "【已取消】" in "".join((s.get("dialog_values") or {}).get("bookings") or []),
+                                  what="the booking cancelled", after=chosen)
+    for command in (f"choose {today}", "fill name 李四", "fill phone 13912345679", "press book_button"):
+        terminal.command(command)
+    again = terminal.wait_for(lambda s: "已预约：李四" in s.get("dialog_message", ""), what="booked again", after=cancelled)
+    terminal.command("press booking_1")  # the newer one, then a later slot: moved
+    terminal.command("choose 余2")
+    terminal.command("press move_button")
+    terminal.wait_for(lambda s: "已改约：李四" in s.get("dialog_message", ""), what="the booking moved", after=again)
     terminal.command("close")
 
     with sqlite_server.database.read() as db:

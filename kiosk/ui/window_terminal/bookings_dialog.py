@@ -1,18 +1,20 @@
 """The day's bookings at the window (F9), and a booking made for a citizen on the telephone or at
-the counter: a matter, one of its free slots, a name and a phone number. Network calls run on
-the app's background worker; results come back on the UI thread."""
+the counter: a matter, one of its free slots, a name and a phone number. A booking of the day
+chosen from the list is cancelled, or moved to the slot chosen on the right (every change is
+audited by the server). Network calls run on the app's background worker; results come back on
+the UI thread."""
 from __future__ import annotations
 
 import uuid
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.popup import Popup
 
 from kiosk.client import ClientError
 from kiosk.domain.booking_rules import BOOKING_STATES
 from kiosk.ui.common.fonts import font_name_for
 from kiosk.ui.common.theme import THEME
-from kiosk.ui.common.widgets import ChainButton
+from kiosk.ui.common.widgets import ChainButton, ChainToggleButton
 
 KEY = 290  # F9
 
@@ -27,6 +29,7 @@ class BookingsDialog(Popup):
     message = StringProperty("")
     listing = StringProperty("")
     working = BooleanProperty(False)
+    chosen_id = NumericProperty(0)  # the booking of the list chosen to cancel or move
 
     def __init__(self, app, **kwargs):
         super().__init__(title="今日预约 · 为群众登记预约（电话或窗口）", **kwargs)
@@ -40,7 +43,7 @@ class BookingsDialog(Popup):
         self.reload()
 
     def values(self) -> dict:
-        return {"bookings": [booking_line(b) for b in self.bookings], "slot": self.slot,
+        return {"bookings": [booking_line(b) for b in self.bookings], "slot": self.slot, "chosen": self.chosen_id,
                 "slots": [b.text for b in self.ids.choices.children[::-1]]}
 
     def _run(self, work, done) -> None:
@@ -57,9 +60,45 @@ class BookingsDialog(Popup):
 
     def reload(self) -> None:
         def shown(listing: dict) -> None:
-            self.bookings = listing["bookings"]
-            self.listing = "\n".join(booking_line(b) for b in self.bookings) or "今天没有预约"
+            self.bookings, self.chosen_id = listing["bookings"], 0
+            self.listing = f"今日预约 {len(self.bookings)} 个（点选一个可取消或改约）" if self.bookings else "今天没有预约"
+            box = self.ids.day_list
+            box.clear_widgets()
+            for index, b in enumerate(self.bookings):
+                button = ChainToggleButton(text=booking_line(b), group=f"day-{id(self)}", font_size=THEME.text_small,
+                                           halign="left", size_hint_y=None, height=THEME.touch * 1.3)
+                button.bind(width=lambda w, width: setattr(w, "text_size", (width - THEME.gap, None)))
+                button.bind(on_release=lambda btn, b=b: self.choose_booking(b, btn))
+                self.ids[f"booking_{index}"] = button
+                box.add_widget(button)
         self._run(lambda: self.app_.helper_api.day_bookings(), shown)
+
+    def choose_booking(self, booking: dict, button) -> None:
+        self.chosen_id, button.state = booking["id"], "down"
+        for other in self.ids.day_list.children:  # the chosen one marked in words too, not by its shade alone
+            other.text = ("● " if other is button else "") + other.text.removeprefix("● ")
+        self.message = f"已选：{booking['name']} {booking['start']}（可取消，或在右边选时段后改约）"
+
+    def cancel(self) -> None:
+        booking_id = self.chosen_id
+
+        def cancelled(b: dict) -> None:
+            self.message = f"已取消：{b['name']} {b['day']} {b['start']}"
+            self.reload()
+        if booking_id:
+            self._run(lambda: self.app_.helper_api.cancel_booking(booking_id), cancelled)
+
+    def move(self) -> None:
+        booking_id, slot = self.chosen_id, self.slot
+        if not booking_id or slot is None:
+            self.message = "请先在左边选一个预约，在右边选新的时段"
+            return
+
+        def moved(b: dict) -> None:
+            self.message = f"已改约：{b['name']} 改到 {b['day']} {b['start']}"
+            self.load_slots(self.ids.matter.text)
+            self.reload()
+        self._run(lambda: self.app_.helper_api.move_booking(booking_id, slot["day"], slot["start"]), moved)
 
     def load_slots(self, matter_name: str) -> None:
         matter_id = self.names.get(matter_name)
