@@ -128,3 +128,17 @@ def test_the_ledger_filters_pages_masks_and_exports(sqlite_server):
     assert sheet["A1"].value == "号码" and sheet.max_row == 2 and sheet["G2"].value == "13912345670"
     stranger = Web(sqlite_server).get("/supervisor/ledger/export", params={"format": "csv"}, allow_redirects=False)
     assert stranger.status_code == 303 and not stranger.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_a_kiosk_s_paper_running_out_is_on_the_overview_in_time(sqlite_server):
+    from kiosk.client import ApiClient
+
+    kiosk = ApiClient(sqlite_server.url, sqlite_server.device_token("kiosk", name="大厅自助取号机"))
+    web = Web(sqlite_server)
+    web.login()
+    assert "设备故障" not in web.get("/supervisor/").text
+    kiosk.report_health("paper", False, "凭条纸将用完，请及时更换纸卷")  # as the kiosk reports it
+    page = web.get("/supervisor/").text
+    assert "设备故障" in page and "大厅自助取号机" in page and "凭条纸将用完" in page
+    kiosk.report_health("paper", True)
+    assert "凭条纸将用完" not in web.get("/supervisor/").text
