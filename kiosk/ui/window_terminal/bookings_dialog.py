@@ -10,11 +10,12 @@ import uuid
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.popup import Popup
 
-from kiosk.client import ClientError
 from kiosk.domain.booking_rules import BOOKING_STATES
 from kiosk.ui.common.fonts import font_name_for
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainButton, ChainToggleButton
+
+from .dialog_parts import run_working
 
 KEY = 290  # F9
 
@@ -47,16 +48,7 @@ class BookingsDialog(Popup):
                 "slots": [b.text for b in self.ids.choices.children[::-1]]}
 
     def _run(self, work, done) -> None:
-        self.working = True
-
-        def finished(result) -> None:
-            self.working = False
-            done(result)
-
-        def failed(exc: Exception) -> None:
-            self.working = False
-            self.message = exc.message if isinstance(exc, ClientError) else "服务器暂时连不上，请稍后再试"
-        self.app_.background.run(work, finished, failed)
+        run_working(self, work, done)
 
     def reload(self) -> None:
         def shown(listing: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.popup import Popup
 
+from kiosk.client import ClientError
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainButton, ChainLabel
 
@@ -28,3 +29,18 @@ def action_row(dialog: Popup, actions: list[tuple[str, str, object]]) -> BoxLayo
     first = dialog.ids[actions[0][0]]
     dialog.bind(working=lambda *_a: setattr(first, "disabled", dialog.working))
     return row
+
+
+def run_working(dialog: Popup, work, done) -> None:
+    """``work`` on the app's background worker while ``dialog.working``; ``done(result)`` back on
+    the UI thread, or the refusal said in ``dialog.message``."""
+    dialog.working = True
+
+    def finished(result) -> None:
+        dialog.working = False
+        done(result)
+
+    def failed(exc: Exception) -> None:
+        dialog.working = False
+        dialog.message = exc.message if isinstance(exc, ClientError) else f"没有完成（{type(exc).__name__}），请稍后再试"
+    dialog.app_.background.run(work, finished, failed)

@@ -10,10 +10,11 @@ from pathlib import Path
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.popup import Popup
 
-from kiosk.client import ClientError
 from kiosk.ui.common.fonts import font_name_for
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainButton
+
+from .dialog_parts import run_working
 
 KEY = 291  # F10
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
@@ -49,16 +50,7 @@ class VisitsDialog(Popup):
         return {"visits": [visit_line(v) for v in self.visits], "chosen": self.chosen and self.chosen["id"]}
 
     def _run(self, work, done) -> None:
-        self.working = True
-
-        def finished(result) -> None:
-            self.working = False
-            done(result)
-
-        def failed(exc: Exception) -> None:
-            self.working = False
-            self.message = exc.message if isinstance(exc, ClientError) else f"没有完成：{exc}"
-        self.app_.background.run(work, finished, failed)
+        run_working(self, work, done)
 
     def reload(self) -> None:
         def shown(visits: list[dict]) -> None:
