@@ -109,6 +109,8 @@ def main() -> None:
             time.sleep(3)
             subprocess.run(["callgrind_control", "-i", "on", str(server.proc.pid)], capture_output=True, check=True)
             subprocess.run(["callgrind_control", "-z", str(server.proc.pid)], capture_output=True, check=True)
+            for s in (kiosk, pad, helper):  # switching may outlast the server's keep-alive: no stale connection
+                s.close()
             for seq in range(warm_visits + 1, warm_visits + 1 + args.cycles):
                 visit(server, kiosk, helper, pad, seq)
             time.sleep(2)  # the streams' last sends
