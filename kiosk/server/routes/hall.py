@@ -1,6 +1,7 @@
 """The hall as terminals see it: sign-in, windows, the catalogue, the lines."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from typing import Annotated
@@ -106,6 +107,21 @@ def _silent_s(bb: ServerState, session_id: int, heard_at: datetime | None) -> fl
     return silent
 
 
+_heartbeats: dict[int, float] = {}  # session id -> when this process last wrote its heard_at
+
+
+def _heartbeat_due(session_id: int, silent_s: float) -> bool:
+    """The terminal reads its line every 15 s and at every event of the hall: its heard_at is
+    written at most every 10 s (and well within the silence that ends a session)."""
+    now, every = time.monotonic(), min(10.0, silent_s / 4)
+    if now - _heartbeats.get(session_id, -every) < every:
+        return False
+    if len(_heartbeats) > 10_000:
+        _heartbeats.clear()
+    _heartbeats[session_id] = now
+    return True
+
+
 def _end_silent_sessions(bb: ServerState, who: Caller,
                          staff: dict[int, tuple[int, wire.HelperPublic, datetime | None]]) -> None:
     """A terminal killed or cut off cannot sign out: its session ends once no request of it has
@@ -197,7 +213,7 @@ def window_line(window: Annotated[int, Path(ge=1, le=9999)], who: Caller = Depen
                 bb: ServerState = Depends(server)):
     """The window's own line in call order, and the ticket it holds now."""
     require(who, "staff")
-    if who.session_id is not None:  # the terminal's heartbeat: it asks every 15 s
+    if who.session_id is not None and _heartbeat_due(who.session_id, bb.settings.session_silent_s):
         with bb.db.write() as db:
             db.execute(update(HelperSession).where(HelperSession.id == who.session_id).values(heard_at=utcnow()))
     with bb.db.read() as db:
