@@ -178,6 +178,7 @@ def cmd_doctor(args) -> int:
     if isinstance(config, machine_config.ServerRole):
         settings = load_settings(args.config)  # as the server reads it: the file and its environment
         checks.append(lambda: doctor.check_working_days(settings))
+        checks.append(lambda: doctor.check_hall_links(settings))
         server, token = args.server or f"http://127.0.0.1:{settings.port}", args.token
     else:
         # this machine's client settings as its program reads them: the file, BANGBAN_TOKEN, the options
@@ -295,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     device = sub.add_parser("device", help="manage device tokens").add_subparsers(dest="action", required=True)
     dev = device.add_parser("add", parents=[common])
-    dev.add_argument("--kind", required=True, help="kiosk, display, pad, window or admin")
+    dev.add_argument("--kind", required=True, help="kiosk, display, pad, window, admin or hall_server")
     dev.add_argument("--name", required=True)
     dev.add_argument("--window", type=int)
     dev.add_argument("--hall")

@@ -94,6 +94,37 @@ def check_working_days(settings, today: date | None = None) -> Finding:
                                    "或把国务院公布的放假与调休写进 [calendar] holidays 与 workdays")
 
 
+def check_hall_links(settings) -> list[Finding]:
+    """Each hall server's link (at the centre), or this hall server's own: up or down, what waits."""
+    from kiosk.server.db import Database
+    from kiosk.server.sync import status
+
+    database = Database(settings.database_url)
+    try:
+        with database.read() as db:
+            found = status.links(db, settings)
+    except Exception as exc:  # no schema yet, the database away: said, not raised
+        return [Finding("厅内服务器连接", False, f"读不到连接状态：{exc.__class__.__name__}")]
+    finally:
+        database.dispose()
+    if not found:
+        return [Finding("厅内服务器连接", None, "本中心没有厅内服务器")]
+    return [Finding(f"厅内服务器连接（{link.hall_name}）", not link.flagged, link_words(link)) for link in found]
+
+
+def link_words(link) -> str:
+    """A link in a sentence a person can act on."""
+    said = "连接正常" if link.state == "up" else "已断开"
+    if link.backlog_records:
+        said += f"，积压 {link.backlog_records} 条记录（最早的已等 {link.backlog_s / 60:.0f} 分钟）"
+    said += f"；最近一次联系：{link.last_contact_at or '从未联系'}"
+    if link.error and link.state != "up":
+        said += f"；{link.error}"
+    if link.flagged:
+        said += "。断开已超过设定时间，请检查本厅到中心的网络"
+    return said
+
+
 def check_clock_sync() -> Finding:
     if shutil.which("timedatectl") is None:
         return Finding("时间同步", None, "无法检查（没有 timedatectl）")

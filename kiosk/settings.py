@@ -42,6 +42,26 @@ class ServerSection(Section):
                                                env="BANGBAN_CITIZEN_BOOKINGS_PER_MINUTE", ge=1, le=100_000)
     metrics_token: str = setting("", "访问 /metrics 所需的令牌（留空：只允许本机访问）", env="BANGBAN_METRICS_TOKEN",
                                   max_length=200)
+    @classmethod
+    def across(cls, raw: dict) -> list[str]:
+        """A hall server needs its token, hall and node; the centre none of them."""
+        if not raw.get("central_url"):
+            return []
+        missing = [key for key in ("central_token", "hall_code") if not raw.get(key)]
+        if not str(raw.get("hall_node", "")).strip().isdigit() or int(raw["hall_node"]) < 1:
+            missing.append("hall_node")  # a number badly written is named by its own check too
+        return [f"设置了 central_url（本机为厅内服务器），还须设置：{'、'.join(missing)}"] if missing else []
+
+    central_url: UrlOrEmpty = setting("", "中心服务器地址：本机是某个大厅的厅内服务器时填写（留空：本机即中心服务器）",
+                                      env="BANGBAN_CENTRAL_URL")
+    central_token: str = setting("", "厅内服务器在中心服务器的令牌（在中心执行 bangban device add --kind hall_server）",
+                                 env="BANGBAN_CENTRAL_TOKEN", max_length=200)
+    hall_code: str = setting("", "厅内服务器所服务的大厅代码", env="BANGBAN_HALL_CODE", max_length=32)
+    hall_node: Int = setting(0, "厅内服务器编号（1 到 127，各厅不同；中心服务器为 0）", env="BANGBAN_HALL_NODE", ge=0, le=127)
+    hall_link_batch_records: Int = setting(2000, "厅内服务器每批上传的记录数上限（线路慢时调小）",
+                                           env="BANGBAN_HALL_LINK_BATCH_RECORDS", ge=10, le=10_000)
+    hall_link_down_minutes: Int = setting(10, "厅内服务器与中心断开多少分钟后在督查页面和 doctor 中标出",
+                                          env="BANGBAN_HALL_LINK_DOWN_MINUTES", ge=1, le=7 * 24 * 60)
 
 
 class CalendarSection(Section):
@@ -63,6 +83,10 @@ class Settings(ServerSection):
     @property
     def public_url(self) -> str:
         return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def is_hall_server(self) -> bool:
+        return bool(self.central_url)
 
     def working_days(self) -> Calendar:
         """The hall's calendar of working days: China's, with the hall's own days on top."""

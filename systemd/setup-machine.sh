@@ -3,6 +3,7 @@
 # (after its ./install.sh):
 #
 #   sudo /opt/bangban/systemd/setup-machine.sh server              # the central server
+#   sudo /opt/bangban/systemd/setup-machine.sh hall-server         # a hall's own server (README: Hall servers)
 #   sudo /opt/bangban/systemd/setup-machine.sh kiosk               # a citizen kiosk
 #   sudo /opt/bangban/systemd/setup-machine.sh display window:3,4 pad:3,4
 #
@@ -15,7 +16,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=/
 ENABLE=yes
-usage() { echo "usage: $0 [--root DIR] [--no-enable] ROLE... (server kiosk display window:N,.. pad:N,..)" >&2; exit 2; }
+usage() { echo "usage: $0 [--root DIR] [--no-enable] ROLE... (server hall-server kiosk display window:N,.. pad:N,..)" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -37,6 +38,9 @@ for role in "$@"; do
         server|kiosk|display)
             [ -z "$numbers" ] || { echo "$name takes no window numbers" >&2; exit 2; }
             units="$units bangban-$name.service"; configs="$configs $name" ;;
+        hall-server)  # the same server, told in server.toml where its centre is
+            units="$units bangban-server.service"; configs="$configs server"
+            hall_server=yes ;;
         window|pad)
             [ -n "$numbers" ] || { echo "$name needs window numbers, e.g. $name:3,4" >&2; exit 2; }
             for n in $numbers; do
@@ -78,4 +82,9 @@ if [ "$ENABLE" = yes ]; then
     systemctl --root="$ROOT" enable $units
 fi
 echo "done: $units"
+if [ "${hall_server:-}" = yes ]; then
+    echo "hall server: set central_url, hall_code and hall_node in /etc/bangban/server.toml, and put"
+    echo "BANGBAN_CENTRAL_TOKEN=... (from 'bangban device add --kind hall_server --hall CODE' at the centre)"
+    echo "in /etc/bangban/server.env, mode 0640"
+fi
 echo "device tokens go in /etc/bangban/ROLE.env (windowN.env, padN.env) as BANGBAN_TOKEN=..., mode 0640"

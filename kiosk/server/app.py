@@ -25,10 +25,12 @@ from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.schemas import known_query_only
 from kiosk.server.routes import (
     booking_page, bookings, case_documents, case_page, cases, documents, figures, hall, health, home_visits, ledger,
-    public_feedback, ratings, referrals, status_page, stream, supervision, tickets,
+    public_feedback, ratings, referrals, status_page, stream, supervision, sync, tickets,
 )
 from kiosk.server.routes import setup as setup_routes
 from kiosk.server.supervisor.routes import router as supervisor_router
+from kiosk.server.sync import link as sync_link, setup as sync_setup
+from kiosk.server.sync.at_hall import CatalogueAtCentre
 from kiosk.server.timeutil import set_timezone
 from kiosk.settings import Settings
 from kiosk.wire import events as wire_events
@@ -114,6 +116,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     if run_migrations:
         migrate(settings.database_url)
     database = Database(settings.database_url, background_checkpoints=True)
+    sync_setup.prepare(database, settings)
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
                         policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
                         metrics=Metrics(), callers=CallerCache(),
@@ -131,12 +134,15 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         watchdog = asyncio.create_task(_watchdog(database))
         warming = asyncio.create_task(_warm_rollups(database))
         checkpoints = asyncio.create_task(_checkpoints(database)) if not database.is_postgres else None
+        linking = (asyncio.create_task(sync_link.run(sync_link.Link(database, settings, lambda _done: state.callers.clear())))
+                   if settings.is_hall_server else None)
         sdnotify.notify("READY=1")
         yield
         watchdog.cancel()
         warming.cancel()
-        if checkpoints:
-            checkpoints.cancel()
+        for task in (checkpoints, linking):
+            if task:
+                task.cancel()
         await state.hub.stop()
         await database.close()
 
@@ -148,10 +154,12 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     # the busiest first: a request is matched against the routers in this order
     for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,
                    figures, status_page, case_page, supervision, public_feedback, bookings, home_visits, booking_page,
-                   setup_routes):
+                   setup_routes, sync):
         app.include_router(module.router)
     app.include_router(supervisor_router)
     app.add_middleware(NulGuard)
+    if settings.is_hall_server:
+        app.add_middleware(CatalogueAtCentre)
     app.add_middleware(BodyLimits, settings=settings)  # outside NulGuard: it reads bodies first
     app.add_middleware(LatencyMiddleware, metrics=state.metrics)
     logging.getLogger("bangban").setLevel(logging.INFO)

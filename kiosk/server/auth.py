@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from kiosk.domain.roles import SUPERVISOR_ROLES
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Device, Hall, Helper, HelperSession, Window
+from kiosk.server.sync.status import hall_served_elsewhere
 
-DEVICE_KINDS = ("kiosk", "display", "pad", "window", "admin")
+DEVICE_KINDS = ("kiosk", "display", "pad", "window", "admin", "hall_server")
+TERMINAL_KINDS = ("kiosk", "display", "pad", "window")
+HALL_HAS_OWN_SERVER = "本厅已有厅内服务器：请把本设备的服务器地址改为厅内服务器的地址"
 # 联络员 (信息统计报送): reads their own hall's figures and ledger on the supervisor pages, nothing more
 READER_ROLES = (*SUPERVISOR_ROLES, "liaison")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -109,6 +112,8 @@ def identify(db: Session, token: str) -> Caller:
     else:
         device = db.scalar(select(Device).where(Device.token_hash == digest))
         if device and not device.revoked:
+            if device.kind in TERMINAL_KINDS and hall_served_elsewhere(db, device.hall_id):
+                raise ApiError(409, "hall_has_own_server", HALL_HAS_OWN_SERVER)
             return Caller(device=device)
     raise ApiError(401, "invalid_token", "令牌无效或已失效，请重新登录或联系管理员")
 

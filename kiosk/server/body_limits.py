@@ -22,6 +22,8 @@ from kiosk.server.supervisor import forms, sessions, setup_forms
 from kiosk.settings import Settings
 
 UNKNOWN_CALLER_BYTES = 4 * 1024
+SYNC_UP_PATH = "/api/v1/sync/up"
+SYNC_UP_MAX_BYTES = 64 * 1024 * 1024
 # a captured page: a ticket's, a case's signed form, or a case's electronic result
 PAGE_UPLOAD = re.compile(
     r"/api/v1/(tickets/[^/]+/documents|cases/[^/]+/(signatures/[^/]+|delivery/result)|home-visits/[^/]+/pages)/?")
@@ -40,6 +42,8 @@ def route_limit(settings: Settings, method: str, path: str) -> tuple[int, bool]:
         return settings.max_page_bytes, True
     if method == "POST" and path == setup_forms.IMPORT_PATH:  # a 事项清单 file, read whole
         return setup_forms.IMPORT_MAX_BYTES, False
+    if method == "POST" and path == SYNC_UP_PATH:  # a hall server's batch, pages and all
+        return SYNC_UP_MAX_BYTES, False
     if path.startswith("/supervisor/"):
         return forms.MAX_BODY, False
     return settings.max_json_bytes, False

@@ -119,6 +119,9 @@ class Database:
     """
 
     def __init__(self, url: str, *, background_checkpoints: bool = False):
+        from kiosk.server.sync import ids
+
+        ids.give_ids_from_the_block()
         self.url = url
         self.engine = make_engine(url, autocheckpoint=not background_checkpoints)
         self.read_engine = make_engine(url, write_lock=False) if url.startswith("sqlite") else self.engine

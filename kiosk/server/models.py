@@ -709,3 +709,58 @@ class HomeVisitPage(StoredFile, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("home_visits.id"), index=True)
     page: Mapped[int] = mapped_column(Integer)
+
+
+class SyncOutbox(Base):
+    """Changes of the tables that cross the link (``kiosk.server.sync``), as their transactions
+    commit them, before the journal's mover gives them their sequence numbers in commit order."""
+    __tablename__ = "sync_outbox"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tbl: Mapped[str] = mapped_column(String(40))
+    op: Mapped[str] = mapped_column(String(1))  # u: the row as it is now; d: the row deleted
+    row: Mapped[dict] = mapped_column(JSON)
+    for_hall: Mapped[int | None] = mapped_column(Integer)  # None: every hall server
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SyncJournal(Base):
+    """The outbox in commit order: what this server sends to the other side of its links."""
+    __tablename__ = "sync_journal"
+    # AUTOINCREMENT: SQLite would otherwise start again at 1 once the journal is pruned empty,
+    # and the centre would take the new entries for ones it has applied
+    __table_args__ = (Index("ix_sync_journal_for_hall", "for_hall", "seq"), {"sqlite_autoincrement": True})
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tbl: Mapped[str] = mapped_column(String(40))
+    op: Mapped[str] = mapped_column(String(1))
+    row: Mapped[dict] = mapped_column(JSON)
+    for_hall: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SyncApplying(Base):
+    """On SQLite, a row here while a batch from the other side is written: the capture triggers
+    then stay quiet (on PostgreSQL, the setting ``bangban.applying`` does it)."""
+    __tablename__ = "sync_applying"
+    flag: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class SyncIdentity(Base):
+    """Which node this database is (0: the centre; a hall server's number), for every process
+    that writes to it: the server, and the command-line tools beside it (``sync.ids``)."""
+    __tablename__ = "sync_identity"
+    node: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class SyncPeer(Base):
+    """The other end of a link, as this server knows it: at the centre one row per hall server,
+    at a hall server one row for the centre (peer 0)."""
+    __tablename__ = "sync_peers"
+    peer: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hall_id: Mapped[int | None] = mapped_column(Integer)
+    applied_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the last of its journal written here
+    acked_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the last of ours it confirmed
+    contact_at: Mapped[datetime | None] = mapped_column(DateTime)  # the last exchange that worked
+    record_at: Mapped[datetime | None] = mapped_column(DateTime)  # when the last record applied was made
+    backlog_records: Mapped[int] = mapped_column(Integer, default=0)  # as the hall last said
+    backlog_since: Mapped[datetime | None] = mapped_column(DateTime)  # its oldest record not yet sent
+    error: Mapped[str] = mapped_column(String(300), default="")

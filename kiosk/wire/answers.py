@@ -107,13 +107,15 @@ class TicketRecord(Ticket):
 
 class PublicTicket(PartlyPresent):
     """What anyone with the receipt's token may see: no personal data."""
-    absent_when_none = ("estimated_wait_s",)
+    absent_when_none = ("estimated_wait_s", "referral")
     number: str
     status: TicketStatus
     issued_at: Time
     waiting_ahead: Count | None
     window: WindowNumber | None
     estimated_wait_s: Count | None = Field(default=None, description="only while waiting")
+    referral: str | None = Field(default=None, description="a referred ticket: to which hall, and whether the "
+                                                           "referral has been delivered yet")
 
 
 class WindowInfo(Answer):

@@ -5,10 +5,12 @@ from ipaddress import ip_address
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.server.db import ping
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import MEANINGS, ApiError, answers
+from kiosk.server.sync import status
 from kiosk.wire.answers import Health
 from kiosk.wire.errors import Unhealthy
 
@@ -35,7 +37,12 @@ def metrics(request: Request, bb: ServerState = Depends(server)):
             raise ApiError(401, "unauthorized", "访问 /metrics 需要监控令牌（服务器设置 metrics_token）")
     elif not _loopback(request.client.host if request.client else ""):
         raise ApiError(403, "forbidden", "未设置监控令牌（metrics_token）时，/metrics 只允许服务器本机访问")
-    return Response(bb.metrics.render(), media_type="text/plain; version=0.0.4")
+    try:
+        with bb.db.read() as db:
+            links = status.metrics_text(status.links(db, bb.settings))
+    except SQLAlchemyError:  # the database away: the process's own figures still say something
+        links = ""
+    return Response(bb.metrics.render() + links.encode(), media_type="text/plain; version=0.0.4")
 
 
 def _loopback(host: str) -> bool:

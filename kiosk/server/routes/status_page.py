@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kiosk.domain.ticket_states import STATUS_NAMES
 from kiosk.server import tickets as ops
+from kiosk.server.sync import referral_delivery
 from kiosk.server.deps import ServerState, server
 from kiosk.server.models import Hall, Ticket, Window
 
@@ -41,5 +42,8 @@ def ticket_status_page(public_token: Annotated[str, Path(max_length=40)], bb: Se
             detail = f"<p>请到 <b>{number} 号窗口</b>办理。</p>"
         else:
             detail = ""
+        referral = referral_delivery.referral_word(db, ticket.id)
+        if referral:
+            detail += f"<p>{escape(referral)}</p>"
     return HTMLResponse(PAGE.format(number=escape(ticket.number), hall=escape(hall),
                                     state=STATUS_NAMES.get(ticket.status, ticket.status), detail=detail))

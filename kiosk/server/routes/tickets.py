@@ -13,6 +13,7 @@ from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import AuditEntry, Service, Ticket, Window
 from kiosk.server.schemas import FinishRequest, TicketRequest, TransferRequest, answer
+from kiosk.server.sync import referral_delivery
 from kiosk.server.timeutil import iso
 from kiosk.wire import answers as wire
 
@@ -82,6 +83,7 @@ def public_ticket(public_token: Annotated[str, Path(max_length=40)], bb: ServerS
             out.estimated_wait_s = ops.estimated_wait(db, ticket.queue_id, out.waiting_ahead)
         elif ticket.window_id:
             out.window = db.get(Window, ticket.window_id).number
+        out.referral = referral_delivery.referral_word(db, ticket.id)
         return answer(out)
 
 

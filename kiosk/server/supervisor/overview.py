@@ -17,7 +17,8 @@ from kiosk.server.routes import hall as hall_routes
 from kiosk.server.staff_register import area_staffing
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.sessions import Supervisor
-from kiosk.server.supervisor.templates import Marked, waited
+from kiosk.server.supervisor.templates import Marked, waited, when
+from kiosk.server.sync import status as link_status
 from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
 
 REFRESH_S = 5
@@ -46,7 +47,8 @@ def gather(bb: ServerState, who: Supervisor) -> dict:
         staffing = area_staffing(db, hall_id)  # seed 000's minimums per area, against who is signed in
         overdue = len(case_ops.list_cases(db, hall_id, bb.calendar, due="overdue"))
         due_soon = len(case_ops.list_cases(db, hall_id, bb.calendar, due="due_soon"))
-    return {"windows": windows, "lines": lines, "faults": faults, "held": held, "now": now,
+        links = link_status.links(db, bb.settings)
+    return {"links": links, "down_minutes": bb.settings.hall_link_down_minutes, "windows": windows, "lines": lines, "faults": faults, "held": held, "now": now,
             "statuses": statuses, "scores": scores, "open_follow_ups": open_follow_ups,
             "overdue": overdue, "due_soon": due_soon, "staffing": staffing}
 
@@ -85,11 +87,21 @@ def _longest(q: dict) -> Marked | str:
     return waited(q["longest_wait_s"]) if q["waiting"] else "—"
 
 
+def _link(link, down_minutes: int) -> list:
+    """A hall server's link as a row: its state in words and a mark, never colour alone."""
+    state = "✓ 连接正常" if link.state == "up" else "✕ 已断开"
+    if link.flagged:
+        state = Marked(f"{state}（超过 {down_minutes} 分钟）", "late")
+    age = waited(int(link.backlog_s)) if link.backlog_records else "—"
+    return [link.hall_name, state, link.backlog_records, age, when(link.last_contact_at), when(link.last_record_at)]
+
+
 def _context(data: dict) -> dict:
     return {"counts": _counts(data), "refresh_s": REFRESH_S, "stamp": iso(data["now"])[11:19],
             "staffing": data.get("staffing", []),
             "windows": [_window(w, data["held"].get(w["number"]), data["now"]) for w in data["windows"]],
             "lines": [[f'{q["prefix"]} {q["name"]}', q["waiting"], _longest(q)] for q in data["lines"]],
+            "links": [_link(k, data["down_minutes"]) for k in data.get("links", [])],
             "faults": [[d["device"], d["window"] or "—", d["component"], d["message"], d["at"][11:16]]
                        for d in data["faults"]]}
 
