@@ -8,11 +8,13 @@ the README's Settings table (tests/test_settings.py holds both to this declarati
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from kiosk.config_fields import (
     ConfigError, DatabaseUrl, Dates, Directory, Int, Port, Section, SettingsError, Text, Timezone, UrlOrEmpty, setting,
 )
+from kiosk.domain.booking_rules import Timing
 from kiosk.domain.working_days import Calendar
 
 __all__ = ["CalendarSection", "ConfigError", "ServerSection", "Settings", "SettingsError", "load_settings"]
@@ -25,6 +27,12 @@ class ServerSection(Section):
     port: Port = setting(8080, "监听端口", env="BANGBAN_PORT", option="--port")
     timezone: Timezone = setting("Asia/Shanghai", "大厅所在时区", env="BANGBAN_TIMEZONE")
     priority_lead_minutes: Int = setting(15, "优先人群提前的分钟数", env="BANGBAN_PRIORITY_LEAD_MINUTES", ge=0, le=120)
+    booking_checkin_window_minutes: Int = setting(
+        120, "预约签到最早可提前的分钟数（更早则请其到时再来）", env="BANGBAN_BOOKING_CHECKIN_WINDOW_MINUTES", ge=0, le=720)
+    booking_grace_minutes: Int = setting(15, "预约时段开始后仍按预约签到的分钟数（更晚则取普通号）",
+                                         env="BANGBAN_BOOKING_GRACE_MINUTES", ge=0, le=240)
+    booking_lead_minutes: Int = setting(15, "预约号在时段开始前多少分钟起可叫、并排在其后取号者之前",
+                                        env="BANGBAN_BOOKING_LEAD_MINUTES", ge=0, le=120)
     rating_window_s: Int = setting(600, "办结后可评价的秒数", env="BANGBAN_RATING_WINDOW_S", ge=60, le=3600)
     login_max_failures: Int = setting(5, "允许连续输错密码的次数", ge=1, le=20)
     login_lock_s: Int = setting(60, "输错后首次锁定的秒数", ge=10, le=3600)
@@ -42,16 +50,6 @@ class ServerSection(Section):
                                                env="BANGBAN_CITIZEN_BOOKINGS_PER_MINUTE", ge=1, le=100_000)
     metrics_token: str = setting("", "访问 /metrics 所需的令牌（留空：只允许本机访问）", env="BANGBAN_METRICS_TOKEN",
                                   max_length=200)
-    @classmethod
-    def across(cls, raw: dict) -> list[str]:
-        """A hall server needs its token, hall and node; the centre none of them."""
-        if not raw.get("central_url"):
-            return []
-        missing = [key for key in ("central_token", "hall_code") if not raw.get(key)]
-        if not str(raw.get("hall_node", "")).strip().isdigit() or int(raw["hall_node"]) < 1:
-            missing.append("hall_node")  # a number badly written is named by its own check too
-        return [f"设置了 central_url（本机为厅内服务器），还须设置：{'、'.join(missing)}"] if missing else []
-
     central_url: UrlOrEmpty = setting("", "中心服务器地址：本机是某个大厅的厅内服务器时填写（留空：本机即中心服务器）",
                                       env="BANGBAN_CENTRAL_URL")
     central_token: str = setting("", "厅内服务器在中心服务器的令牌（在中心执行 bangban device add --kind hall_server）",
@@ -62,6 +60,16 @@ class ServerSection(Section):
                                            env="BANGBAN_HALL_LINK_BATCH_RECORDS", ge=10, le=10_000)
     hall_link_down_minutes: Int = setting(10, "厅内服务器与中心断开多少分钟后在督查页面和 doctor 中标出",
                                           env="BANGBAN_HALL_LINK_DOWN_MINUTES", ge=1, le=7 * 24 * 60)
+
+    @classmethod
+    def across(cls, raw: dict) -> list[str]:
+        """A hall server needs its token, hall and node; the centre none of them."""
+        if not raw.get("central_url"):
+            return []
+        missing = [key for key in ("central_token", "hall_code") if not raw.get(key)]
+        if not str(raw.get("hall_node", "")).strip().isdigit() or int(raw["hall_node"]) < 1:
+            missing.append("hall_node")  # a number badly written is named by its own check too
+        return [f"设置了 central_url（本机为厅内服务器），还须设置：{'、'.join(missing)}"] if missing else []
 
 
 class CalendarSection(Section):
@@ -87,6 +95,10 @@ class Settings(ServerSection):
     @property
     def is_hall_server(self) -> bool:
         return bool(self.central_url)
+
+    def booking_timing(self) -> Timing:
+        return Timing(checkin_window=timedelta(minutes=self.booking_checkin_window_minutes),
+                      grace=timedelta(minutes=self.booking_grace_minutes))
 
     def working_days(self) -> Calendar:
         """The hall's calendar of working days: China's, with the hall's own days on top."""

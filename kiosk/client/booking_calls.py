@@ -28,9 +28,11 @@ class BookingCalls:
         return self._answer(wire.SlotList, "GET", "/api/v1/booking-slots", params=params)["slots"]
 
     def book(self, *, matter_id: int, day: str, start: str, name: str, phone: str,
-             service_type: str = "help", id_number: str | None = None, idempotency_key: str | None = None) -> dict:
+             service_type: str = "help", id_number: str | None = None, priority_group: str | None = None,
+             idempotency_key: str | None = None) -> dict:
         body = {"matter_id": matter_id, "day": day, "start": start, "name": name, "phone": phone,
-                "service_type": service_type, **({"id_number": id_number} if id_number else {})}
+                "service_type": service_type, **({"id_number": id_number} if id_number else {}),
+                **({"priority_group": priority_group} if priority_group else {})}
         return self._answer(wire.Booking, "POST", "/api/v1/bookings", json=body, headers=_key(idempotency_key))
 
     def day_bookings(self, day: str | None = None) -> dict:

@@ -40,8 +40,9 @@ class Band:
 
 @dataclass(frozen=True)
 class Timing:
-    checkin_opens: timedelta = timedelta(minutes=30)  # before the slot's start
-    grace: timedelta = timedelta(minutes=15)  # after the slot's start, still counted as on time
+    """The hall's settings for check-in (``booking_checkin_window_minutes``, ``booking_grace_minutes``)."""
+    checkin_window: timedelta  # how long before the slot's start a check-in is taken
+    grace: timedelta  # how long after the slot's start it still counts as on time
 
 
 def slot_starts(band: Band, day: date) -> list[time]:
@@ -72,15 +73,22 @@ def may_change(slot_start: datetime, now: datetime) -> bool:
     return now < slot_start
 
 
-def arrival(slot_start: datetime, now: datetime, timing: Timing = Timing()) -> str:
-    """``too_early`` (check in again from ``checkin_opens`` before the slot), ``on_time`` (a
-    booked ticket, placed by ``queue_policy.booked_key``) or ``late`` (past the grace period:
-    an ordinary walk-in ticket)."""
-    if now < slot_start - timing.checkin_opens:
+def arrival(slot_start: datetime, now: datetime, timing: Timing, lead: timedelta) -> str:
+    """``too_early`` (before the check-in window: come back from ``checkin_opens``), ``early``
+    (a booked ticket at once, held until ``lead`` before the slot: ``queue_policy.held``),
+    ``on_time`` (a booked ticket, placed by ``queue_policy.booked_key``) or ``late`` (past the
+    grace period: an ordinary walk-in ticket)."""
+    if now < checkin_opens(slot_start, timing):
         return "too_early"
+    if now < slot_start - lead:
+        return "early"
     if now <= slot_start + timing.grace:
         return "on_time"
     return "late"
+
+
+def checkin_opens(slot_start: datetime, timing: Timing) -> datetime:
+    return slot_start - timing.checkin_window
 
 
 def checkin_words(outcome: str, slot_start_text: str, opens_text: str = "") -> str:
@@ -90,7 +98,14 @@ def checkin_words(outcome: str, slot_start_text: str, opens_text: str = "") -> s
     if outcome == "late":
         return (f"您预约的时段 {slot_start_text} 已过，预约已失效。已为您取普通号，"
                 "请按顺序等候叫号。")
+    if outcome == "early":
+        return f"签到成功。您预约的是 {slot_start_text}，届时优先叫号，请在大厅等候。"
     return f"签到成功。您预约的时段 {slot_start_text} 开始，将优先为您叫号，请留意叫号屏。"
+
+
+def not_today_words(day_text: str, slot_start_text: str) -> str:
+    """A check-in on another day than the booking's."""
+    return f"您的预约是 {day_text} {slot_start_text}，请在预约当天再来签到，谢谢。"
 
 
 def state_now(state: str, slot_end: datetime, now: datetime) -> str:

@@ -14,10 +14,14 @@ The order, from the hall's rules:
    many of them keep coming.
 4. a booked citizen (预约办) who checks in on time counts as if issued
    ``booking_lead`` before the slot's start, whenever they came: early arrival
-   gains nothing (they wait for their slot), and within the slot they go ahead
-   of walk-ins who came after ``slot start - booking_lead``. The same bound
-   holds: a walk-in is overtaken only by bookings whose slot starts less than
-   ``booking_lead`` after it came, and a slot's capacity caps those.
+   gains nothing, and within the slot they go ahead of walk-ins who came after
+   ``slot start - booking_lead``. The same bound holds: a walk-in is overtaken
+   only by bookings whose slot starts less than ``booking_lead`` after it came,
+   and a slot's capacity caps those.
+5. a ticket is called only once its key's ``rank_at`` has come. Every other key
+   ranks at or before the moment it is made, so this holds back exactly the
+   booked citizen who checked in before ``slot start - booking_lead``: their
+   ticket is issued at once and waits in the hall until then (``held``).
 """
 from __future__ import annotations
 
@@ -70,11 +74,16 @@ def call_key(issued_at: datetime, priority_group: str | None,
     return CallKey(TIER_NORMAL, issued_at)
 
 
-def booked_key(slot_start: datetime, priority_group: str | None = None, policy: Policy = Policy()) -> CallKey:
-    """The key of a booked ticket checked in on time (``booking_rules.arrival`` says when that is)."""
-    if priority_group == "green_channel":
-        return CallKey(TIER_GREEN, slot_start)
-    return CallKey(TIER_NORMAL, slot_start - policy.booking_lead)
+def booked_key(slot_start: datetime, priority_group: str | None, policy: Policy) -> CallKey:
+    """The key of a booked ticket checked in on time or early (``booking_rules.arrival`` says
+    when that is): called from ``booking_lead`` before the slot, ahead of walk-ins from then on."""
+    tier = TIER_GREEN if priority_group == "green_channel" else TIER_NORMAL
+    return CallKey(tier, slot_start - policy.booking_lead)
+
+
+def held(key: CallKey, now: datetime) -> bool:
+    """Not to be called yet: a booked ticket checked in before its slot's lead (rule 5)."""
+    return key.rank_at > now
 
 
 @dataclass(frozen=True)
@@ -93,9 +102,9 @@ def eligible(ticket: Waiting, window: int, window_queue_ids: Iterable[int]) -> b
 
 
 def choose_next(waiting: Sequence[Waiting], window: int,
-                window_queue_ids: Iterable[int]) -> Waiting | None:
+                window_queue_ids: Iterable[int], now: datetime) -> Waiting | None:
     queues = set(window_queue_ids)
-    candidates = [t for t in waiting if eligible(t, window, queues)]
+    candidates = [t for t in waiting if eligible(t, window, queues) and not held(t.key, now)]
     if not candidates:
         return None
     return min(candidates, key=lambda t: t.key.sort_tuple(t.id))

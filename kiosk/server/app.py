@@ -118,7 +118,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     database = Database(settings.database_url, background_checkpoints=True)
     sync_setup.prepare(database, settings)
     state = ServerState(settings=settings, db=database, hub=EventHub(database),
-                        policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes)),
+                        policy=Policy(priority_lead=timedelta(minutes=settings.priority_lead_minutes),
+                                      booking_lead=timedelta(minutes=settings.booking_lead_minutes)),
                         metrics=Metrics(), callers=CallerCache(),
                         calendar=settings.working_days(), issuing=PerMinute(settings.kiosk_tickets_per_minute),
                         citizen_booking=PerMinute(settings.citizen_bookings_per_minute))

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kiosk.domain import booking_rules as rules
+from kiosk.server import tickets
+from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import BookingBand, BookingSlotCount, Matter, Queue
-from kiosk.server.timeutil import utc_bounds
+from kiosk.server.timeutil import local_day, utc_bounds, utcnow
 
 C = BookingSlotCount.__table__.c
 MAX_DAYS = 31  # how far ahead a slot list reaches
@@ -44,9 +46,15 @@ def band_out(band: BookingBand) -> dict:
                 slot_minutes=band.slot_minutes, capacity=band.capacity, active=band.active)
 
 
-def save_band(db: Session, hall_id: int, req, band: BookingBand | None = None) -> BookingBand:
+BAND_FIELDS = ("queue_id", "matter_id", "kind", "weekdays", "start", "end", "slot_minutes", "capacity", "active")
+
+
+def save_band(db: Session, who: Caller, req, band_id: int | None = None) -> BookingBand:
+    """A new band, or a change to one, audited with what changed. The band is locked while it
+    changes: a booking of it at the same instant is waited for (``take``), so the places booked
+    are all counted; a change that would leave a booking to come without its place is refused."""
     queue = db.get(Queue, req.queue_id)
-    if queue is None or queue.hall_id != hall_id:
+    if queue is None or queue.hall_id != who.hall_id:
         raise not_found("队列")
     if req.matter_id is not None:
         matter = db.get(Matter, req.matter_id)
@@ -54,14 +62,48 @@ def save_band(db: Session, hall_id: int, req, band: BookingBand | None = None) -
             raise ApiError(422, "matter_not_in_queue", "该事项不属于所选队列")
     if clock(req.end) <= clock(req.start):
         raise ApiError(422, "band_times", "时段的结束时间应晚于开始时间")
-    if band is None:
-        band = BookingBand(hall_id=hall_id)
+    if band_id is None:
+        band, before = BookingBand(hall_id=who.hall_id), {}
         db.add(band)
-    for name in ("queue_id", "matter_id", "kind", "weekdays", "start", "end", "slot_minutes", "capacity", "active"):
+    else:
+        band = db.scalar(select(BookingBand).where(BookingBand.id == band_id).with_for_update())
+        if band is None or band.hall_id != who.hall_id:
+            raise not_found("预约时段")
+        before = {name: getattr(band, name) for name in BAND_FIELDS}
+    for name in BAND_FIELDS:
         setattr(band, name, getattr(req, name))
     band.weekdays = "".join(sorted(set(req.weekdays)))
+    if band_id is not None:
+        _keeps_its_bookings(db, band, before)
     db.flush()
+    changed = {name: [before.get(name), getattr(band, name)] for name in BAND_FIELDS
+               if before.get(name) != getattr(band, name)}
+    tickets.audit(db, who, "booking_band.save", band_id=band.id, changed=changed)
     return band
+
+
+def _keeps_its_bookings(db: Session, band: BookingBand, before: dict) -> None:
+    """Each slot still to come that has bookings stays a slot of the band, with room for them."""
+    now = utcnow()
+    booked = [r for r in db.execute(select(C.day, C.start, C.taken).where(
+        C.band_id == band.id, C.day >= local_day(now), C.taken > 0).order_by(C.day, C.start))
+        if moment(r.day, clock(r.start)) > now]
+    if not booked:
+        return
+    if (band.queue_id, band.matter_id) != (before["queue_id"], before["matter_id"]):
+        raise ApiError(409, "band_has_bookings", "该预约时段已有预约，不能改到其他队列或事项；可以停用它，另设新的时段")
+    shape = rule_band(band)
+    for row in booked:
+        when = f"{row.day.month}月{row.day.day}日 {row.start}"
+        if not rules.is_slot(shape, row.day, clock(row.start)):
+            raise ApiError(409, "band_has_bookings",
+                           f"{when} 已有 {row.taken} 个预约，修改后该时段将不再开放。请先为群众改约或取消这些预约，"
+                           "或只修改名额和启用状态")
+    fullest = max(booked, key=lambda r: r.taken)
+    if band.capacity < fullest.taken:
+        raise ApiError(409, "capacity_below_booked",
+                       f"{fullest.day.month}月{fullest.day.day}日 {fullest.start} 已有 {fullest.taken} 个预约，"
+                       f"每段名额不能少于 {fullest.taken}。如需减少，请先为群众改约或取消预约")
 
 
 def bands_for(db: Session, matter: Matter) -> list[BookingBand]:
@@ -108,13 +150,20 @@ def find_slot(db: Session, matter: Matter, day: date, start: str, now: datetime)
     raise ApiError(409, "not_a_slot", rules.NOT_A_SLOT)
 
 
+_CAPACITY_NOW = (select(BookingBand.capacity).where(BookingBand.id == bindparam("band_id"))
+                 .with_for_update(read=True, key_share=True))
+
+
 def take(db: Session, band: BookingBand, day: date, start: str) -> None:
-    """One place in the slot, or 409 ``slot_full``."""
+    """One place in the slot, or 409 ``slot_full``. The band's capacity is read under a lock a
+    change of the band waits for (and that waits for a change under way), so a booking and a
+    smaller capacity at the same instant never leave more bookings than places."""
+    capacity = db.execute(_CAPACITY_NOW, {"band_id": band.id}).scalar_one()
     dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
     db.execute(dialect.insert(BookingSlotCount.__table__)
                .values(band_id=band.id, day=day, start=start, taken=0).on_conflict_do_nothing())
     raised = db.execute(update(BookingSlotCount.__table__)
-                        .where(C.band_id == band.id, C.day == day, C.start == start, C.taken < band.capacity)
+                        .where(C.band_id == band.id, C.day == day, C.start == start, C.taken < capacity)
                         .values(taken=C.taken + 1))
     if raised.rowcount != 1:
         raise ApiError(409, "slot_full", rules.SLOT_FULL)

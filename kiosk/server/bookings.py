@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain import booking_rules as rules, identity
 from kiosk.domain.case_states import mask_name
-from kiosk.domain.queue_policy import Policy, booked_key
+from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES, Policy, booked_key, held
 from kiosk.server import booking_slots as slots_db, tickets
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
@@ -21,6 +21,8 @@ from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire.requests import TicketRequest
 
 MAX_CODE_FAILURES = 10
+GREEN_CHANNEL_BY_COORDINATOR = (f"{PRIORITY_GROUP_NAMES['green_channel']}由大厅协调员或首席帮办代办员开通，"
+                                "预约时请选择其他优先人群，或不选")
 
 
 def audit(db: Session, who: Caller | None, booking: Booking, action: str, **detail) -> None:
@@ -41,6 +43,7 @@ def booking_out(db: Session, b: Booking, public_url: str, *, staff: bool, show_c
         phone=b.phone if staff else tickets.mask_phone(b.phone),
         id_number=None if b.id_number is None else (b.id_number if staff else identity.mask_id(b.id_number)),
         service_type=b.service_type, state=b.state, state_name=rules.BOOKING_STATES[b.state], channel=b.channel,
+        priority_group=b.priority_group,
         code=b.code if show_code else None, public_url=f"{public_url}/b/{b.public_token}",
         checked_in_at=iso(b.checked_in_at), late=b.late, ticket_number=ticket.number if ticket else None)
 
@@ -73,6 +76,8 @@ def book(db: Session, who: Caller | None, hall_id: int, req, channel: str, reque
     matter = db.get(Matter, req.matter_id)
     if matter is None or matter.hall_id != hall_id:
         raise not_found("事项")
+    if req.priority_group == "green_channel" and not (who and who.is_supervisor):
+        raise ApiError(422, "green_channel", GREEN_CHANNEL_BY_COORDINATOR)
     if req.service_type == "proxy" and not matter.proxy_allowed:
         raise tickets.proxy_not_offered(matter.name)
     band = slots_db.find_slot(db, matter, req.day, req.start, now)
@@ -81,14 +86,16 @@ def book(db: Session, who: Caller | None, hall_id: int, req, channel: str, reque
     booking = Booking(
         hall_id=hall_id, band_id=band.id, queue_id=matter.queue_id, matter_id=matter.id, day=req.day,
         start=req.start, slot_start=start, slot_end=start + _length(band), name=req.name.strip(), phone=req.phone,
-        id_number=_checked_id(req.id_number), service_type=req.service_type, state="booked",
+        id_number=_checked_id(req.id_number), service_type=req.service_type,
+        priority_group=req.priority_group, state="booked",
         code=_new_code(db, hall_id, req.day), public_token=secrets.token_urlsafe(18), channel=channel,
         request_key=request_key, device_id=who.device.id if who else None,
         helper_id=who.helper.id if who and who.helper else None, created_at=now, changed_at=now, late=False,
         code_failures=0)
     db.add(booking)
     db.flush()
-    audit(db, who, booking, "booking.create", day=req.day.isoformat(), start=req.start, channel=channel)
+    audit(db, who, booking, "booking.create", day=req.day.isoformat(), start=req.start, channel=channel,
+          priority_group=req.priority_group)
     return booking, False
 
 
@@ -171,43 +178,71 @@ def day_list(db: Session, hall_id: int, day: date) -> list[Booking]:
 
 # --- check-in at the kiosk -------------------------------------------------------
 
-def _todays(db: Session, who: Caller, req, now: datetime) -> list[Booking]:
-    query = select(Booking).where(Booking.hall_id == who.hall_id, Booking.day == local_day(now),
-                                  Booking.state.in_(("booked", "checked_in", "served")))
+def _theirs(who: Caller, req):
+    query = select(Booking).where(Booking.hall_id == who.hall_id)
     if req.code:
-        query = query.where(Booking.code == req.code)
-    elif req.token:
-        query = query.where(Booking.public_token == req.token)
-    else:
-        query = query.where(Booking.phone == req.phone)
+        return query.where(Booking.code == req.code)
+    if req.token:
+        return query.where(Booking.public_token == req.token)
+    return query.where(Booking.phone == req.phone)
+
+
+def _todays(db: Session, who: Caller, req, now: datetime) -> list[Booking]:
+    query = _theirs(who, req).where(Booking.day == local_day(now),
+                                        Booking.state.in_(("booked", "checked_in", "served")))
     return db.scalars(query.order_by(Booking.slot_start).with_for_update()).all()
+
+
+def _not_today(db: Session, who: Caller, req, now: datetime) -> ApiError:
+    """No open booking today: the next one on a later day is named (come back that day), or none."""
+    later = db.scalar(_theirs(who, req).where(Booking.day > local_day(now), Booking.state == "booked")
+                      .order_by(Booking.slot_start).limit(1)) if not req.code else None
+    if later is None:  # a code is one day's: another day's booking with the same six digits is not theirs
+        return ApiError(404, "no_booking", "没有找到您今天的预约，请核对预约码或手机号；也可以直接取号")
+    day = f"{later.day.month}月{later.day.day}日"
+    return ApiError(409, "not_today", rules.not_today_words(day, later.start))
+
+
+def _said(booking: Booking, now: datetime, policy: Policy) -> str:
+    """A checked-in booking's outcome as it stands: ``late``, or booked and still held, or booked."""
+    if booking.late:
+        return "late"
+    return "early" if held(booked_key(booking.slot_start, booking.priority_group, policy), now) else "on_time"
 
 
 def check_in(db: Session, who: Caller, req, key: str | None, policy: Policy, timing: rules.Timing,
              now: datetime) -> tuple[Booking, object, str]:
-    """The booking checked in and its ticket, with ``on_time`` or ``late``; a retry (or a second
-    check-in) answers with the ticket the first one gave."""
+    """The booking checked in and its ticket, with ``early``, ``on_time`` or ``late``; a retry
+    (or a second check-in) answers with the ticket the first one gave."""
     if sum(v is not None for v in (req.code, req.phone, req.token)) != 1:
         raise ApiError(422, "code_or_phone", "请输入预约码或预约时留的手机号（二者选一）")
     found = _todays(db, who, req, now)
     replay = tickets.find_replay(db, who, key)
     done = [b for b in found if b.ticket_id is not None and (replay is None or b.ticket_id == replay.id)]
     open_ = [b for b in found if b.state == "booked"]
-    on_time = [b for b in open_ if rules.arrival(b.slot_start, now, timing) == "on_time"]
-    if done and (replay is not None or not on_time):
+    booked_now = [b for b in open_
+                  if rules.arrival(b.slot_start, now, timing, policy.booking_lead) in ("early", "on_time")]
+    if done and (replay is not None or not booked_now):
         booking = done[-1]
-        return booking, tickets.ticket_out(db, db.get(Ticket, booking.ticket_id)), "late" if booking.late else "on_time"
+        return booking, tickets.ticket_out(db, db.get(Ticket, booking.ticket_id)), _said(booking, now, policy)
     if not open_:
-        raise ApiError(404, "no_booking", "没有找到您今天的预约，请核对预约码或手机号；也可以直接取号")
-    booking = (on_time or open_)[0]
-    outcome = rules.arrival(booking.slot_start, now, timing)
+        raise _not_today(db, who, req, now)
+    booking = (booked_now or open_)[0]
+    outcome = rules.arrival(booking.slot_start, now, timing, policy.booking_lead)
     if outcome == "too_early":
-        opens = iso(booking.slot_start - timing.checkin_opens)[11:16]
+        opens = iso(rules.checkin_opens(booking.slot_start, timing))[11:16]
         raise ApiError(409, "too_early", rules.checkin_words("too_early", booking.start, opens))
-    ticket_req = TicketRequest(matter_id=booking.matter_id, service_type=booking.service_type, phone=booking.phone)
-    key_for = booked_key(booking.slot_start, None, policy) if outcome == "on_time" else None
+    group = booking.priority_group
+    ticket_req = TicketRequest(matter_id=booking.matter_id, service_type=booking.service_type, phone=booking.phone,
+                               priority_group=group)
+    key_for = None if outcome == "late" else booked_key(booking.slot_start, group, policy)
     ticket, _ = tickets.issue(db, who, ticket_req, key, policy, booked=key_for)
     booking.state, booking.ticket_id, booking.checked_in_at = "checked_in", ticket.id, now
     booking.late, booking.changed_at = outcome == "late", now
     audit(db, who, booking, "booking.check_in", outcome=outcome)
     return booking, ticket, outcome
+
+
+def called_from(booking: Booking, policy: Policy) -> datetime | None:
+    """From when a booked ticket may be called (none for a late arrival's ordinary ticket)."""
+    return None if booking.late else booked_key(booking.slot_start, booking.priority_group, policy).rank_at

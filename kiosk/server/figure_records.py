@@ -16,11 +16,12 @@ from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy import (
-    BigInteger, Date, Integer, Select, and_, cast, extract, func, literal, literal_column, or_, select, text,
+    BigInteger, Date, Integer, Select, and_, case, cast, extract, func, literal, literal_column, or_, select, text,
     union_all,
 )
 from sqlalchemy.orm import Session
 
+from kiosk.domain.queue_policy import TIER_TRANSFERRED
 from kiosk.server.models import Rating, RatingExclusion, Service, Ticket
 from kiosk.server.timeutil import utc_offset_hours
 
@@ -80,18 +81,25 @@ def by_position(n: int):
     return [text(str(i)) for i in range(1, n + 1)]
 
 
+# When a ticket could first be called: its issue, or, for a booked citizen who checked in early,
+# the end of the hold (queue_policy.held). The hours a citizen chose to come early are not the
+# hall's waiting. Only such a key ranks after its issue, but a transfer's (its transfer's time).
+CALLABLE_FROM = case((and_(Ticket.tier != TIER_TRANSFERRED, Ticket.rank_at > Ticket.issued_at), Ticket.rank_at),
+                     else_=Ticket.issued_at)
+
+
 def source(db: Session, measure: str, hall_id: int, ranges: Ranges) -> Select:
     """One row per record the measure counts: its queue, window and helper, the moment that
     dates it (``at``) and its ``value``: a duration in microseconds, or a rating's score.
 
-    waiting: tickets issued in ``ranges`` and called, from issue to (last) call;
+    waiting: tickets issued in ``ranges`` and called, from issue (``CALLABLE_FROM``) to (last) call;
     service: services called in ``ranges`` and finished (not transferred, not a no-show),
     from call to finish; scores: the ratings of those services, less the ones excluded on
     appeal, dated by the service's call."""
     if measure == "waiting":
         return select(Ticket.queue_id.label("queue"), Ticket.window_id.label("window"),
                       Ticket.helper_id.label("helper"), Ticket.issued_at.label("at"),
-                      duration_us(db, Ticket.issued_at, Ticket.called_at).label("value")).where(
+                      duration_us(db, CALLABLE_FROM, Ticket.called_at).label("value")).where(
             Ticket.hall_id == hall_id, within(Ticket.issued_at, ranges), Ticket.called_at.is_not(None))
     if measure == "service":
         return select(Service.queue_id.label("queue"), Service.window_id.label("window"),

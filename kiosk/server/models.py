@@ -657,6 +657,7 @@ class Booking(Base):
     phone: Mapped[str] = mapped_column(String(20))
     id_number: Mapped[str | None] = mapped_column(String(30))
     service_type: Mapped[str] = mapped_column(String(10))
+    priority_group: Mapped[str | None] = mapped_column(String(20))  # queue_policy's, given to the ticket
     state: Mapped[str] = mapped_column(String(12))  # booked checked_in served no_show cancelled
     code: Mapped[str] = mapped_column(String(8))
     public_token: Mapped[str] = mapped_column(String(40), unique=True)

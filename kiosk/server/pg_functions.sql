@@ -107,6 +107,7 @@ BEGIN
     WHERE t.id = (
         SELECT h.id FROM tickets h
         WHERE h.hall_id = p_hall AND h.status = 'waiting' AND h.day = p_today
+          AND h.rank_at <= p_now  -- a booked ticket is held until its slot's lead (queue_policy.held)
           AND (h.target_window_id = p_window
                OR (h.target_window_id IS NULL
                    AND h.queue_id IN (SELECT wq.queue_id FROM window_queues wq WHERE wq.window_id = p_window)))

@@ -80,8 +80,9 @@ NEXT_SEQ = {"sqlite": _next_seq(sqlite), "postgresql": _next_seq(postgresql)}
 _WINDOW_QUEUES = select(_WQ.queue_id).where(_WQ.window_id == p("window")).scalar_subquery()
 # The head of the window's line, taken in the same statement that calls it. On PostgreSQL the
 # subquery locks the row and skips rows other windows hold; SQLite has one writer at a time.
+# A key ranked in the future is a booked ticket held until its slot's lead (queue_policy.held).
 _HEAD = (select(T.id)
-         .where(T.hall_id == p("hall"), T.status == "waiting", T.day == p("today"),
+         .where(T.hall_id == p("hall"), T.status == "waiting", T.day == p("today"), T.rank_at <= p("now"),
                 or_(T.target_window_id == p("window"),
                     and_(T.target_window_id.is_(None), T.queue_id.in_(_WINDOW_QUEUES))))
          .order_by(T.tier, T.rank_at, T.id).limit(1)

@@ -169,6 +169,7 @@ class LineEntry(Answer):
     priority_group: PriorityGroup | None
     transferred: bool
     waited_s: Count
+    held_until: Time | None = None  # a booked citizen who came early: not called before this
 
 
 class WindowLine(Answer):

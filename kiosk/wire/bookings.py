@@ -9,7 +9,7 @@ from pydantic import Field
 from kiosk.domain import booking_rules
 from kiosk.wire.answers import IssuedTicket
 from kiosk.wire.vocabulary import (
-    MOBILE, Answer, Count, Day, DayText, Id, Id32, Moment, Request, ServiceType, Time,
+    MOBILE, Answer, Count, Day, DayText, Id, Id32, Moment, PriorityGroup, Request, ServiceType, Time,
 )
 
 BookingState = Literal[tuple(booking_rules.BOOKING_STATES)]
@@ -42,6 +42,8 @@ class BookingRequest(Request):
     phone: str = Field(pattern=MOBILE, max_length=11)
     id_number: str | None = Field(default=None, min_length=1, max_length=30)  # checked by kiosk.domain.identity
     service_type: ServiceType = "help"
+    # said by the citizen or the helper; the green channel only a coordinator grants, at the window
+    priority_group: PriorityGroup | None = None
 
 
 class BookingMove(Request):
@@ -141,6 +143,7 @@ class Booking(Answer):
     phone: str
     id_number: str | None
     service_type: ServiceType
+    priority_group: PriorityGroup | None = None
     state: BookingState
     state_name: str
     channel: str
@@ -157,8 +160,11 @@ class BookingList(Answer):
 
 
 class CheckIn(Answer):
-    outcome: Literal["on_time", "late"]
+    """``early``: a booked ticket held until ``called_from``; ``on_time``: a booked ticket;
+    ``late``: an ordinary one."""
+    outcome: Literal["early", "on_time", "late"]
     message: str
+    called_from: Time | None = None
     booking: Booking
     ticket: IssuedTicket
 

@@ -8,6 +8,7 @@ from kiosk.domain.queue_policy import (
 
 T0 = datetime(2026, 11, 23, 9, 0)
 POLICY = Policy(priority_lead=timedelta(minutes=15))
+LATER = T0 + timedelta(days=1)  # every ticket here is callable by then
 
 
 def ticket(id, minute, group=None, queue=1, transferred_minute=None, target_window=None):
@@ -18,7 +19,7 @@ def ticket(id, minute, group=None, queue=1, transferred_minute=None, target_wind
 
 def test_first_come_first_served_among_ordinary_tickets():
     waiting = [ticket(2, 5), ticket(1, 1), ticket(3, 9)]
-    assert choose_next(waiting, window=1, window_queue_ids=[1]).id == 1
+    assert choose_next(waiting, window=1, window_queue_ids=[1], now=LATER).id == 1
 
 
 def test_transferred_before_green_channel_before_priority_before_ordinary():
@@ -30,7 +31,7 @@ def test_transferred_before_green_channel_before_priority_before_ordinary():
     ]
     order = []
     while waiting:
-        chosen = choose_next(waiting, 1, [1])
+        chosen = choose_next(waiting, 1, [1], LATER)
         order.append(chosen.id)
         waiting.remove(chosen)
     assert order == [4, 3, 2, 1]
@@ -40,19 +41,19 @@ def test_priority_ticket_overtakes_only_within_the_lead():
     ordinary = ticket(1, 0)
     late_priority = ticket(2, 20, "disabled")  # 20 min later: beyond the 15-min lead
     near_priority = ticket(3, 10, "pregnant")  # 10 min later: within the lead
-    assert choose_next([ordinary, late_priority], 1, [1]).id == 1
-    assert choose_next([ordinary, near_priority], 1, [1]).id == 3
+    assert choose_next([ordinary, late_priority], 1, [1], LATER).id == 1
+    assert choose_next([ordinary, near_priority], 1, [1], LATER).id == 3
 
 
 def test_window_sees_only_its_queues_and_tickets_transferred_to_it():
     waiting = [ticket(1, 0, queue=2), ticket(2, 1, queue=1, transferred_minute=5, target_window=7)]
-    assert choose_next(waiting, window=3, window_queue_ids=[1]) is None
-    assert choose_next(waiting, window=7, window_queue_ids=[]).id == 2
-    assert choose_next(waiting, window=3, window_queue_ids=[2]).id == 1
+    assert choose_next(waiting, window=3, window_queue_ids=[1], now=LATER) is None
+    assert choose_next(waiting, window=7, window_queue_ids=[], now=LATER).id == 2
+    assert choose_next(waiting, window=3, window_queue_ids=[2], now=LATER).id == 1
 
 
 def test_nothing_waiting_gives_none():
-    assert choose_next([], 1, [1]) is None
+    assert choose_next([], 1, [1], LATER) is None
 
 
 def test_endless_priority_stream_cannot_starve_an_ordinary_ticket():
@@ -61,7 +62,7 @@ def test_endless_priority_stream_cannot_starve_an_ordinary_ticket():
     served_before_ordinary = 0
     for minute in range(1, 200):
         waiting.append(ticket(minute, minute, "elderly"))
-        chosen = choose_next(waiting, 1, [1])
+        chosen = choose_next(waiting, 1, [1], LATER)
         waiting.remove(chosen)
         if chosen.id == 0:
             break
@@ -89,7 +90,7 @@ def test_ordinary_ticket_is_only_overtaken_by_priority_issued_within_the_lead(ar
         while pending and issued[pending[0].id][0] <= clock:
             waiting.append(pending.pop(0))
         if waiting:
-            chosen = choose_next(waiting, 1, [1])
+            chosen = choose_next(waiting, 1, [1], T0 + timedelta(minutes=clock))
             waiting.remove(chosen)
             served.append(chosen.id)
         clock += pace

@@ -21,6 +21,10 @@ class Api:
         return requests.post(self.base + path, json=json_body, headers=self._headers(kw.pop("headers", None)),
                              timeout=10, **kw)
 
+    def put(self, path, json_body=None, **kw):
+        return requests.put(self.base + path, json=json_body, headers=self._headers(kw.pop("headers", None)),
+                            timeout=10, **kw)
+
 
 def read_events(base: str, token: str, *, after: int | None = None, count: int, timeout: float = 10) -> list[dict]:
     """Read ``count`` events from the stream, resuming after event id ``after``."""

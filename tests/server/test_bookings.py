@@ -113,3 +113,40 @@ def test_thirty_bookings_at_once_never_overbook_a_slot(live_server):
     with live_server.database.read() as db:
         assert db.scalar(select(func.count()).select_from(Booking)) == capacity
         assert db.scalar(select(BookingSlotCount.taken)) == capacity
+
+
+def test_a_smaller_capacity_at_the_instant_of_bookings_never_leaves_more_bookings_than_places(live_server):
+    """Lowering a band's capacity while bookings arrive: the change waits for bookings under way
+    (and they for it), so either it is refused for the places already booked, or no booking
+    goes past the new capacity."""
+    band = open_all_day(live_server, capacity=20)
+    helper = Api(live_server.url, live_server.helper_session(2, "1006"))
+    boss = supervisor(live_server)
+    slot = next_slot(helper)
+    tries, smaller = 16, 4
+    start, answers, changed = threading.Barrier(tries + 1), [], []
+    body = {k: band[k] for k in ("queue_id", "matter_id", "kind", "weekdays", "start", "end", "slot_minutes")}
+
+    def book(i):
+        start.wait()
+        r = helper.post("/api/v1/bookings", booking_body(slot, phone=f"139{i:08d}"))
+        answers.append(r.status_code)
+
+    def lower():
+        start.wait()
+        changed.append(boss.put(f"/api/v1/booking-bands/{band['id']}", {**body, "capacity": smaller}))
+
+    threads = [threading.Thread(target=book, args=(i,)) for i in range(tries)] + [threading.Thread(target=lower)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    made = answers.count(201)
+    assert made + answers.count(409) == tries
+    if changed[0].status_code == 200:
+        assert made <= smaller
+    else:
+        assert changed[0].status_code == 409 and "每段名额不能少于" in changed[0].json()["error"]["message"]
+        assert made > smaller
+    with live_server.database.read() as db:
+        assert db.scalar(select(BookingSlotCount.taken)) == made

@@ -23,7 +23,8 @@ def test_waiting_service_satisfaction_and_coverage(live_server):
         for n, tid in enumerate(ids):
             t = db.get(Ticket, tid)
             wait = timedelta(minutes=13 if n == 3 else 3)
-            db.execute(update(Ticket).where(Ticket.id == tid).values(issued_at=t.called_at - wait))
+            db.execute(update(Ticket).where(Ticket.id == tid).values(issued_at=t.called_at - wait,
+                                                                     rank_at=t.called_at - wait))
             db.execute(update(Service).where(Service.ticket_id == tid)
                        .values(finished_at=t.called_at + timedelta(minutes=10)))
     summary = helper.get("/api/v1/figures").json()
@@ -43,3 +44,20 @@ def test_waiting_service_satisfaction_and_coverage(live_server):
     assert len(by_queue[0]["period"]) == 7  # 2026-11
     by_quarter = helper.get("/api/v1/figures/services", params={"group": "helper", "period": "quarter"}).json()
     assert by_quarter[0]["group"] == "刘䶮" and "-Q" in by_quarter[0]["period"]
+
+
+def test_a_booked_citizen_s_early_hours_are_not_the_hall_s_waiting(live_server):
+    """Checked in early, held until a minute ago, then called: the hall kept them waiting one
+    minute, not the twenty since they came (the booked citizens' wait from slot start is its own
+    figure)."""
+    kiosk = Api(live_server.url, live_server.device_token("kiosk"))
+    helper = Api(live_server.url, live_server.helper_session(1, "1003"))
+    issued = kiosk.post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).json()
+    with live_server.database.write() as db:
+        t = db.get(Ticket, issued["id"])
+        db.execute(update(Ticket).where(Ticket.id == t.id).values(issued_at=t.issued_at - timedelta(minutes=20),
+                                                                  rank_at=t.issued_at - timedelta(minutes=1)))
+    called = helper.post("/api/v1/windows/1/call-next").json()
+    assert called["id"] == issued["id"]
+    waiting = helper.get("/api/v1/figures").json()["waiting"]
+    assert waiting["count"] == 1 and waiting["mean_min"] == 1.0, waiting

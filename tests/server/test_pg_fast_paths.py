@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select, text, update
 
-from kiosk.domain.queue_policy import Policy
+from kiosk.domain.queue_policy import TIER_NORMAL, CallKey, Policy
 from kiosk.server import pg_fast_paths as fast, rating_records, tickets as ops
 from kiosk.server.admin import add_device, seed_demo
 from kiosk.server.auth import identify, new_token
@@ -78,6 +78,9 @@ class Hall:
 def _python_path(hall: Hall, step: str, *args):
     work = {
         "issue": lambda tx: ops.issue(tx, hall.kiosk, *args, Policy()),
+        # a booked citizen checked in early (check-in runs in Python on both databases)
+        "issue_held": lambda tx: ops.issue(tx, hall.kiosk, *args, Policy(),
+                                           booked=CallKey(TIER_NORMAL, utcnow() + timedelta(hours=1))),
         "call": lambda tx: _shown(ops.call_next(tx, hall.helpers[args[0]], args[0]), tx),
         "finish": lambda tx: _shown(ops.finish(tx, hall.helpers[args[0]], *args[1:]), tx),
         "rate": lambda tx: rating_records.record(tx, hall.pad, 1, args[0], 600),
@@ -96,7 +99,7 @@ def _server_path(hall: Hall, step: str, *args) -> tuple[object, bool]:
             return _shown(await fast.finish(hall.db, hall.helpers[args[0]], *args[1:]), None, args[0])
         return await fast.rate(hall.db, hall.pad, 1, args[0], 600)
 
-    answer = asyncio.run(by_function())
+    answer = None if step == "issue_held" else asyncio.run(by_function())
     if answer is None:
         return _python_path(hall, step, *args), False
     return (None if answer == "none" else answer), True
@@ -189,6 +192,34 @@ def test_the_unusual_cases_go_to_the_python_path_and_come_out_the_same(two_halls
     assert records == server.records()
     assert [row[9] for row in records["tickets"]] == ["A1000"]
     assert records["figure_days"] and records["follow_ups"]
+
+
+def test_a_held_booked_ticket_is_called_by_the_function_as_by_the_python_path(two_halls):
+    """A booked citizen who checked in early waits for their slot's lead on both paths: walk-ins
+    are called meanwhile, the line runs dry around it, and from the lead it is called first."""
+    python, server = two_halls
+    q = python.queues
+    by_function = _play_both(python, server, [
+        ("issue_held", _ticket(queue_id=q["A"], phone="13912345678"), "b1"),
+        ("call", 1),  # held: nobody to call
+        ("issue", _ticket(queue_id=q["A"]), "k1"),
+        ("call", 1),  # the walk-in who came after
+        ("finish", 1, None, SimpleNamespace(outcome="done", log="")),
+        ("call", 1),  # held still
+    ])
+    assert by_function == [False, True, True, True, True, True]
+    for hall in two_halls:  # the clock reaches the slot's lead
+        with hall.db.write() as s:
+            s.execute(update(Ticket).where(Ticket.idempotency_key == "b1")
+                      .values(rank_at=utcnow() - timedelta(minutes=1)))
+    assert _play_both(python, server, [
+        ("issue", _ticket(queue_id=q["A"]), "k2"),
+        ("call", 1),  # the booked ticket, ahead of the walk-in who came after its lead
+    ]) == [True, True]
+    records = python.records()
+    assert records == server.records()
+    called = [row for row in records["tickets"] if row[10] == "called"]
+    assert [row[5] for row in called] == ["b1"]
 
 
 def _proxy_allowed(hall: Hall, name: str) -> bool:

@@ -11,7 +11,7 @@ from PIL import Image
 from tests.server.booking_helpers import open_all_day
 from tests.supervisor.test_supervisor_browser import _click_and_wait, _not_blank, chrome  # noqa: F401
 
-SHOTS = Path("/work/shots/bookings")
+SHOTS = Path("/work/shots/bookings2")
 PHONE = (390, 844)
 SIZES = """
 const small = [...document.querySelectorAll('p,label,legend,button,select,input')]
@@ -42,7 +42,11 @@ def test_book_then_cancel_on_a_phone(chrome, sqlite_server):  # noqa: F811
     chrome.find_element(By.CSS_SELECTOR, "input[name=slot]").click()
     chrome.find_element(By.NAME, "name").send_keys("张三丰")
     chrome.find_element(By.NAME, "phone").send_keys("13912345678")
+    from selenium.webdriver.support.ui import Select
+    Select(chrome.find_element(By.NAME, "priority_group")).select_by_visible_text("老年人")
+    _fits_a_phone(chrome, "2b-filled")
     _click_and_wait(chrome, "form[method=post] button[type=submit]", lambda d: "预约成功" in d.title)
+    assert "优先人群：老年人" in chrome.page_source
     code = chrome.find_element(By.CSS_SELECTOR, ".code").text
     assert len(code) == 6 and code.isdigit()
     _fits_a_phone(chrome, "3-booked")
@@ -78,3 +82,13 @@ def test_the_supervisor_page_at_1920(chrome, sqlite_server):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
     chrome.save_screenshot(str(SHOTS / "supervisor-bookings-1920.png"))
     _not_blank(Image.open(SHOTS / "supervisor-bookings-1920.png").convert("RGB"))
+    # the band's change form: the capacity lowered and saved, the table says so
+    form = chrome.find_element(By.CSS_SELECTOR, "form.band-edit")
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'})", form)
+    chrome.save_screenshot(str(SHOTS / "supervisor-bands-edit-1920.png"))
+    capacity = form.find_element(By.NAME, "capacity")
+    capacity.clear()
+    capacity.send_keys("1")
+    _click_and_wait(chrome, "form.band-edit button[type=submit]", lambda d: "已保存预约时段的修改" in d.page_source)
+    assert chrome.execute_script("return document.documentElement.scrollWidth") <= 1920
+    chrome.save_screenshot(str(SHOTS / "supervisor-bands-changed-1920.png"))

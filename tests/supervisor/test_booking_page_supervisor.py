@@ -3,7 +3,7 @@ today's bookings with their states, and the home visits due and overdue."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from kiosk.server.admin import add_helper
 from tests.server.api import Api
@@ -72,3 +72,46 @@ def test_a_coordinator_arranges_a_joint_home_visit_on_the_page(sqlite_server):
     ours = next(v for v in arranged if v["id"] == visit["id"])
     assert ours["state"] == "scheduled" and ours["scheduled_at"].startswith("2026-12-20T10:30:00+08:00")
     assert len(ours["helpers"]) == 2
+
+
+def test_a_band_is_changed_on_the_page_audited_and_keeps_room_for_its_bookings(sqlite_server):
+    from sqlalchemy import select
+
+    from kiosk.server.models import AuditEntry
+    from tests.server.booking_helpers import open_all_day, supervisor
+
+    band = open_all_day(sqlite_server, capacity=3)
+    helper = Api(sqlite_server.url, sqlite_server.helper_session(2, "1006"))
+    slot = next_slot(helper)
+    for phone in ("13912345678", "13912345679"):
+        assert helper.post("/api/v1/bookings", booking_body(slot, phone=phone)).status_code == 201
+    web = Web(sqlite_server)
+    web.login(CHIEF)
+    page = web.get("/supervisor/bookings").text
+    assert f'action="/supervisor/bookings/bands/{band["id"]}"' in page and "修改预约时段" in page
+    csrf = web.csrf("/supervisor/bookings")
+    path = f"/supervisor/bookings/bands/{band['id']}"
+    fields = {"csrf": csrf, "queue_id": str(band["queue_id"]), "matter_id": "", "kind": "regular",
+              "weekdays": "0123456", "start": "00:00", "end": "23:59", "slot_minutes": "15", "active": "1"}
+    booked_day = date.fromisoformat(slot["day"])
+    day = f"{booked_day.month}月{booked_day.day}日"
+    too_few = web.post(path, {**fields, "capacity": "1"})
+    assert too_few.status_code == 409, _text(too_few.text)[-400:]
+    assert f"{day} {slot['start']} 已有 2 个预约，每段名额不能少于 2" in _text(too_few.text)
+    gone = web.post(path, {**fields, "capacity": "3", "start": "00:05"})  # every slot would start 5 minutes later
+    assert gone.status_code == 409 and f"{day} {slot['start']} 已有 2 个预约，修改后该时段将不再开放" in _text(gone.text)
+    fields.update(kind="extended", end="23:45")
+    changed = web.post(path, {**fields, "capacity": "2"})
+    assert changed.status_code == 200 and "已保存预约时段的修改" in changed.text
+    assert "延时服务 周一、周二、周三、周四、周五、周六、周日 00:00–23:45" in _text(changed.text)
+    body = {k: band[k] for k in ("queue_id", "matter_id", "kind", "weekdays", "start", "end", "slot_minutes")}
+    by_api = supervisor(sqlite_server).put(f"/api/v1/booking-bands/{band['id']}", {**body, "capacity": 1})
+    assert by_api.status_code == 409 and by_api.json()["error"]["code"] == "capacity_below_booked"
+    off = web.post(path, {k: v for k, v in {**fields, "capacity": "2"}.items() if k != "active"})
+    assert off.status_code == 200 and "停用" in _text(off.text)
+    assert helper.get("/api/v1/booking-slots", params={"matter_id": 1}).json()["slots"] == []
+    with sqlite_server.database.read() as db:
+        saved = [e.detail for e in db.scalars(select(AuditEntry).where(AuditEntry.action == "booking_band.save")
+                                              .order_by(AuditEntry.id))]
+    assert saved[-2]["changed"] == {"kind": ["regular", "extended"], "end": ["23:59", "23:45"], "capacity": [3, 2]}
+    assert saved[-1]["changed"] == {"active": [True, False]}

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES, SELF_DECLARED_GROUPS
 from kiosk.server import booking_slots as slots_db, bookings as ops
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError
@@ -91,8 +92,19 @@ def _booking_form(bb: ServerState, hall: Hall, matter_id: int | None) -> str:
         '<fieldset><legend>第三步：填写预约人</legend><label>姓名 <input type="text" name="name" maxlength="100" '
         'required autocomplete="name"></label><label>手机号 <input type="tel" name="phone" inputmode="numeric" '
         'maxlength="11" required autocomplete="tel"></label><label>身份证号（可不填） <input type="text" '
-        f'name="id_number" maxlength="18" autocomplete="off"></label>{services}</fieldset>'
+        f'name="id_number" maxlength="18" autocomplete="off"></label>{services}{_priority_choice()}</fieldset>'
         '<button type="submit">确认预约</button></form>') if slots else pick + _slot_choices(slots)
+
+
+def _priority_choice() -> str:
+    """老弱病残孕 and the other groups a citizen may say of themselves: the ticket at check-in carries it."""
+    options = "".join(f'<option value="{k}">{escape(v)}</option>' for k, v in SELF_DECLARED_GROUPS.items())
+    return ('<label>优先人群（如是，请选择；签到后优先叫号） <select name="priority_group">'
+            f'<option value="">不是</option>{options}</select></label>')
+
+
+def _priority_words(group: str | None) -> str:
+    return f"<br>优先人群：{escape(PRIORITY_GROUP_NAMES[group])}" if group in PRIORITY_GROUP_NAMES else ""
 
 
 def qr_svg(text: str) -> str:
@@ -137,7 +149,8 @@ async def booking_made(hall: HallCode, request: Request, bb: ServerState = Depen
         req = wire.BookingRequest.model_validate(
             {"matter_id": int(matter) if matter.isdigit() and len(matter) < 10 else 0, "day": day, "start": start,
              "name": f.get("name", ""), "phone": f.get("phone", ""), "id_number": f.get("id_number") or None,
-             "service_type": f.get("service_type", "help")}, strict=False)
+             "service_type": f.get("service_type", "help"), "priority_group": f.get("priority_group") or None},
+            strict=False)
         made, _ = await run_in_threadpool(citizen_book, bb, hall, req, f"page:{f.get('nonce', '')[:40]}"
                                           if f.get("nonce") else None, request.client.host if request.client else "")
     except ValidationError:
@@ -145,7 +158,8 @@ async def booking_made(hall: HallCode, request: Request, bb: ServerState = Depen
     except ApiError as exc:
         message, status = exc.message, exc.status
     else:
-        body = (f'<p>预约成功：{escape(made.matter)}，{escape(made.day)} {escape(made.start)}–{escape(made.end)}。</p>'
+        body = (f'<p>预约成功：{escape(made.matter)}，{escape(made.day)} {escape(made.start)}–{escape(made.end)}。'
+                f'{_priority_words(made.priority_group)}</p>'
                 f'<p>您的预约码（请记下，签到、取消或改约都要用）：</p><p class="code">{escape(made.code or "")}</p>'
                 f'<p>到大厅后，在自助取号机上点“我有预约，签到取号”，输入预约码或手机号，'
                 f'或把下面的二维码对准高拍仪。</p>{qr_svg(made.public_url)}'
@@ -172,7 +186,8 @@ def _booking_page(bb: ServerState, token: str, notice: str = "", status: int = 2
         return _missing()
     hall, b, slots = found
     body = (f"<p>事项：{escape(b.matter)}<br>时段：{escape(b.day)} {escape(b.start)}–{escape(b.end)}<br>"
-            f"预约人：{escape(b.name)}（{escape(b.phone)}）</p><p><b>状态：{escape(b.state_name)}</b></p>")
+            f"预约人：{escape(b.name)}（{escape(b.phone)}）{_priority_words(b.priority_group)}</p>"
+            f"<p><b>状态：{escape(b.state_name)}</b></p>")
     if b.state == "booked":
         body += f"<p>签到时把二维码对准自助取号机的高拍仪：</p>{qr_svg(b.public_url)}"
         here = f'/b/{escape(token)}'

@@ -17,8 +17,7 @@ from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import BookingBand, Hall, Matter
 from kiosk.server.schemas import answer
-from kiosk.server.tickets import audit
-from kiosk.server.timeutil import local_day, utcnow
+from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire import bookings as wire
 from kiosk.wire.answers import IssuedTicket
 from kiosk.wire.vocabulary import Day
@@ -60,30 +59,21 @@ def list_bands(who: Caller = Depends(caller), bb: ServerState = Depends(server))
 async def add_band(req: wire.BandRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     _supervisor(who)
     return await run_in_threadpool(_write, bb, lambda db: wire.Band(**slots_db.band_out(
-        _audited_band(db, who, slots_db.save_band(db, who.hall_id, req)))))
+        slots_db.save_band(db, who, req))))
 
 
 @router.put("/booking-bands/{band_id}", response_model=wire.Band, responses=CHANGE)
 async def change_band(band_id: Annotated[int, Path(ge=1, le=2**31 - 1)], req: wire.BandRequest,
                       who: Caller = Depends(caller), bb: ServerState = Depends(server)):
+    """Capacity, times, active or not; a band with bookings to come keeps their slots and places."""
     _supervisor(who)
-
-    def work(db):
-        band = db.get(BookingBand, band_id)
-        if band is None or band.hall_id != who.hall_id:
-            raise not_found("预约时段")
-        return wire.Band(**slots_db.band_out(_audited_band(db, who, slots_db.save_band(db, who.hall_id, req, band))))
-    return await run_in_threadpool(_write, bb, work)
+    return await run_in_threadpool(_write, bb, lambda db: wire.Band(**slots_db.band_out(
+        slots_db.save_band(db, who, req, band_id))))
 
 
 def _supervisor(who: Caller) -> None:
     if not who.is_supervisor:
         raise ApiError(403, "forbidden", "只有协调员和首席帮办代办员可以设置预约时段")
-
-
-def _audited_band(db, who: Caller, band: BookingBand) -> BookingBand:
-    audit(db, who, "booking_band.save", band_id=band.id, capacity=band.capacity, kind=band.kind)
-    return band
 
 
 def _slot_list(bb: ServerState, hall_id: int, matter_id: int, first: date | None, days: int) -> wire.SlotList:
@@ -155,14 +145,17 @@ async def move_booking(booking_id: BookingId, req: wire.BookingMove, who: Caller
 @router.post("/bookings/check-in", response_model=wire.CheckIn, responses=CHANGE)
 async def check_in(req: wire.CheckInRequest, idempotency_key: str | None = IdemKey,
                    who: Caller = Depends(caller), bb: ServerState = Depends(server)):
-    """At the kiosk: a booked ticket within the slot (or up to its grace), an ordinary one after."""
+    """At the kiosk: a booked ticket from the check-in window to the grace (held until the slot's
+    lead when early), an ordinary one after."""
     require(who, "kiosk")
     key = idempotency_key.strip() if idempotency_key else None
 
     def work(db):
-        booking, ticket, outcome = ops.check_in(db, who, req, key, bb.policy, rules.Timing(), utcnow())
+        booking, ticket, outcome = ops.check_in(db, who, req, key, bb.policy, bb.settings.booking_timing(),
+                                                utcnow())
         ticket = IssuedTicket(**ticket.model_dump(), status_url=f"{bb.settings.public_url}/t/{ticket.public_token}")
         return wire.CheckIn(outcome=outcome, message=rules.checkin_words(outcome, booking.start),
+                            called_from=iso(ops.called_from(booking, bb.policy)),
                             booking=_out(bb, db, booking, staff=False, show_code=False), ticket=ticket)
     return await run_in_threadpool(_write, bb, work)
 

@@ -229,11 +229,13 @@ def window_line(window: Annotated[int, Path(ge=1, le=9999)], who: Caller = Depen
         held = db.scalar(select(Ticket).where(Ticket.window_id == win.id,
                                               Ticket.status.in_(("called", "serving"))).limit(1))
         now = utcnow()
+        waiting = sorted(waiting, key=lambda t: t.rank_at > now)  # in the order call-next takes them now
         return wire.WindowLine(
             window=window, waiting=len(waiting),
             longest_wait_s=max((int((now - t.issued_at).total_seconds()) for t in waiting), default=0),
             next=[wire.LineEntry(id=t.id, number=t.number, priority_group=t.priority_group,
-                                 transferred=t.tier == 0, waited_s=int((now - t.issued_at).total_seconds()))
+                                 transferred=t.tier == 0, waited_s=int((now - t.issued_at).total_seconds()),
+                                 held_until=iso(t.rank_at) if t.rank_at > now else None)
                   for t in waiting[:10]],
             current=ticket_out(db, held, staff=True) if held else None)
 

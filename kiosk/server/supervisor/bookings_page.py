@@ -1,4 +1,5 @@
-"""预约与上门: the hall's booking bands (with a form to add one: regular, 延时 or weekend hours),
+"""预约与上门: the hall's booking bands (with a form to add one: regular, 延时 or weekend hours,
+and one to change each: its capacity, times, active or not),
 today's bookings with their states and figures, the home visits due and overdue, the most
 pressing first, as the cases page lists cases, and the visits still to arrange, each with a form
 to assign helpers (of this hall or those it oversees: a joint visit) and a time."""
@@ -26,7 +27,6 @@ from kiosk.server.supervisor.layout import respond
 from kiosk.server.supervisor.sessions import Supervisor, supervisor
 from kiosk.server.supervisor.setup_forms import first, form_lists
 from kiosk.server.supervisor.templates import Marked
-from kiosk.server.tickets import audit
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire.bookings import BandRequest
 
@@ -48,10 +48,12 @@ def gather(db: Session, who: Supervisor, public_url: str) -> dict:
     bookings.settle(db, hall_id, now)
     queues = dict(db.execute(select(Queue.id, Queue.name).where(Queue.hall_id == hall_id)).all())
     matters = dict(db.execute(select(Matter.id, Matter.name).where(Matter.hall_id == hall_id)).all())
+    band_rows = db.scalars(select(BookingBand).where(BookingBand.hall_id == hall_id).order_by(BookingBand.id)).all()
     bands = [[queues.get(b.queue_id, ""), matters.get(b.matter_id, "（队列内全部事项）"), rules.BAND_KINDS[b.kind],
               _weekdays(b.weekdays), f"{b.start}–{b.end}", f"{b.slot_minutes} 分钟", b.capacity,
-              "启用" if b.active else "停用"]
-             for b in db.scalars(select(BookingBand).where(BookingBand.hall_id == hall_id).order_by(BookingBand.id))]
+              "启用" if b.active else "停用"] for b in band_rows]
+    editable = [{**booking_slots.band_out(b), "queue": queues.get(b.queue_id, ""),
+                 "matter": matters.get(b.matter_id, "（队列内全部事项）")} for b in band_rows]
     today = [bookings.booking_out(db, b, public_url, staff=False, show_code=False)
              for b in bookings.day_list(db, hall_id, local_day(now))]
     visits = [home_visits.visit_out(db, v, now, staff=False)
@@ -61,7 +63,7 @@ def gather(db: Session, who: Supervisor, public_url: str) -> dict:
     to_arrange = [v for v in visits if v["state"] in ("requested", "scheduled")]
     return {"to_arrange": sorted(to_arrange, key=lambda v: v["scheduled_at"] or v["proposed_at"]),
             "visit_helpers": _helpers_for_visits(db, who),
-            "bands": bands, "queues": [(str(k), v) for k, v in queues.items()],
+            "bands": bands, "editable_bands": editable, "queues": [(str(k), v) for k, v in queues.items()],
             "matters": [(str(k), v) for k, v in matters.items()],
             "today": [[b["start"] + "–" + b["end"], b["matter"], b["name"], b["phone"], rules.CHANNELS[b["channel"]],
                        Marked(b["state_name"], "late" if b["state"] == "no_show" else ""), b["ticket_number"] or "—"]
@@ -87,11 +89,11 @@ def _iso_in(delta: timedelta) -> str:
     return iso(utcnow() + delta)
 
 
-def render(who: Supervisor, data: dict, *, added: bool = False, scheduled: bool = False, error: str = "",
-           errors: dict | None = None, shown: dict | None = None) -> Markup:
+def render(who: Supervisor, data: dict, *, added: bool = False, scheduled: bool = False, changed: bool = False,
+           error: str = "", errors: dict | None = None, shown: dict | None = None) -> Markup:
     return templates.render("bookings.html", who=who, **data, band_headers=BAND_HEADERS, booking_headers=BOOKING_HEADERS,
                             visit_headers=VISIT_HEADERS, kinds=list(rules.BAND_KINDS.items()), added=added,
-                            scheduled=scheduled,
+                            scheduled=scheduled, changed=changed,
                             error=error, errors=errors or {}, shown=shown or {}, labels=BAND_LABELS)
 
 
@@ -104,28 +106,48 @@ def _page(bb: ServerState, who: Supervisor, status: int = 200, **shown):
 @router.get("/bookings")
 def bookings_screen(request: Request, who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
     return _page(bb, who, added=request.query_params.get("added") == "1",
-                 scheduled=request.query_params.get("scheduled") == "1")
+                 scheduled=request.query_params.get("scheduled") == "1",
+                 changed=request.query_params.get("changed") == "1")
+
+
+def _band_fields(form: dict) -> dict:
+    return {"queue_id": forms.number(form.get("queue_id")), "matter_id": forms.number(form.get("matter_id")),
+            "kind": form.get("kind", ""), "weekdays": "".join(sorted(set(form.get("weekdays", "")))),
+            "start": form.get("start", ""), "end": form.get("end", ""),
+            "slot_minutes": forms.number(form.get("slot_minutes")), "capacity": forms.number(form.get("capacity")),
+            "active": form.get("active") == "1"}
+
+
+def _save_band(request: Request, form: dict, who: Supervisor, bb: ServerState, band_id: int | None, done: str):
+    """Add a band (``band_id`` None) or change one, as the API does (``booking_slots.save_band``)."""
+    if not sessions.csrf_ok(request.cookies.get(sessions.COOKIE, ""), form.get("csrf")):
+        return _page(bb, who, 403, error="表单已过期或来自其他网站，请刷新页面后重试")
+    try:
+        req = BandRequest.model_validate(_band_fields(form))
+        with bb.db.write() as db:
+            booking_slots.save_band(db, who.caller, req, band_id)
+    except ValidationError as exc:
+        errors = forms.field_errors(exc, BAND_LABELS)
+        if band_id is not None:  # the change forms are many: their refusal is said once, above them
+            return _page(bb, who, 422, error="未保存修改：" + "；".join(f"{BAND_LABELS.get(k, k)}{v}"
+                                                                   for k, v in errors.items()))
+        return _page(bb, who, 422, errors=errors, shown=form)
+    except ApiError as exc:
+        return _page(bb, who, exc.status, error=exc.message, shown=form if band_id is None else {})
+    return RedirectResponse(f"/supervisor/bookings?{done}=1", status_code=303)
 
 
 @router.post("/bookings/bands")
 def add_band(request: Request, form: Annotated[dict, Depends(forms.form_body)],
              who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
-    if not sessions.csrf_ok(request.cookies.get(sessions.COOKIE, ""), form.get("csrf")):
-        return _page(bb, who, 403, error="表单已过期或来自其他网站，请刷新页面后重试")
-    fields = {"queue_id": forms.number(form.get("queue_id")), "matter_id": forms.number(form.get("matter_id")),
-              "kind": form.get("kind", ""), "weekdays": "".join(sorted(set(form.get("weekdays", "")))),
-              "start": form.get("start", ""), "end": form.get("end", ""),
-              "slot_minutes": forms.number(form.get("slot_minutes")), "capacity": forms.number(form.get("capacity"))}
-    try:
-        req = BandRequest.model_validate(fields)
-        with bb.db.write() as db:
-            band = booking_slots.save_band(db, who.caller.hall_id, req)
-            audit(db, who.caller, "booking_band.save", band_id=band.id, capacity=band.capacity, kind=band.kind)
-    except ValidationError as exc:
-        return _page(bb, who, 422, errors=forms.field_errors(exc, BAND_LABELS), shown=form)
-    except ApiError as exc:
-        return _page(bb, who, exc.status, error=exc.message, shown=form)
-    return RedirectResponse("/supervisor/bookings?added=1", status_code=303)
+    return _save_band(request, {**form, "active": "1"}, who, bb, None, "added")
+
+
+@router.post("/bookings/bands/{band_id}")
+def change_band(band_id: int, request: Request, form: Annotated[dict, Depends(forms.form_body)],
+                who: Supervisor = Depends(supervisor), bb: ServerState = Depends(server)):
+    """修改预约时段: capacity, times, active or not; a band's bookings to come keep their places."""
+    return _save_band(request, form, who, bb, band_id, "changed")
 
 
 @router.post("/bookings/visits/{visit_id}/schedule")

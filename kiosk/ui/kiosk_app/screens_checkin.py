@@ -1,15 +1,18 @@
 """Check-in for a booking (预约签到): the booking's 6-digit code or the phone number it was made
-with, on the same big number pad as the phone step; the server answers with a ticket (booked,
-or an ordinary one past the grace period, said plainly), printed and shown like any other."""
+with, on the same big number pad as the phone step; the server answers with a ticket (booked;
+for an early arrival booked and held until the slot, said with the slot's time; or an ordinary
+one past the grace period, said plainly), printed and shown like any other."""
 from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.client import ClientError, ServerTrouble, ServerUnreachable
+from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES
 
 from .flow import SERVICE_TYPES, phone_problem, spaced_phone
 from .receipt import where_to_wait
@@ -35,12 +38,31 @@ def token_in(image) -> str | None:
 
 
 def checkin_context(hall_name: str, windows: list[dict], result: dict) -> dict:
-    """The receipt's fields for a checked-in booking: marked 预约, or said to be an ordinary number."""
+    """The receipt's fields for a checked-in booking: marked 预约 (with when an early arrival is
+    called, and the priority group the booking carries), or said to be an ordinary number."""
     booking, ticket = result["booking"], result["ticket"]
-    note = f"预约 {booking['start']}" if result["outcome"] == "on_time" else "预约已过时，按普通号排队"
+    notes = {"on_time": f"预约 {booking['start']}", "early": f"预约 {booking['start']}，届时优先叫号"}
+    note = notes.get(result["outcome"], "预约已过时，按普通号排队")
+    if booking.get("priority_group") in PRIORITY_GROUP_NAMES:
+        note += f" · {PRIORITY_GROUP_NAMES[booking['priority_group']]}"
     return {"hall_name": hall_name, "service_type": SERVICE_TYPES[booking["service_type"]],
             "matter_name": booking["matter"], "time_limit_days": None, "materials": None, "phone": "",
             "priority_note": note, "where_to_wait": where_to_wait(windows, ticket["queue_id"])}
+
+
+def held_ticket(result: dict) -> dict:
+    """The ticket as the kiosk shows and prints it: an early arrival's wait is at least until it
+    may be called (both times are the server's)."""
+    ticket, called_from = result["ticket"], result.get("called_from")
+    if result["outcome"] != "early" or not called_from or not ticket.get("issued_at"):
+        return ticket
+    until = datetime.fromisoformat(called_from) - datetime.fromisoformat(ticket["issued_at"])
+    return {**ticket, "estimated_wait_s": max(int(ticket.get("estimated_wait_s") or 0), int(until.total_seconds()))}
+
+
+def booked_wait_line(result: dict) -> str:
+    """What the ticket screen says in place of the people ahead, for an early arrival."""
+    return f"您预约的是 {result['booking']['start']}，届时优先叫号，请在大厅等候"
 
 
 class CheckInScreen(KioskScreen):
@@ -131,12 +153,14 @@ class CheckInScreen(KioskScreen):
 
     def _checked_in(self, result: dict) -> None:
         self.busy = self.app.busy = False
-        app, ticket = self.app, result["ticket"]
+        app, ticket = self.app, held_ticket(result)
         context = checkin_context(app.hall_name, app.windows, result)
         app.print_receipt(self.key, ticket, context)
         app.show_ticket(ticket, context)
         ticket_screen, said = app.screen("ticket"), one_sentence_a_line(result["message"])
-        if result["outcome"] == "on_time":
+        if result["outcome"] == "early" and not ticket_screen.nobody_serving:
+            ticket_screen.wait_line = booked_wait_line(result)
+        if result["outcome"] in ("early", "on_time"):
             ticket_screen.tell_good_news(said)
         else:
             ticket_screen.message = said  # plainly: the booking lapsed, an ordinary number

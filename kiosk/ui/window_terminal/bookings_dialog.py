@@ -1,5 +1,6 @@
 """The day's bookings at the window (F9), and a booking made for a citizen on the telephone or at
-the counter: a matter, one of its free slots, a name and a phone number. A booking of the day
+the counter: a matter, one of its free slots, a name and a phone number, and the priority group
+(老弱病残孕…) when the citizen says so, which the ticket at check-in carries. A booking of the day
 chosen from the list is cancelled, or moved to the slot chosen on the right (every change is
 audited by the server). Network calls run on the app's background worker; results come back on
 the UI thread."""
@@ -11,6 +12,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.popup import Popup
 
 from kiosk.domain.booking_rules import BOOKING_STATES
+from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES
 from kiosk.ui.common.fonts import font_name_for
 from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainButton, ChainToggleButton
@@ -20,9 +22,14 @@ from .dialog_parts import run_working
 KEY = 290  # F9
 
 
+NO_PRIORITY = "不属优先人群"
+PRIORITY_CHOICES = {f"优先：{name}": key for key, name in PRIORITY_GROUP_NAMES.items()}
+
+
 def booking_line(b: dict) -> str:
     ticket = f" · {b['ticket_number']}" if b.get("ticket_number") else ""
-    return (f"{b['start']}–{b['end']}  {b['matter']}  {b['name']} {b['phone']}  "
+    group = f" ★{PRIORITY_GROUP_NAMES[b['priority_group']]}" if b.get("priority_group") in PRIORITY_GROUP_NAMES else ""
+    return (f"{b['start']}–{b['end']}  {b['matter']}  {b['name']} {b['phone']}{group}  "
             f"【{BOOKING_STATES[b['state']]}】 预约码 {b.get('code') or '—'}{ticket}")
 
 
@@ -37,8 +44,10 @@ class BookingsDialog(Popup):
         self.title_font = font_name_for(self.title)
         self.app_, self.slot, self.key = app, None, uuid.uuid4().hex
         self.names = {m["name"]: m["id"] for m in app.matters.values()}
-        self.inputs = {"matter": self.ids.matter, "name": self.ids.name, "phone": self.ids.phone}
+        self.inputs = {"matter": self.ids.matter, "name": self.ids.name, "phone": self.ids.phone,
+                       "priority": self.ids.priority}
         self.ids.matter.values = list(self.names)
+        self.ids.priority.values = [NO_PRIORITY, *PRIORITY_CHOICES]
         self.ids.matter.bind(text=lambda _s, text: self.load_slots(text))
         self.bookings: list[dict] = []
         self.reload()
@@ -120,11 +129,14 @@ class BookingsDialog(Popup):
             self.message = "请先选择事项和时段"
             return
         slot, name, phone, key = self.slot, self.ids.name.text.strip(), self.ids.phone.text.strip(), self.key
+        group = PRIORITY_CHOICES.get(self.ids.priority.text)
 
         def booked(b: dict) -> None:
             self.message = f"已预约：{b['name']} {b['day']} {b['start']}，预约码 {b['code']}（请告诉群众）"
             self.key, self.ids.name.text, self.ids.phone.text = uuid.uuid4().hex, "", ""
+            self.ids.priority.text = NO_PRIORITY
             self.load_slots(self.ids.matter.text)
             self.reload()
         self._run(lambda: self.app_.helper_api.book(matter_id=matter_id, day=slot["day"], start=slot["start"],
-                                                    name=name, phone=phone, idempotency_key=key), booked)
+                                                    name=name, phone=phone, priority_group=group,
+                                                    idempotency_key=key), booked)

@@ -62,6 +62,8 @@ def next_line(item: dict) -> str:
         marks.append("★" + PRIORITY_NAMES.get(item["priority_group"], item["priority_group"]))
     if item.get("transferred"):
         marks.append("转办")
+    if item.get("held_until"):
+        marks.append(f"预约 {item['held_until'][11:16]} 起叫")
     return "  ".join([item["number"], *marks, short_wait(item["waited_s"])])
 
 
