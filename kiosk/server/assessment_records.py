@@ -19,7 +19,7 @@ from kiosk.server import completion, complaints, figures, return_visits
 from kiosk.server.auth import Caller, visible_halls
 from kiosk.server.errors import ApiError
 from kiosk.server.models import AssessmentEntry, Hall, Service
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import local_day, utc_bounds, utcnow
 from kiosk.wire import supervision as wire
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain import booking_rules as rules
 from kiosk.server.models import Booking, HomeVisit, Matter, Ticket
 from kiosk.server.ledger import SERVICE_TYPES
-from kiosk.server.tickets import mask_phone
+from kiosk.domain.identity import mask_phone
 from kiosk.server.timeutil import iso, local_day, utc_bounds
 
 BOOKING_COLUMNS = [("day", "预约日期"), ("start", "时段"), ("matter", "事项"), ("name", "预约人"),

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kiosk.domain import booking_rules as rules
-from kiosk.server import tickets
+from kiosk.server.audit_trail import audit
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import BookingBand, BookingSlotCount, Matter, Queue
@@ -78,7 +78,7 @@ def save_band(db: Session, who: Caller, req, band_id: int | None = None) -> Book
     db.flush()
     changed = {name: [before.get(name), getattr(band, name)] for name in BAND_FIELDS
                if before.get(name) != getattr(band, name)}
-    tickets.audit(db, who, "booking_band.save", band_id=band.id, changed=changed)
+    audit(db, who, "booking_band.save", band_id=band.id, changed=changed)
     return band
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain import booking_rules as rules, identity
 from kiosk.domain.case_states import mask_name
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES, Policy, booked_key, held
-from kiosk.server import booking_slots as slots_db, tickets
+from kiosk.server import audit_trail, booking_slots as slots_db, tickets
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import AuditEntry, Booking, Matter, Ticket
@@ -28,7 +28,7 @@ GREEN_CHANNEL_BY_COORDINATOR = (f"{PRIORITY_GROUP_NAMES['green_channel']}由大�
 def audit(db: Session, who: Caller | None, booking: Booking, action: str, **detail) -> None:
     """Staff changes are audited as staff; the citizen's own (no device, no helper) as theirs."""
     if who is not None:
-        tickets.audit(db, who, action, booking.ticket_id, booking_id=booking.id, **detail)
+        audit_trail.audit(db, who, action, booking.ticket_id, booking_id=booking.id, **detail)
     else:
         db.add(AuditEntry(hall_id=booking.hall_id, at=utcnow(), action=action, ticket_id=booking.ticket_id,
                           detail={"booking_id": booking.id, "by": "citizen", **detail}))
@@ -40,7 +40,7 @@ def booking_out(db: Session, b: Booking, public_url: str, *, staff: bool, show_c
     return dict(
         id=b.id, matter_id=b.matter_id, matter=matter.name, queue_id=b.queue_id, day=b.day.isoformat(),
         start=b.start, end=iso(b.slot_end)[11:16], slot_start=iso(b.slot_start), name=b.name if staff else mask_name(b.name),
-        phone=b.phone if staff else tickets.mask_phone(b.phone),
+        phone=b.phone if staff else identity.mask_phone(b.phone),
         id_number=None if b.id_number is None else (b.id_number if staff else identity.mask_id(b.id_number)),
         service_type=b.service_type, state=b.state, state_name=rules.BOOKING_STATES[b.state], channel=b.channel,
         priority_group=b.priority_group,

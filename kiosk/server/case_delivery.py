@@ -11,7 +11,7 @@ from kiosk.server import cases
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Case, CaseDelivery, CaseDocument, CaseSignature, CaseStep
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import local_day, utcnow
 
 MAX_CODE_FAILURES = 10  # then only the helper, who can read the code out, can help

@@ -16,7 +16,8 @@ from kiosk.server.db import Database
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Case, CaseRating, CaseRatingInvite, CaseStep, FollowUp, Service, Window
 from kiosk.server.rating_records import already_rated, pressed_moment
-from kiosk.server.tickets import CLOCK_SKEW, audit
+from kiosk.server.audit_trail import audit
+from kiosk.server.tickets import CLOCK_SKEW
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire.answers import Rating
 from kiosk.wire.events import FollowUpOpened

@@ -17,7 +17,7 @@ from kiosk.server.models import (
     CaseReferral, CaseSignature, CaseStep, Hall, Helper, Matter, Ticket,
 )
 from kiosk.domain.identity import mask_phone
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire.events import CaseChanged
 

@@ -22,7 +22,7 @@ from kiosk.server.ledger import to_csv, to_xlsx
 from kiosk.server.matter_setup import save_matter
 from kiosk.server.models import Matter, Queue
 from kiosk.server.spreadsheet_safety import FORMULA_START
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.supervisor.forms import field_errors
 from kiosk.wire.setup import MatterSpec
 

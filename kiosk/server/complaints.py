@@ -14,7 +14,8 @@ from kiosk.domain.working_days import Calendar
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Complaint, Helper, Window
-from kiosk.server.tickets import audit, mask_phone
+from kiosk.server.audit_trail import audit
+from kiosk.domain.identity import mask_phone
 from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
 from kiosk.wire import supervision as wire
 

@@ -20,7 +20,7 @@ from kiosk.server.models import (
     Area, Hall, HallClosure, HelperSession, Matter, Queue, Service, Ticket, Window, WindowQueue,
 )
 from kiosk.server.supervisor.web_caller import WebBrowser
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import local_day, utcnow
 from kiosk.wire.events import CatalogueChanged
 from kiosk.wire.setup import AreaSpec, ClosureSpec, DayHours, QueueSpec, WindowSpec

@@ -13,7 +13,8 @@ from kiosk.domain import booking_rules as rules
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Case, Hall, Helper, HomeVisit, HomeVisitHelper, HomeVisitPage, Matter
-from kiosk.server.tickets import audit, mask_phone
+from kiosk.server.audit_trail import audit
+from kiosk.domain.identity import mask_phone
 from kiosk.server.timeutil import iso
 
 

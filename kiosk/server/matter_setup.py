@@ -12,7 +12,7 @@ from kiosk.server.admin import initials
 from kiosk.server.errors import ApiError
 from kiosk.server.hall_setup import Editor, changed, owned
 from kiosk.server.models import AuditEntry, Case, Helper, Matter, Queue, Ticket
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire.setup import MatterSpec
 

@@ -14,7 +14,8 @@ from kiosk.server import events, rollups
 from kiosk.server import ticket_statements as sql
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
-from kiosk.server.tickets import CLOCK_SKEW, audit
+from kiosk.server.audit_trail import audit
+from kiosk.server.tickets import CLOCK_SKEW
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire import events as wire_events
 from kiosk.wire.answers import Rating

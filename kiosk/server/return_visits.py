@@ -15,7 +15,8 @@ from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Case, Helper, Matter, Queue, ReturnVisit, Service, Ticket
-from kiosk.server.tickets import audit, mask_phone
+from kiosk.server.audit_trail import audit
+from kiosk.domain.identity import mask_phone
 from kiosk.server.timeutil import iso, utc_bounds, utcnow
 from kiosk.wire import supervision as wire
 

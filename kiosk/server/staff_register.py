@@ -16,7 +16,8 @@ from kiosk.server.auth import hash_pin
 from kiosk.server.errors import ApiError
 from kiosk.server.hall_setup import Editor, owned
 from kiosk.server.models import Area, Hall, Helper, HelperSession, Window, WebSession
-from kiosk.server.tickets import audit, window_number
+from kiosk.server.audit_trail import audit
+from kiosk.server.tickets import window_number
 from kiosk.server.timeutil import utcnow
 from kiosk.wire.events import StaffChanged, WindowStaffed
 from kiosk.wire.setup import NewStaff, StaffList, StaffPublic, StaffSpec

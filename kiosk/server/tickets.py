@@ -12,7 +12,6 @@ import time
 from datetime import timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -23,23 +22,14 @@ from kiosk.server import events, rollups
 from kiosk.server import ticket_statements as sql
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
-from kiosk.server.models import AuditEntry, Helper, Window
+from kiosk.server.audit_trail import audit
+from kiosk.server.models import Helper, Window
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire import events as wire_events
 from kiosk.wire.answers import HelperPublic, Ticket
 
 RECENT_SERVICES = 20
 CLOCK_SKEW = timedelta(seconds=5)  # between a pad bridge's clock and ours
-
-_INSERT_AUDIT = insert(AuditEntry)
-
-
-def audit(db: Session, caller: Caller, action: str, ticket_id: int | None = None, **detail) -> None:
-    db.execute(_INSERT_AUDIT, {  # a prebuilt Core insert: a write-only row needs no ORM
-        "hall_id": caller.hall_id, "at": utcnow(), "action": action,
-        "helper_id": caller.helper.id if caller.helper else None,
-        "device_id": caller.device.id, "ticket_id": ticket_id, "detail": detail})
-
 
 def _database_key(db) -> str:
     return str(db.get_bind().engine.url)

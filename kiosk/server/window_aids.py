@@ -9,7 +9,8 @@ from kiosk.domain import queue_policy
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Hall, Matter, Ticket
-from kiosk.server.tickets import audit, waiting_ahead
+from kiosk.server.audit_trail import audit
+from kiosk.server.tickets import waiting_ahead
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire import supervision as wire
 

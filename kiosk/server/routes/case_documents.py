@@ -21,7 +21,7 @@ from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import Case, CaseDocument, CaseSignature, CaseStep
 from kiosk.server.routes.cases import case_view
 from kiosk.server.routes.documents import EXTENSIONS, SIGNATURES, _check_body, _write_file
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire.records import CaseDocument as CaseDocumentOut, SignedCase
 

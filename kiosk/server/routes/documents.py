@@ -19,7 +19,7 @@ from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import Document, Ticket
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire.answers import Document as DocumentOut
 from kiosk.wire.events import DocumentAdded

@@ -19,7 +19,8 @@ from kiosk.server.schemas import HealthReport, SessionRequest
 from kiosk.server import events
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
 from kiosk.server.staff_register import refuse_if_inactive
-from kiosk.server.tickets import audit, helper_public, ticket_out, window_number
+from kiosk.server.audit_trail import audit
+from kiosk.server.tickets import helper_public, ticket_out, window_number
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire import answers as wire
 from kiosk.wire.events import WindowStaffed

@@ -18,7 +18,7 @@ from kiosk.server.errors import ApiError, answers
 from kiosk.server.models import HomeVisitPage
 from kiosk.server.routes.documents import EXTENSIONS, SIGNATURES, _check_body, _write_file
 from kiosk.server.schemas import answer
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import utcnow
 from kiosk.wire import bookings as wire
 

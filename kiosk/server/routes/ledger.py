@@ -12,7 +12,7 @@ from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError
 from kiosk.server.routes.figures import report_range
 from kiosk.server.errors import answers
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.wire.records import Ledger
 from kiosk.wire.vocabulary import Day
 

@@ -15,7 +15,7 @@ from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import FollowUp, Rating
 from kiosk.server.rating_records import rating_out
 from kiosk.server.schemas import FollowUpClose, RatingRequest, answer
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import iso, utcnow
 from kiosk.wire import answers as wire
 from kiosk.wire.events import FollowUpClosed

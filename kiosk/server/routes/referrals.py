@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kiosk.server import events
 from kiosk.server import tickets as ops
+from kiosk.server.audit_trail import audit
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers, not_found
@@ -60,7 +61,7 @@ def refer(req: ReferralRequest, who: Caller = Depends(caller), bb: ServerState =
                             helper_id=who.helper.id, note=req.note, status="open", created_at=utcnow())
         db.add(referral)
         db.flush()
-        ops.audit(db, who, "referral.create", ticket.id, referral_id=referral.id, to_hall=target.code)
+        audit(db, who, "referral.create", ticket.id, referral_id=referral.id, to_hall=target.code)
         out = referral_out(db, referral)
         for hall_id in (who.hall_id, target.id):
             events.record(db, hall_id, wire_events.ReferralCreated(referral_id=referral.id, number=ticket.number,
@@ -94,7 +95,7 @@ def _answer(bb: ServerState, who: Caller, referral_id: int, status: str, result:
             referral.accepted_at = utcnow()
         else:
             referral.closed_at, referral.result = utcnow(), result
-        ops.audit(db, who, f"referral.{status}", referral.ticket_id, referral_id=referral.id)
+        audit(db, who, f"referral.{status}", referral.ticket_id, referral_id=referral.id)
         for hall_id in (referral.from_hall_id, referral.to_hall_id):
             kind = wire_events.ReferralAccepted if status == "accepted" else wire_events.ReferralClosed
             events.record(db, hall_id, kind(referral_id=referral.id))

@@ -16,7 +16,7 @@ from kiosk.server.models import Case, Helper, Matter, Queue, Service, Ticket
 from kiosk.server.supervisor import forms, templates
 from kiosk.server.supervisor.paging import Paging
 from kiosk.server.supervisor.templates import Marked
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 
 PAGE_SIZE = 50
 KINDS = {"services": "服务台账", "cases": "代办台账"}

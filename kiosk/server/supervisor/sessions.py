@@ -20,7 +20,7 @@ from kiosk.server.auth import READER_ROLES, SUPERVISOR_ROLES, Caller, new_token,
 from kiosk.server.deps import ServerState
 from kiosk.server.models import Hall, Helper, WebSession
 from kiosk.server.supervisor.web_caller import web_caller
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import utcnow
 
 COOKIE = "bb_supervisor"

@@ -17,7 +17,7 @@ from kiosk.server.models import Hall, Helper
 from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
 from kiosk.server.staff_register import INACTIVE
 from kiosk.server.supervisor.web_caller import hall_caller, web_caller
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import utcnow
 from kiosk.settings import Settings
 

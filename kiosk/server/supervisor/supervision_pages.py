@@ -13,7 +13,7 @@ from kiosk.server.errors import ApiError
 from kiosk.server.supervisor import assessment_page, complaints_page, forms, return_visits_page, sessions
 from kiosk.server.supervisor.layout import respond
 from kiosk.server.supervisor.sessions import Supervisor, supervisor
-from kiosk.server.tickets import audit
+from kiosk.server.audit_trail import audit
 
 router = APIRouter(include_in_schema=False)  # mounted under /supervisor by ``routes``
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
