@@ -24,8 +24,9 @@ from kiosk.server.rate_limits import PerMinute
 from kiosk.server.metrics import LatencyMiddleware, Metrics
 from kiosk.server.schemas import known_query_only
 from kiosk.server.routes import (
-    booking_page, bookings, case_documents, case_page, cases, documents, figures, hall, health, home_visits, ledger,
-    public_feedback, ratings, referrals, status_page, stream, supervision, sync, tickets,
+    booking_page, bookings, case_documents, case_page, cases, catalog, device_health, documents, figures, health,
+    home_visits, ledger, public_feedback, ratings, referrals, sessions, status_page, stream, supervision, sync,
+    tickets, windows,
 )
 from kiosk.server.routes import setup as setup_routes
 from kiosk.server.supervisor.routes import router as supervisor_router
@@ -153,7 +154,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.openapi = _documented(app)
     errors.install(app)
     # the busiest first: a request is matched against the routers in this order
-    for module in (tickets, ratings, stream, hall, health, documents, cases, case_documents, referrals, ledger,
+    for module in (tickets, ratings, stream, windows, sessions, catalog, device_health, health, documents, cases, case_documents, referrals, ledger,
                    figures, status_page, case_page, supervision, public_feedback, bookings, home_visits, booking_page,
                    setup_routes, sync):
         app.include_router(module.router)

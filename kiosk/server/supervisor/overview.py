@@ -13,7 +13,7 @@ from kiosk.domain.ticket_states import STATUS_NAMES
 from kiosk.server import cases as case_ops
 from kiosk.server.deps import ServerState
 from kiosk.server.models import FollowUp, Rating, Ticket, Window
-from kiosk.server.routes import hall as hall_routes
+from kiosk.server import hall_now, window_staffing
 from kiosk.server.staff_register import area_staffing
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.sessions import Supervisor
@@ -27,13 +27,13 @@ LONG_WAIT_S = 30 * 60  # a line waiting this long is marked
 
 def gather(bb: ServerState, who: Supervisor) -> dict:
     """The windows and lines as the terminals' own API gives them, and today's counts."""
-    windows = hall_routes.list_windows(who=who.caller, bb=bb)
-    lines = hall_routes.waiting_per_queue(who=who.caller, bb=bb)
-    faults = [d for d in hall_routes.list_health(who=who.caller, bb=bb) if not d["ok"]]
+    windows = [w.model_dump(mode="json") for w in window_staffing.windows(bb, who.caller)]
     hall_id, now = who.caller.hall_id, utcnow()
     today = local_day(now)
     low, high = utc_bounds(today, today)
     with bb.db.read() as db:
+        lines = [q.model_dump(mode="json") for q in hall_now.queue_lines(db, hall_id)]
+        faults = [d.model_dump(mode="json") for d in hall_now.device_health(db, hall_id) if not d.ok]
         held = {number: ticket for number, ticket in db.execute(
             select(Window.number, Ticket).join(Window, Window.id == Ticket.window_id)
             .where(Ticket.hall_id == hall_id, Ticket.day == today, Ticket.status.in_(("called", "serving"))))}
