@@ -27,6 +27,7 @@ from kiosk.settings import Settings
 PAD_WINDOWS = (1, 2)
 KIOSK_ADMIN_PIN = "2468"
 LOG_NAME = "demo.log"
+TOKENS_NAME = "demo-tokens.json"  # the demo devices' tokens, kept for the next run
 NO_SOUND_ADVICE = ("本机没有声卡或放音程序：大屏只显示叫号，不会播报。要听到叫号，请接上音箱并安装 alsa-utils"
                    "（apt-get install alsa-utils）后重新运行；或用 bangban say A012 1 --out 文件夹 把叫号存成 WAV 文件试听。")
 # Each terminal's natural size; one whose command takes --size is drawn smaller where the screen
@@ -116,7 +117,7 @@ def _tokens(settings: Settings, database) -> dict:
     """Demo device tokens, kept in the data directory so a second run reuses them."""
     from kiosk.server.admin import add_device
 
-    path = settings.data_dir / "demo-tokens.json"
+    path = settings.data_dir / TOKENS_NAME
     if path.exists():
         return json.loads(path.read_text())
     tokens = {"kiosk": add_device(database, "kiosk", "演示自助机"),
@@ -127,6 +128,14 @@ def _tokens(settings: Settings, database) -> dict:
     path.write_text(json.dumps(tokens))
     path.chmod(0o600)
     return tokens
+
+
+def _load_pinyin() -> None:
+    """pypinyin's dictionaries, loaded while the server starts rather than after it answers."""
+    _lower_priority()
+    from kiosk.server.admin import initials
+
+    initials("示范")
 
 
 def _sound_problem() -> str:
@@ -259,6 +268,8 @@ class Demo:
 
         printer = PrinterSimulator(port=0, out_dir=s.data_dir / "printer-out").start()
         frames, pads = s.data_dir / "camera-sim", {}
+        if not (s.data_dir / TOKENS_NAME).exists():  # a first run seeds the hall: its matters need pinyin
+            Background(_load_pinyin)
         try:
             self.wait_for_server()
             database = Database(s.database_url)

@@ -1,7 +1,6 @@
 """Admin commands on the server's machine: seed the demo hall, add helpers and devices."""
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import inspect, select
 
 from kiosk.domain.words_mn import matter_name_mn
@@ -19,6 +18,10 @@ class AdminError(ValueError):
 
 def initials(name: str) -> str:
     """Pinyin initials ("企业设立登记" -> "qysldj"), for searching on the kiosk keyboard."""
+    # imported here: loading pypinyin's dictionaries was a third of the server's start, for a
+    # word needed only when matters are set up
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
 

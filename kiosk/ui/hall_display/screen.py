@@ -1,6 +1,7 @@
 """The hall display's one screen: draws a HallBoard. Layout in layouts/display_hall.kv."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +20,23 @@ DEFAULT_NOTICE = "帮办代办服务全程免费 · 老弱病残孕、军人等�
 
 
 POSTED_SHOWN = 12
+NOTICE_SPEED = 0.075  # the notice moves this share of the screen's height a second (81 px/s at 1080)
+NOTICE_FPS = 30  # its moves a second where frames are cheap
+CHEAP_FRAME_S = 0.02  # a frame drawn by a GPU, with the loop's own wait for the next frame (up to 1/60 s)
+NOTICE_SHARE = 0.25  # elsewhere, of the display's time its moves may take
+NOTICE_SLOWEST_S = 0.5
+
+
+def notice_step_s(frame_s: float) -> float:
+    """Seconds between two moves of the scrolling notice, for frames that take ``frame_s`` to draw.
+
+    Every move redraws the whole screen. A display box drawing in software (no GPU) takes 30 to
+    130 ms a 1080p frame (measured under Xvfb): 30 moves a second kept a core busy all day, and a
+    call waited behind the notice's frames, longest when the box had other work. There the
+    notice moves in fewer, longer steps at the same speed."""
+    if frame_s <= CHEAP_FRAME_S:
+        return 1 / NOTICE_FPS
+    return min(NOTICE_SLOWEST_S, frame_s / NOTICE_SHARE)
 
 
 def with_posted_staff(notice: str, staff: list[dict]) -> str:
@@ -51,8 +69,13 @@ class HallScreen(BoxLayout):
         self.hall_zone = None  # unknown until the server has said the hall's
         self._blink = None  # the Clock event of a blink under way
         self._staff_shown: tuple = ()
+        self._frame_s = 0.0  # what a frame with the notice moved took, smoothed
+        self._moved_at: float | None = None
         Clock.schedule_interval(self._tick, 1.0)
-        Clock.schedule_interval(self._scroll_notice, 1 / 30)
+        Clock.schedule_once(self._scroll_notice, 1 / NOTICE_FPS)
+        from kivy.core.window import Window  # made by the app before any screen
+
+        Window.fbind("on_flip", self._drawn)
         self._tick(0)
 
     def show(self, board: HallBoard, *, new_call: Call | None = None) -> None:
@@ -155,11 +178,22 @@ class HallScreen(BoxLayout):
             return
         self._tick(0)
 
-    def _scroll_notice(self, _dt) -> None:
+    def _scroll_notice(self, dt: float) -> None:
         box, label = self.ids.notice_box, self.ids.notice
+        Clock.schedule_once(self._scroll_notice, notice_step_s(self._frame_s))
         if label.width <= box.width:
             label.x = box.x + (box.width - label.width) / 2
             return
-        label.x -= max(1.0, self.height * 0.0025)
+        label.x -= max(1.0, self.height * NOTICE_SPEED * min(dt, 2 * NOTICE_SLOWEST_S))
         if label.right < box.x:
             label.x = box.right
+        self._moved_at = time.perf_counter()
+
+    def _drawn(self, *_args) -> None:
+        """The frame is being put on screen (the buffer swap follows): the next one times it."""
+        if self._moved_at is not None:
+            moved_at, self._moved_at = self._moved_at, None
+            Clock.schedule_once(lambda _dt: self._time_frame(time.perf_counter() - moved_at))
+
+    def _time_frame(self, took: float) -> None:
+        self._frame_s = took if not self._frame_s else 0.7 * self._frame_s + 0.3 * took

@@ -31,6 +31,7 @@ from .issuing import Ticketing
 from .journal import ISSUING, TicketJournal
 from .lockdown import AdminCorner, AdminPad
 from .printing import PrintDesk
+from .restyle import HiddenScreensRestyle
 from .screens_choose import CategoryScreen, MatterScreen, NoticeScreen, PriorityScreen, WelcomeScreen
 from .screens_capture import CaptureScreen
 from .screens_checkin import CheckInScreen
@@ -95,6 +96,7 @@ class KioskApp(Ticketing, App):
         for screen in (WelcomeScreen(), CategoryScreen(), MatterScreen(), NoticeScreen(), PriorityScreen(),
                        PhoneScreen(), CaptureScreen(), ConfirmScreen(), TicketScreen(), CheckInScreen()):
             self.manager.add_widget(screen)
+        self.restyle = HiddenScreensRestyle(self.manager)
         root = FloatLayout()
         root.add_widget(self.manager)
         root.add_widget(AdminCorner(size_hint=(None, None), size=(dp(110), dp(110)), pos_hint={"x": 0, "top": 1}))
@@ -210,6 +212,7 @@ class KioskApp(Ticketing, App):
         self.elder = on
         self.sz.apply(on)
         if getattr(self, "manager", None) and self.manager.current_screen:
+            self.restyle.hold()
             self.manager.current_screen.refresh()
             if speak and on:
                 self.say("已切换到长者模式，字更大，每一步都会读给您听。" + self.manager.current_screen.spoken_prompt())

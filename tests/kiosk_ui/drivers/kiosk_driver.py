@@ -9,7 +9,8 @@ kiosk is not busy):
   await camera        hold the next command until the camera preview shows the page outline
   idle SECONDS        change the idle timeout
   key CODE            a key press (27 = Escape)
-  elder on|off        switch elder mode as the welcome screen's button does
+  elder on|off        switch elder mode as the welcome screen's button does (state: the labels
+                      rendered in the frame of the switch, renders_at_switch)
   shot NAME           screenshot to OUT/NAME.png, and a report of clipped or unrenderable text
   stop
 states.jsonl records what the visitor sees after every change."""
@@ -78,6 +79,15 @@ def main() -> None:
     from kivy.uix.label import Label
     from kivy.uix.modalview import ModalView
     from kivy.uix.scrollview import ScrollView
+
+    renders = {"all": 0, "at_switch": None}  # label textures rendered: in all, and in the frame of a mode switch
+    render_label = Label.texture_update
+
+    def texture_update(self, *args):  # Kivy's name: a label's render trigger finds the method by it
+        renders["all"] += 1
+        return render_label(self, *args)
+
+    Label.texture_update = texture_update  # before the app builds its labels
     from kivy.uix.widget import Widget
 
     from kiosk.ui.common.fonts import cjk_chain
@@ -191,6 +201,14 @@ def main() -> None:
         elif verb == "key":
             Window.dispatch("on_keyboard", int(rest), 0, None, [])
         elif verb == "elder":
+            before = renders["all"]
+
+            def drawn(*_args) -> None:
+                renders["at_switch"] = renders["all"] - before
+                Window.unbind(on_flip=drawn)
+
+            renders["at_switch"] = None
+            Window.bind(on_flip=drawn)
             app.set_elder(rest == "on")
         elif verb == "shot":
             Clock.schedule_once(lambda _dt: shot(rest), 0.25)  # let the layout settle after a change
@@ -225,6 +243,7 @@ def main() -> None:
                 "catalog": bool(app.catalog), "admin": pad.message if pad else None,
                 "ticket_id": app.last_ticket[0]["id"] if app.last_ticket else None,
                 "status_url": app.last_ticket[0]["status_url"] if app.last_ticket else None,
+                "renders": renders["all"], "renders_at_switch": renders["at_switch"],
                 "outbox": len(app.outbox.pending()), "queued": len(queue), "performed": ready.get("performed", 0), "started_s": ready.get("started_s")}
 
     def font_sizes() -> dict:
