@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timedelta
 
 from kiosk.server.errors import ApiError
 
@@ -18,6 +19,22 @@ _unknown_lock = threading.Lock()
 def locked_out(seconds: int) -> ApiError:
     return ApiError(429, "too_many_attempts", f"密码错误次数过多，请 {seconds} 秒后再试",
                     headers={"Retry-After": str(seconds)})
+
+
+def pin_tried(helper, pin_ok: bool, limit: int, lock_s: int, now: datetime) -> bool:
+    """A known helper's PIN, tried: refused while the helper is locked out; a wrong one counted,
+    locking the code past ``limit`` for ``lock_s``, doubled at each further failure up to 15
+    minutes; a right one clears the count. Whether it was right."""
+    if helper.locked_until and helper.locked_until > now:
+        raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
+    if not pin_ok:
+        helper.failed_logins += 1
+        over = helper.failed_logins - limit
+        if over >= 0:
+            helper.locked_until = now + timedelta(seconds=min(lock_s * 2 ** over, 900))
+        return False
+    helper.failed_logins, helper.locked_until = 0, None
+    return True
 
 
 def unknown_code_failed(place: int, code: str, limit: int, lock_s: int) -> None:

@@ -3,7 +3,7 @@ session whose terminal fell silent. Who staffs a window is public (公示): the 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import or_, select, update
 
@@ -13,7 +13,7 @@ from kiosk.server.auth import Caller, new_token, pin_matches
 from kiosk.server.deps import ServerState
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Area, Helper, HelperSession, Window
-from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
+from kiosk.server.sign_in_limits import pin_tried, unknown_code_failed
 from kiosk.server.staff_register import refuse_if_inactive
 from kiosk.server.tickets import helper_public, window_number
 from kiosk.server.timeutil import utcnow
@@ -44,18 +44,11 @@ def sign_in(bb: ServerState, who: Caller, req: SessionRequest) -> wire.SignedIn:
         if helper is None:
             unknown_code_failed(who.device.id, req.helper_code, s.login_max_failures, s.login_lock_s)
             raise ApiError(401, "bad_credentials", "工号或密码不正确")
-        if helper.locked_until and helper.locked_until > now:
-            raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
-        if not pin_ok:
-            helper.failed_logins += 1
-            over = helper.failed_logins - s.login_max_failures
-            if over >= 0:
-                helper.locked_until = now + timedelta(seconds=min(s.login_lock_s * 2 ** over, 900))
+        if not pin_tried(helper, pin_ok, s.login_max_failures, s.login_lock_s, now):
             audit(db, who, "session.failed", helper_code=req.helper_code)
             failed = ApiError(401, "bad_credentials", "工号或密码不正确")
         else:
             failed = None
-            helper.failed_logins, helper.locked_until = 0, None
             refuse_if_inactive(helper)  # a helper who left: the register says so (staff_register)
             for old in db.scalars(select(HelperSession).where(
                     HelperSession.ended_at.is_(None),

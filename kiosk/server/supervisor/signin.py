@@ -5,8 +5,6 @@ window terminals' sign-in, so guessing on one does not start afresh on the other
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +12,7 @@ from kiosk.domain.roles import role_name
 from kiosk.server.auth import READER_ROLES, pin_matches
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall, Helper
-from kiosk.server.sign_in_limits import locked_out, unknown_code_failed
+from kiosk.server.sign_in_limits import pin_tried, unknown_code_failed
 from kiosk.server.staff_register import INACTIVE
 from kiosk.server.supervisor.web_caller import hall_caller, web_caller
 from kiosk.server.audit_trail import audit
@@ -47,16 +45,9 @@ def check(db: Session, settings: Settings, hall_id: int, code: str, pin: str, ad
         # a hall's negative id keeps these apart from the window terminals' device ids
         unknown_code_failed(-hall_id, code, settings.login_max_failures, settings.login_lock_s)
         raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
-    if helper.locked_until and helper.locked_until > now:
-        raise locked_out(int((helper.locked_until - now).total_seconds()) + 1)
-    if not pin_ok:
-        helper.failed_logins += 1
-        over = helper.failed_logins - settings.login_max_failures
-        if over >= 0:
-            helper.locked_until = now + timedelta(seconds=min(settings.login_lock_s * 2 ** over, 900))
+    if not pin_tried(helper, pin_ok, settings.login_max_failures, settings.login_lock_s, now):
         audit(db, hall_caller(hall_id), "web.sign_in_failed", helper_code=code, address=address)
         return Refused(ApiError(401, "bad_credentials", BAD_CREDENTIALS))
-    helper.failed_logins, helper.locked_until = 0, None
     if not helper.active:  # a helper who left (staff_register)
         audit(db, web_caller(helper), "web.sign_in_refused", role=helper.role, address=address, inactive=True)
         return Refused(ApiError(403, "helper_inactive", INACTIVE))
