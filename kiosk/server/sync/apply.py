@@ -13,9 +13,10 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Boolean, Date, DateTime, JSON, delete, select, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,6 @@ class Applied:
     rows: int = 0
     catalogue: set[str] = field(default_factory=set)
     staff: bool = False
-    devices: bool = False
 
 
 def _value(column, value):
@@ -60,19 +60,19 @@ def _row(name: str, raw: dict) -> dict:
     return {c.name: _value(c, raw.get(c.name)) for c in table.columns if c.name in raw}
 
 
-def _upsert(db: Session, name: str, row: dict) -> None:
+@lru_cache(maxsize=512)
+def _statement(dialect_name: str, name: str, op: str, columns: tuple[str, ...]):
+    """One prepared upsert (or delete) per table and set of columns, for runs of rows at a time:
+    building a statement per row cost more than writing it."""
     table = tables.table(name)
     keys = tables.key_columns(name)
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**row)
-    others = {c: statement.excluded[c] for c in row if c not in keys}
-    db.execute(statement.on_conflict_do_update(index_elements=keys, set_=others) if others
-               else statement.on_conflict_do_nothing(index_elements=keys))
-
-
-def _delete(db: Session, name: str, row: dict) -> None:
-    table = tables.table(name)
-    db.execute(delete(table).where(*(table.c[k] == row[k] for k in tables.key_columns(name))))
+    if op == "d":
+        return delete(table).where(*(table.c[k] == bindparam(k) for k in keys))
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    others = {c: statement.excluded[c] for c in columns if c not in keys}
+    return (statement.on_conflict_do_update(index_elements=keys, set_=others) if others
+            else statement.on_conflict_do_nothing(index_elements=keys))
 
 
 def _store_file(files: Path, row: dict, encoded: str) -> None:
@@ -117,6 +117,19 @@ def _referral_arrived(db: Session, row: dict, hall_id: int) -> None:
         events.record(db, hall_id, ReferralCreated(referral_id=row["id"], number=number, to_hall=to_hall))
 
 
+def _after(db: Session, done: Applied, name: str, op: str, row: dict, at_hall: int | None) -> None:
+    """What a written row means beyond itself: stale figures at the centre; at a hall server, a
+    helper stopped, a referral arrived, the screens to tell."""
+    if at_hall is None:
+        _figures_stale(db, name, row)
+    elif name == "helpers" and op == "u" and not row.get("active", True):
+        _helper_stopped(db, row)
+    elif name == "referrals" and op == "u":
+        _referral_arrived(db, row, at_hall)
+    done.catalogue.update({_CATALOGUE_PARTS[name]} if name in _CATALOGUE_PARTS else set())
+    done.staff = done.staff or name == "helpers"
+
+
 def _quiet(db: Session) -> None:
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SET LOCAL bangban.applying = 'on'"))
@@ -140,30 +153,35 @@ def apply(database, peer: int, entries: list[dict], *, files: Path, at_hall: int
         if at_hall is not None:
             _quiet(db)
         done.last_seq = link.applied_seq
+        conn = db.connection()
+        dialect = conn.dialect.name
+        run: list[tuple[str, str, dict]] = []  # consecutive rows written by one statement
+
+        def write_run() -> None:
+            if not run:
+                return
+            name, op, first = run[0]
+            conn.execute(_statement(dialect, name, op, tuple(first)), [row for _n, _o, row in run])
+            for name, op, row in run:
+                _after(db, done, name, op, row, at_hall)
+            run.clear()
+
         for entry in entries:
             if entry["seq"] <= done.last_seq:
                 continue
-            name = entry["tbl"]
+            name, op = entry["tbl"], entry["op"]
             if name not in tables.UP + tables.DOWN:
                 raise ApiError(422, "unknown_table", f"无法同步未知的记录类型：{name[:40]}")
             row = _row(name, entry["row"])
             if "file" in entry:
                 _store_file(files, row, entry["file"])
-            if entry["op"] == "d":
-                _delete(db, name, row)
-            else:
-                _upsert(db, name, row)
-            if at_hall is None:
-                _figures_stale(db, name, row)
-            elif name == "helpers" and entry["op"] == "u" and not row.get("active", True):
-                _helper_stopped(db, row)
-            elif name == "referrals" and entry["op"] == "u":
-                _referral_arrived(db, row, at_hall)
-            done.catalogue.update({_CATALOGUE_PARTS[name]} if name in _CATALOGUE_PARTS else set())
-            done.staff = done.staff or name == "helpers"
-            done.devices = done.devices or name == "devices"
-            done.last_seq, done.rows = entry["seq"], done.rows + 1
-            link.record_at = datetime.fromisoformat(entry["at"])
+            if run and (run[0][0], run[0][1], tuple(run[0][2])) != (name, op, tuple(row)):
+                write_run()
+            run.append((name, op, row))
+            done.last_seq, done.rows, made_at = entry["seq"], done.rows + 1, entry["at"]
+        write_run()
+        if done.rows:  # the ORM row changed once, at the end: a change per entry is a flush per statement
+            link.record_at = datetime.fromisoformat(made_at)
         if at_hall is not None:
             if done.catalogue:
                 events.record(db, at_hall, CatalogueChanged(parts=sorted(done.catalogue), summary="中心服务器更新了设置"))
