@@ -1,12 +1,14 @@
 """Document camera benchmark: detection speed at 1280x720, capture speed at 4208x3120, accuracy.
 
     .venv/bin/python benchmarks/docscan.py [--frames 200] [--seed 2015,7,99] [--captures 6] [--save DIR] [--edges-only]
-                                           [--real DIR] [--real-only] [--generated N] [--no-ranker] [--short]
+                                           [--real DIR] [--real-only] [--generated N] [--tune-generated N]
+                                           [--no-ranker] [--short]
 
 --real DIR scores real photographs beside the generated set: a folder staged by
 ../shared/tools/stage_real_frames.py (beside the checkout) (MIDV-500 frames of ID cards on desks, development
 folders 1-7, never committed: their licence is not cleared). It reports speed per frame at 1080x1920 and
-720x1280 and accuracy with the hand-made candidate order (ranker off), then the candidate ranker
+720x1280 and accuracy with the hand-made candidate order (ranker off), then that order with a few of
+its constants chosen leave-one-folder-out (benchmarks/tune_detector.py), then the candidate ranker
 leave-one-folder-out: each folder scored with rules that benchmarks/train_quad_ranker.py learns from the
 other six folders and --generated generated frames, so no folder is scored by rules it helped learn;
 then speed with the shipped ranker, if devices/camera/quad_ranker.json is shipped. --no-ranker scores the
@@ -35,7 +37,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from benchmarks import train_quad_ranker
+from benchmarks import train_quad_ranker, tune_detector
 from devices.camera import capture, find_page, page_net, quad_ranker, to_jpeg
 from devices.camera.geometry import ID_CARD_MM, smartdoc_iou
 from devices.camera.synthetic import make_scene
@@ -154,7 +156,7 @@ def real_speed(items: list[dict], label: str) -> None:
               f"p95 {np.percentile(cpu, 95):.1f} ms")
 
 
-def bench_real(folder: Path, generated: int, save: Path | None) -> None:
+def bench_real(folder: Path, generated: int, save: Path | None, tune_generated: int) -> None:
     """The hand-made order, then the ranker leave-one-folder-out: each folder ranked by rules
     learnt on the other six and the generated frames (train_quad_ranker.py's own functions)."""
     items = load_real(folder)
@@ -164,6 +166,9 @@ def bench_real(folder: Path, generated: int, save: Path | None) -> None:
     real_speed(items, "hand-made order (ranker off)")
     before = score_real(items)
     _report_real("hand-made order (ranker off; its constants were chosen on these folders)", before, whole)
+    tuned = tune_detector.report(items, tune_generated)
+    _report_real("hand-made order, constants of tune_detector.GRID chosen leave-one-folder-out", tuned, whole)
+    quad_ranker.set_enabled(False)
     samples = train_quad_ranker.real_samples(folder)
     samples += train_quad_ranker.generated_samples(generated)
     quad_ranker.set_enabled(True)
@@ -215,6 +220,8 @@ def main() -> None:
     parser.add_argument("--real-only", action="store_true", help="score the real frames only")
     parser.add_argument("--generated", type=int, default=train_quad_ranker.GENERATED_FRAMES,
                         help="generated frames added to each leave-one-folder-out training")
+    parser.add_argument("--tune-generated", type=int, default=tune_detector.GENERATED_FRAMES,
+                        help="generated frames that each setting tuned leave-one-folder-out must keep at 0.99")
     parser.add_argument("--no-ranker", action="store_true", help="the hand-made candidate order, without quad_ranker")
     parser.add_argument("--short", action="store_true", help="5 frames of one seed, 1 capture: shows it still runs")
     args = parser.parse_args()
@@ -230,7 +237,7 @@ def main() -> None:
           f"{'on' if quad_ranker.weights() is not None else 'off'}")
     print(f"load average before the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     if args.real:
-        bench_real(args.real, args.generated, args.save)
+        bench_real(args.real, args.generated, args.save, args.tune_generated)
         quad_ranker.set_enabled(not args.no_ranker)
     if args.real_only:
         return

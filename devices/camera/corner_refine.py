@@ -24,54 +24,62 @@ INLIER_PX = 1.0  # an edge point this close to its side's fitted line is on that
 FIT_SIDE = 1  # the fit is the second worst side's: one side may lie under a hand or a cable
 
 
-def _side_edges(img: np.ndarray, quad: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sub-pixel edge points across each of the quad's sides (4, S, 2), which show an edge (4, S),
-    and how sharp each is (4, S): its step over STEP_WIDTH samples against its step over WIDE_STEP.
+def _side_edges(img: np.ndarray, quads: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a stack of quads (K, 4, 2), each searched `radii[k]` pixels either side of its sides:
+    sub-pixel edge points across each side (K, 4, S, 2), which show an edge (K, 4, S), and how
+    sharp each is (K, 4, S): its step over STEP_WIDTH samples against its step over WIDE_STEP.
 
-    All four sides in one pass of remap: at SAMPLES_PER_SIDE points of each, three
-    parallel probes along the outward normal, averaged (less noise).
+    All sides of all quads in one pass of remap: at SAMPLES_PER_SIDE points of each, three
+    parallel probes along the outward normal, averaged (less noise). The profiles run as
+    far as the widest search; each quad's own search is cut to its radius.
     """
-    width = STEP_WIDTH
-    d = quad[NEXT] - quad
-    tangent = d / (np.linalg.norm(d, axis=1, keepdims=True) + 1e-6)
-    normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1)
-    inward = ((quad.mean(axis=0) - quad) * normal).sum(axis=1) > 0
+    width, k = STEP_WIDTH, len(quads)
+    d = quads[:, NEXT] - quads
+    tangent = d / (np.linalg.norm(d, axis=2, keepdims=True) + 1e-6)
+    normal = np.stack([-tangent[..., 1], tangent[..., 0]], axis=2)
+    inward = ((quads.mean(axis=1, keepdims=True) - quads) * normal).sum(axis=2) > 0
     normal[inward] *= -1
     t = np.linspace(0.1, 0.9, SAMPLES_PER_SIDE, dtype=np.float32)
-    pts = quad[:, None, :] + d[:, None, :] * t[None, :, None]  # (4, S, 2)
-    probes = pts[:, None] + np.float32([-1.5, 0, 1.5])[None, :, None, None] * tangent[:, None, None, :]
-    pad = WIDE_STEP
+    pts = quads[:, :, None, :] + d[:, :, None, :] * t[None, None, :, None]  # (K, 4, S, 2)
+    probes = pts[:, :, None] + np.float32([-1.5, 0, 1.5])[:, None, None] * tangent[:, :, None, None, :]
+    pad, radius = WIDE_STEP, int(radii.max())
     reach = np.arange(-radius - pad, radius + pad + 1, dtype=np.float32)
-    grid = probes[..., None, :] + reach[:, None] * normal[:, None, None, None, :]  # (4, 3, S, O, 2)
+    grid = probes[..., None, :] + reach[:, None] * normal[:, :, None, None, None, :]  # (K, 4, 3, S, O, 2)
     flat = grid.reshape(-1, len(reach), 2)
     prof = cv2.remap(img, np.ascontiguousarray(flat[..., 0]), np.ascontiguousarray(flat[..., 1]),
                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-    prof = prof.reshape(4, 3, SAMPLES_PER_SIDE, len(reach), -1).mean(axis=1)  # (4, S, O, channels)
+    prof = prof.reshape(k, 4, 3, SAMPLES_PER_SIDE, len(reach), -1).mean(axis=2)  # (K, 4, S, O, channels)
     # the step at each offset: the mean of `width` samples beyond it minus the mean of
     # `width` before it; wider than a 3-tap derivative, it still finds a faint card on a
     # white desk through the sensor's noise
-    sums = np.concatenate([np.zeros_like(prof[:, :, :1]), np.cumsum(prof, axis=2)], axis=2)
-    at = np.arange(pad, pad + 2 * radius + 1)
-    step = (sums[:, :, at + 1 + width] - sums[:, :, at + 1]) - (sums[:, :, at] - sums[:, :, at - width])
-    deriv = np.linalg.norm(step, axis=-1) / width  # (4, S, 2 * radius + 1)
+    sums = np.concatenate([np.zeros_like(prof[..., :1, :]), np.cumsum(prof, axis=3)], axis=3)
+    span = 2 * radius + 1
+
+    def at(shift: int) -> np.ndarray:  # sums at offsets -radius..radius, shifted by `shift` samples
+        return sums[..., pad + shift:pad + shift + span, :]
+
+    step = (at(1 + width) - at(1)) - (at(0) - at(-width))
+    deriv = np.sqrt(np.einsum("...c,...c->...", step, step)) / width  # (K, 4, S, 2 * radius + 1)
     offsets = np.arange(-radius, radius + 1, dtype=np.float32)
-    prior = np.exp(-0.5 * (offsets / (0.6 * radius)) ** 2)
-    best = np.argmax(deriv * prior, axis=2)[..., None]
-    strength = np.take_along_axis(deriv, best, 2)[..., 0]
-    # the peak between samples: a parabola through it and its neighbours. Whole-sample
-    # offsets alone leave up to half a pixel of error that the line fit cannot average
-    # out when a side runs nearly along the pixel grid
-    left = np.take_along_axis(deriv, np.maximum(best - 1, 0), 2)[..., 0]
-    right = np.take_along_axis(deriv, np.minimum(best + 1, deriv.shape[2] - 1), 2)[..., 0]
+    own = radii.astype(np.float32)[:, None, None, None]
+    prior = np.where(np.abs(offsets) <= own, np.exp(-0.5 * (offsets / (0.6 * own)) ** 2), 0.0)
+    best = np.argmax(deriv * prior, axis=3)[..., None]
+    strength = np.take_along_axis(deriv, best, 3)[..., 0]
+    # the peak between samples: a parabola through it and its neighbours (within the quad's
+    # own search). Whole-sample offsets alone leave up to half a pixel of error that the
+    # line fit cannot average out when a side runs nearly along the pixel grid
+    first, last = radius - own.astype(int), radius + own.astype(int)
+    left = np.take_along_axis(deriv, np.maximum(best - 1, first), 3)[..., 0]
+    right = np.take_along_axis(deriv, np.minimum(best + 1, last), 3)[..., 0]
     curve = left - 2 * strength + right
     shift = np.clip(np.where(curve < 0, 0.5 * (left - right) / np.minimum(curve, -1e-6), 0.0), -0.5, 0.5)
-    keep = strength > 0.35 * _row_medians(strength)[:, None] + 1.0
-    found = pts + (offsets[best[..., 0]] + shift)[..., None] * normal[:, None, :]
+    keep = strength > 0.35 * _row_medians(strength.reshape(-1, SAMPLES_PER_SIDE)).reshape(k, 4, 1) + 1.0
+    found = pts + (offsets[best[..., 0]] + shift)[..., None] * normal[:, :, None, :]
     # a page's side is in focus, one or two pixels wide; a cast shadow's edge is a
     # penumbra ten or twenty wide, and over a narrow window shows a fraction of its step
     at_best = (pad + best)[..., None]
-    wide = (np.take_along_axis(sums, at_best + 1 + pad, 2) - np.take_along_axis(sums, at_best + 1, 2)
-            - np.take_along_axis(sums, at_best, 2) + np.take_along_axis(sums, at_best - pad, 2))[:, :, 0]
+    wide = (np.take_along_axis(sums, at_best + 1 + pad, 3) - np.take_along_axis(sums, at_best + 1, 3)
+            - np.take_along_axis(sums, at_best, 3) + np.take_along_axis(sums, at_best - pad, 3))[..., 0, :]
     sharp = strength / (np.linalg.norm(wide, axis=-1) / pad + 1e-3)
     return found, keep, np.minimum(sharp, 1.0)
 
@@ -82,7 +90,7 @@ def _fit_line(points: np.ndarray) -> np.ndarray:
 
 
 def _consensus(points: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """(4, S) bool: on each side, the kept points on the line through the most of them (within INLIER_PX).
+    """(sides, S) bool: on each side, the kept points on the line through the most of them (within INLIER_PX).
 
     Fingers over a side put a third of its edge points on their tips, which pull a
     least-squares line (even a Huber one) off the side; the side's own points, seen
@@ -90,14 +98,14 @@ def _consensus(points: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """
     i, j = _PAIRS
     x, y = points[..., 0].astype(np.float32), points[..., 1].astype(np.float32)
-    dx, dy = x[:, j] - x[:, i], y[:, j] - y[:, i]  # (4, pairs)
+    dx, dy = x[:, j] - x[:, i], y[:, j] - y[:, i]  # (sides, pairs)
     scale = 1 / (np.sqrt(dx * dx + dy * dy) + 1e-9)
     # distance of every point from the line through each pair: |cross(d, p - p_i)| / |d|
     cross = dx[..., None] * (y[:, None, :] - y[:, i, None]) - dy[..., None] * (x[:, None, :] - x[:, i, None])
-    near = np.abs(cross) * scale[..., None] < INLIER_PX  # (4, pairs, S)
+    near = np.abs(cross) * scale[..., None] < INLIER_PX  # (sides, pairs, S)
     near &= keep[:, None, :] & (keep[:, i] & keep[:, j])[..., None]
     best = np.argmax(near.sum(axis=2), axis=1)
-    return near[np.arange(4), best]
+    return near[np.arange(len(near)), best]
 
 
 def _row_medians(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
@@ -149,23 +157,47 @@ def refine_with_fit(image: np.ndarray, corners: np.ndarray, reach: float = 0.02)
     step in focus, not a shadow's penumbra; a soft one leaves SOFT_FIT of the fit.
     0 when refining fails.
     """
+    return refine_many(image, [corners], [reach])[0]
+
+
+def refine_many(image: np.ndarray, corners: list[np.ndarray], reaches: list[float]) -> list[tuple[np.ndarray, float]]:
+    """refine_with_fit for several outlines of one frame, each with its own reach: the
+    passes of all of them sample the frame together (numpy's cost is per call, not per point)."""
+    if not corners:
+        return []
     scale = refine_scale(image.shape)
     work = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
-    quad = corners.astype(np.float32) * scale
+    quads = [c.astype(np.float32) * scale for c in corners]
+    schedules = [_radii(q, reach) for q, reach in zip(quads, reaches)]
+    fits = [0.0] * len(quads)
+    active = list(range(len(quads)))
+    for step in range(max(len(r) for r in schedules)):
+        active = [i for i in active if step < len(schedules[i])]
+        if not active:
+            break
+        results = _refine_once(work, np.stack([quads[i] for i in active]),
+                               np.array([schedules[i][step] for i in active]))
+        for i, refined in zip(list(active), results):
+            if refined is None:
+                active.remove(i)  # this outline keeps its last pass
+            else:
+                quads[i], fits[i] = refined
+    out = []
+    for c, q, fit, reach in zip(corners, quads, fits, reaches):
+        q = q / scale
+        moved = np.linalg.norm(q - c, axis=1).max()
+        if not is_convex(q) or moved > max(0.08, 2 * reach) * np.linalg.norm(c[2] - c[0]):
+            out.append((c.astype(np.float32), 0.0))
+        else:
+            out.append((q.astype(np.float32), fit))
+    return out
+
+
+def _radii(quad: np.ndarray, reach: float) -> tuple[int, ...]:
+    """The search radius of each pass: the reach asked, then the usual two."""
     diag = float(np.linalg.norm(quad[2] - quad[0]))
     usual = (max(4, int(0.02 * diag)), 3)
-    radii = (max(4, int(reach * diag)),) + usual if reach > 0.02 else usual
-    fit = 0.0
-    for radius in radii:
-        refined = _refine_once(work, quad, radius)
-        if refined is None:
-            break
-        quad, fit = refined
-    out = quad / scale
-    moved = np.linalg.norm(out - corners, axis=1).max()
-    if not is_convex(out) or moved > max(0.08, 2 * reach) * np.linalg.norm(corners[2] - corners[0]):
-        return corners.astype(np.float32), 0.0
-    return out.astype(np.float32), fit
+    return (max(4, int(reach * diag)),) + usual if reach > 0.02 else usual
 
 
 def refine_scale(shape: tuple[int, ...]) -> float:
@@ -178,17 +210,24 @@ def refine_scale(shape: tuple[int, ...]) -> float:
     return 1.0 if scale >= 0.5 else scale
 
 
-def _refine_once(img, quad, radius):
-    points, keep, sharp = _side_edges(img, quad, radius)
-    if (keep.sum(axis=1) < 6).any():
-        return None
-    inliers = _consensus(points, keep)
-    used = np.where(inliers.sum(axis=1, keepdims=True) >= 2, inliers, keep)
-    lines = [_fit_line(side[on_line]) for side, on_line in zip(points, used)]
-    sharpness = _row_medians(sharp, used)
-    corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
-    if any(c is None for c in corners):
-        return None
-    straight = float(np.sort(inliers.mean(axis=1))[FIT_SIDE])
-    crisp = np.clip((sharpness.min() - SOFT_EDGE) / (SHARP_EDGE - SOFT_EDGE), 0, 1)
-    return np.array(corners, np.float32), straight * (SOFT_FIT + (1 - SOFT_FIT) * crisp)
+def _refine_once(img, quads, radii) -> list[tuple[np.ndarray, float] | None]:
+    """One pass over a stack of quads: each refined with its fit, or None where a side shows too few edges."""
+    points, keep, sharp = _side_edges(img, quads, radii)
+    k, samples = len(quads), SAMPLES_PER_SIDE
+    inliers = _consensus(points.reshape(4 * k, samples, 2), keep.reshape(4 * k, samples)).reshape(k, 4, samples)
+    used = np.where(inliers.sum(axis=2, keepdims=True) >= 2, inliers, keep)
+    sharpness = _row_medians(sharp.reshape(4 * k, samples), used.reshape(4 * k, samples)).reshape(k, 4)
+    straight = np.sort(inliers.mean(axis=2), axis=1)[:, FIT_SIDE]
+    crisp = np.clip((sharpness.min(axis=1) - SOFT_EDGE) / (SHARP_EDGE - SOFT_EDGE), 0, 1)
+    results: list[tuple[np.ndarray, float] | None] = []
+    for q in range(k):
+        if (keep[q].sum(axis=1) < 6).any():
+            results.append(None)
+            continue
+        lines = [_fit_line(side[on_line]) for side, on_line in zip(points[q], used[q])]
+        corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
+        if any(c is None for c in corners):
+            results.append(None)
+            continue
+        results.append((np.array(corners, np.float32), float(straight[q] * (SOFT_FIT + (1 - SOFT_FIT) * crisp[q]))))
+    return results

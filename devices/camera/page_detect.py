@@ -2,12 +2,13 @@
 
 Two kinds of evidence: edges (candidates.py, quad_score.py: where exactly the sides
 run) and the page net's map (page_net.py: which of the frame's rectangles is the page).
-A quad off the map loses most of its score, so a phone, a card's photo or a shadow
+A quad off the map loses much of its score, so a phone, a card's photo or a shadow
 no longer beats the page; a page whose edges are faint but which matches the map well is
 accepted. The map is a hint, never a fence: edge candidates are always sought over the
-whole frame, since on real photographs the net can be sure and wrong (a card's inner
-panel, a drawing on a sheet beside it). When the net sees no page, or is not shipped,
-the edges decide alone.
+whole frame, and whether an outline counts as a page rests on its edges alone, since on
+real photographs the net can be sure and wrong (a sweet's wrapper beside the card, a
+card's inner panel, a drawing on a sheet). When the net sees no page, or is not
+shipped, the edges decide alone.
 
 With the candidate ranker's rules shipped (quad_ranker.json, written by
 benchmarks/train_quad_ranker.py), more leaders are refined and the ranker orders them; the
@@ -23,8 +24,9 @@ import cv2
 import numpy as np
 
 from . import page_net, quad_ranker
-from .candidates import generate, quads_from_contour
-from .corner_refine import refine_scale, refine_with_fit
+from .candidates import generate
+from .contour_quads import quads_from_contour
+from .corner_refine import refine_many, refine_scale
 from .geometry import order_corners, signed_areas
 from .nesting import ENCLOSING_SHARE, contains, parallel, prefer_enclosing
 from .quad_score import FrameCues, order_many, plausible, score_quads
@@ -38,13 +40,15 @@ RANKED_LEADERS = 5  # ...when the ranker picks among them (its coarse stage foun
 DISTINCT_LEADERS = 0.05  # share of the diagonal by which the ranker's leaders must differ
 REFINED_SEARCH = 1  # detector pixels either side of a refined side where its edge must lie
 FIT_WEIGHT = 0.5  # how far a refined quad's score falls when its sides run on no straight, sharp edge
-NET_WEIGHT = 0.9  # how far a quad's score falls when it is not where the page net sees the page
+# NET_WEIGHT and EDGE_ACCEPT are chosen by benchmarks/tune_detector.py (leave-one-folder-out on real frames)
+NET_WEIGHT = 0.7  # how far a quad's score falls when it is not where the page net sees the page
 AGREE_POWER = 2.0  # a photo covering a fifth of its card keeps a 25th of the full factor
 NET_SURE = 0.5  # the net's peak probability below which its map is ignored (it saw no page)
 MAP_MARGIN = 0.05  # agreement with the page map by which an outline around the winner beats it
 NET_ACCEPT = 0.6  # agreement with the page map that accepts an outline whose edges are too faint
 NET_REACH = 0.04  # share of the diagonal the sides of a page-map outline may be off
 NET_OUTLINES = 1  # page-map outlines refined alongside the edge leaders
+EDGE_ACCEPT = True  # edges alone decide whether an outline is a page; the map only ranks the outlines
 
 
 def find_page(image: np.ndarray) -> np.ndarray | None:
@@ -63,19 +67,21 @@ def find_page(image: np.ndarray) -> np.ndarray | None:
 
 
 def shrink(image: np.ndarray, scale: float) -> np.ndarray:
-    """`image` scaled down by `scale` (<= 1): averaged over whole blocks of pixels, then bilinear.
+    """`image` scaled down by `scale` (<= 1): halved by averaging 2x2 blocks while that stays
+    above the size wanted, then averaged over the fractional rest.
 
-    OpenCV averages a fractional area (1280 to 512 px) at eight times the cost of whole
-    2x2 blocks; what is left is a bilinear step that shrinks by less than half, too little to alias.
+    OpenCV averages whole 2x2 blocks on a fast path; any other factor (1920 to 384 px) it
+    averages at several times the cost of the rest of preparing the frame.
     """
     if scale >= 1:
         return image
     h, w = image.shape[:2]
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    block = int(1 / scale)
-    if block >= 2:
-        image = cv2.resize(image, (w // block, h // block), interpolation=cv2.INTER_AREA)
-    return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR if block >= 2 else cv2.INTER_AREA)
+    while image.shape[1] >= 2 * size[0] and image.shape[0] >= 2 * size[1]:
+        image = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    if image.shape[1::-1] == size:
+        return image
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 @dataclass
@@ -183,9 +189,8 @@ def refine_and_rank(image: np.ndarray, frame: Frame, coarse: Coarse | None, lead
     with them, every refined quad (detector pixels) and its ranker features (training reads both).
     """
     scale, prob, cues, shape = frame.scale, frame.prob, frame.cues, frame.shape
-    fits = [refine_with_fit(image, q / scale) for q in leaders]
     outlines = [q for q in _net_outlines(prob, shape, frame.min_area) if not near_any(q, leaders)]
-    fits += [refine_with_fit(image, q / scale, NET_REACH) for q in outlines]
+    fits = refine_many(image, [q / scale for q in leaders + outlines], [0.02] * len(leaders) + [NET_REACH] * len(outlines))
     if not fits:
         return [], None, None
     refined = order_many(np.stack([q for q, _ in fits]))
@@ -217,7 +222,7 @@ def refine_and_rank(image: np.ndarray, frame: Frame, coarse: Coarse | None, lead
         if agree is not None:
             final = _map_enclosing(refined * scale, agree, final)
     accepted = totals > MIN_SCORE
-    if ranked is not None:
+    if ranked is not None or EDGE_ACCEPT:
         # the net's map weighs in the ranking, not in whether a page is seen: an outline with
         # clear edges counts even where the net, sure and wrong, sees none (a card among papers)
         accepted = totals / _net_factor(agree) > MIN_SCORE

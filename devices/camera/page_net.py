@@ -118,18 +118,18 @@ def snap_to_contour(quad: np.ndarray, contour: np.ndarray) -> np.ndarray:
     merged with the blob; the middle of each side lies on the page's edge.
     """
     pts = contour.reshape(-1, 2).astype(np.float32)
+    side = np.roll(quad, -1, axis=0) - quad  # (4, 2): side i runs from corner i to corner i+1
+    length = np.maximum(np.linalg.norm(side, axis=1), 1e-6)
+    tangent = side / length[:, None]
+    rel = pts[None] - quad[:, None]  # (4, M, 2)
+    along = np.einsum("smk,sk->sm", rel, tangent) / length[:, None]
+    across = rel[..., 1] * tangent[:, None, 0] - rel[..., 0] * tangent[:, None, 1]
+    near = (along > 0.15) & (along < 0.85) & (np.abs(across) < 0.06 * length[:, None] + 2)
+    if (near.sum(axis=1) < 5).any():
+        return quad
     lines = []
     for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        length = float(np.linalg.norm(b - a))
-        tangent = (b - a) / max(length, 1e-6)
-        rel = pts - a
-        along = rel @ tangent / max(length, 1e-6)
-        across = rel @ np.float32([-tangent[1], tangent[0]])
-        near = (along > 0.15) & (along < 0.85) & (np.abs(across) < 0.06 * length + 2)
-        if near.sum() < 5:
-            return quad
-        vx, vy, x0, y0 = cv2.fitLine(pts[near], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        vx, vy, x0, y0 = cv2.fitLine(pts[near[i]], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         lines.append((np.float64([vx, vy]), np.float64([x0, y0])))
     corners = []
     for i in range(4):

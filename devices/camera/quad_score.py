@@ -34,6 +34,7 @@ class FrameCues:
     dy: np.ndarray
     grad_x: np.ndarray  # float32, strongest channel's gradient, grey levels per pixel
     grad_y: np.ndarray
+    grad: np.ndarray  # both, (H, W, 2): the candidates' probes read them in one gather
     texture: float  # median gradient: how busy the frame is
 
     @classmethod
@@ -48,7 +49,7 @@ class FrameCues:
         grad_x, grad_y = (np.where(use2, d[2], np.where(use1, d[1], d[0])).astype(np.float32) * 0.25
                           for d in (xs, ys))
         texture = float(np.median(np.abs(grad_x[::3, ::3]) + np.abs(grad_y[::3, ::3])))
-        return cls(ycc.astype(np.float32), dx, dy, grad_x, grad_y, texture)
+        return cls(ycc.astype(np.float32), dx, dy, grad_x, grad_y, cv2.merge([grad_x, grad_y]), texture)
 
 
 def order_many(quads: np.ndarray) -> np.ndarray:
@@ -89,10 +90,12 @@ def plausible(quads: np.ndarray, frame_area: float, min_area: float) -> np.ndarr
 
 
 def _sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """The pixels of `img` nearest each point (..., 2), clipped to the frame: one gather of whole pixels."""
     h, w = img.shape[:2]
     x = np.clip(np.rint(pts[..., 0]).astype(np.int32), 0, w - 1)
     y = np.clip(np.rint(pts[..., 1]).astype(np.int32), 0, h - 1)
-    return img[y, x]
+    flat = img.reshape(h * w, -1)
+    return flat.take(y * w + x, axis=0).reshape(pts.shape[:-1] + img.shape[2:])
 
 
 @dataclass
@@ -124,7 +127,8 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> Qua
     prior = np.exp(-0.5 * (offsets[..., 0] / 2.5) ** 2)
     n5, t5 = normal[None, :, :, None], tangent[None, :, :, None]
     probe = pts[None] + offsets * n5  # (O, N, 4, S, 2)
-    gx, gy = _sample(cues.grad_x, probe), _sample(cues.grad_y, probe)
+    grad = _sample(cues.grad, probe)
+    gx, gy = grad[..., 0], grad[..., 1]
     along = np.abs(gx * n5[..., 0] + gy * n5[..., 1])
     across = np.abs(gx * t5[..., 0] + gy * t5[..., 1])
     # the nearest strong edge, not the strongest one: an ID card's photo or a form's
@@ -137,7 +141,7 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> Qua
     outer = _sample(cues.colour, edge_pts + STEP_REACH * normal[:, :, None])
     # paper on one side, desk on the other: the sides' typical colours differ (noise and
     # texture differ sample by sample, but their medians do not)
-    inner_med, outer_med = np.median(inner, axis=2), np.median(outer, axis=2)  # (N, 4, 3)
+    inner_med, outer_med = _median_along_side(inner), _median_along_side(outer)  # (N, 4, 3)
     steps = np.linalg.norm(inner_med - outer_med, axis=2)  # (N, 4)
     # a sample supports its side when the edge there is as sharp as the side's step
     # demands: textured desks have strong gradients everywhere, so no fixed threshold
@@ -151,6 +155,13 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> Qua
     paper = _paper_factor(inner_med, outer_med)
     shape = _shape_factor(quads, cues.colour.shape[1::-1])
     return QuadScores(edge * (0.35 + 0.65 * step) * sharp * shape * paper, edge, paper, step, sharp, shape)
+
+
+def _median_along_side(samples: np.ndarray) -> np.ndarray:
+    """np.median over axis 2 (the samples of each side), by one sort: a tenth of its cost here."""
+    ordered = np.sort(samples, axis=2)
+    n = samples.shape[2]
+    return 0.5 * (ordered[:, :, (n - 1) // 2] + ordered[:, :, n // 2])
 
 
 def _paper_factor(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 
-from devices.camera.corner_refine import refine_corners, refine_with_fit
+from devices.camera.corner_refine import refine_corners, refine_many, refine_with_fit
 from devices.camera.geometry import smartdoc_iou
 
 CARD = np.float32([[400.3, 300.6], [580.8, 288.2], [588.4, 402.7], [407.9, 415.1]])  # an ID card, slightly turned
@@ -60,3 +60,18 @@ def test_a_blank_frame_gives_back_the_corners_with_no_fit():
     image = np.full((600, 800, 3), 128, np.uint8)
     corners, fit = refine_with_fit(image, CARD)
     assert np.array_equal(corners, CARD) and fit == 0.0
+
+
+def test_outlines_refined_together_come_out_as_each_refined_alone():
+    # one frame's leaders are refined in one pass (refine_many), each with its own reach and
+    # search radius: batching them must not change any outline or its fit
+    image = _card_on_desk(CARD, print_line=True)
+    small = (CARD - CARD.mean(axis=0)) * 0.5 + CARD.mean(axis=0)  # a quad on the print, half the card's size
+    starts = [CARD + 2.0, small, CARD - np.float32([[6, 5], [-6, 5], [-6, -5], [6, -5]])]
+    reaches = [0.02, 0.02, 0.04]
+    together = refine_many(image, starts, reaches)
+    for start, reach, (quad, fit) in zip(starts, reaches, together):
+        alone, alone_fit = refine_with_fit(image, start, reach)
+        # the same but for float rounding: profiles summed over the widest search, not each one's own
+        assert np.abs(quad - alone).max() < 0.01
+        assert abs(fit - alone_fit) < 1e-3

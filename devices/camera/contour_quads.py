@@ -1,0 +1,118 @@
+"""Quadrilaterals approximating contours' convex hulls, all the contours of a frame at once.
+
+A frame's binary maps give a hundred or more contours. Each hull is simplified by
+OpenCV; the quads built from the simplified polygons (the largest one on their
+vertices, and those on the lines of their longest sides) are computed for all contours
+in a few numpy steps, since a per-contour Python loop cost more than the maps themselves.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import cv2
+import numpy as np
+
+from .geometry import signed_areas
+
+MIN_PERIMETER = 40  # detector pixels: smaller hulls are specks of print
+MAX_VERTICES = 12  # of the polygon whose largest inscribed quad is sought (combinations grow as n^4)
+LONG_SIDES = 5  # the longest sides of a polygon whose lines may carry the page's edges
+COARSE_STEPS = (0.02, 0.035, 0.05, 0.08)  # approxPolyDP tolerances, share of the perimeter, for a plain 4-gon
+_COMBOS = {n: np.array(list(combinations(range(n), 4))) for n in range(4, MAX_VERTICES + 1)}
+
+
+def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
+    return quads_from_contours([contour])
+
+
+def quads_from_contours(contours) -> list[np.ndarray]:
+    """float32 (4, 2) quads for each contour in turn, in the contours' order.
+
+    A hull that simplifies to 4 vertices is its own quad. One with more (a hand or
+    another object merged with the page) gives the largest quad on its vertices (rounded
+    or clipped corners still give the page), the quads on the lines of its longest
+    sides (the page's own edges), and its first coarser simplification to 4 vertices.
+    """
+    slots: list[object] = []  # a quad, or the index of a many-sided polygon in `polys`
+    polys: list[np.ndarray] = []
+    for contour in contours:
+        hull = cv2.convexHull(contour)
+        peri = cv2.arcLength(hull, True)
+        if peri < MIN_PERIMETER:
+            continue
+        fine = cv2.approxPolyDP(hull, 0.01 * peri, True).reshape(-1, 2).astype(np.float32)
+        if len(fine) < 4:
+            continue
+        if len(fine) == 4:
+            slots.append(fine)
+            continue
+        slots.append(len(polys))
+        polys.append(fine)
+        for eps in COARSE_STEPS:
+            approx = cv2.approxPolyDP(hull, eps * peri, True)
+            if len(approx) == 4:
+                slots.append(approx.reshape(4, 2).astype(np.float32))
+                break
+            if len(approx) < 4:
+                break
+    if not polys:
+        return slots  # type: ignore[return-value]
+    inscribed = _largest_inscribed_quads(polys)
+    long_sides, valid = _quads_from_long_sides(polys)
+    quads: list[np.ndarray] = []
+    for slot in slots:
+        if isinstance(slot, int):
+            quads.append(inscribed[slot])
+            quads.extend(long_sides[slot][valid[slot]])
+        else:
+            quads.append(slot)
+    return quads
+
+
+def _largest_inscribed_quads(polys: list[np.ndarray]) -> np.ndarray:
+    """(P, 4, 2): for each polygon, the largest-area quad on its vertices (at most MAX_VERTICES of them)."""
+    out = np.empty((len(polys), 4, 2), np.float32)
+    by_count: dict[int, list[int]] = {}
+    points = []
+    for k, poly in enumerate(polys):
+        if len(poly) > MAX_VERTICES:
+            poly = poly[np.linspace(0, len(poly) - 1, MAX_VERTICES).astype(int)]
+        points.append(poly)
+        by_count.setdefault(len(poly), []).append(k)
+    for n, members in by_count.items():
+        combos = _COMBOS[n]
+        quads = np.stack([points[k] for k in members])[:, combos]  # (G, combos, 4, 2), in hull order
+        areas = np.abs(signed_areas(quads.reshape(-1, 4, 2))).reshape(len(members), len(combos))
+        out[members] = quads[np.arange(len(members)), np.argmax(areas, axis=1)]
+    return out
+
+
+def _quads_from_long_sides(polys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(P, 5, 4, 2) quads on the lines of each polygon's LONG_SIDES longest sides (kept in hull
+    order, 4 of them at a time), and (P, 5) which exist (no two neighbouring lines parallel)."""
+    counts = np.array([len(p) for p in polys])
+    points = np.concatenate(polys).astype(np.float64)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    column = np.arange(counts.max())
+    present = column < counts[:, None]  # (P, size): the polygons padded to the longest
+    at = first[:, None] + np.where(present, column, 0)
+    following = first[:, None] + np.where(present, (column + 1) % counts[:, None], 0)
+    start = np.where(present[..., None], points[at], 0.0)
+    delta = np.where(present[..., None], points[following] - points[at], 0.0)
+    length2 = (delta ** 2).sum(axis=2)
+    longest = np.sort(np.argsort(-length2, axis=1, kind="stable")[:, :LONG_SIDES], axis=1)
+    rows = np.arange(len(polys))[:, None]
+    p, d = start[rows, longest], delta[rows, longest]  # (P, 5, 2)
+    norms = np.sqrt((d ** 2).sum(axis=2))
+    # lines i and j meet at p_i + s d_i
+    cross = d[:, :, None, 0] * d[:, None, :, 1] - d[:, :, None, 1] * d[:, None, :, 0]  # (P, 5, 5)
+    meets = np.abs(cross) > 1e-3 * norms[:, :, None] * norms[:, None, :]
+    gap = p[:, None, :, :] - p[:, :, None, :]  # p_j - p_i
+    s = (gap[..., 0] * d[:, None, :, 1] - gap[..., 1] * d[:, None, :, 0]) / np.where(meets, cross, 1.0)
+    corner = p[:, :, None, :] + s[..., None] * d[:, :, None, :]  # (P, 5, 5, 2)
+    combos = _COMBOS[LONG_SIDES]
+    before, after = combos[:, [3, 0, 1, 2]], combos  # corner k: side k-1 meets side k
+    quads = corner[:, before, after]  # (P, 5, 4, 2)
+    valid = meets[:, before, after].all(axis=2)
+    return quads.astype(np.float32), valid
