@@ -30,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests.conftest import hall_today  # noqa: E402
 
 
 def free_port() -> int:
@@ -160,7 +161,7 @@ def main() -> None:
         slots = [f"{9 + h // 2:02d}:{30 * (h % 2):02d}" for h in range(half_hours + 1)]
         band(url, supervisor, first.queue_id, first.id, slots[0], slots.pop(), 30, per_slot)
         capacity = per_slot * len(slots)
-        counts = burst(url, first.id, args.burst, slots, date.today() + timedelta(days=1))
+        counts = burst(url, first.id, args.burst, slots, hall_today() + timedelta(days=1))
         print(f"burst: {args.burst} bookings at once for {capacity} places: {counts['made']} booked, "
               f"{counts['full']} refused as full, {counts['other']} other answers")
         expected = sum(min(per_slot, len(range(k, args.burst, len(slots)))) for k in range(len(slots)))

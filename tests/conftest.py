@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,14 @@ def x_display(home: Path, screen: str):
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def hall_today() -> date:
+    """Today in the demo hall's zone (Asia/Shanghai): the machine's own date differs from it eight
+    hours a day, and a test that asks for "today's" records must ask for the hall's."""
+    from kiosk.server.timeutil import local_day, utcnow
+
+    return local_day(utcnow())
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
@@ -12,6 +12,7 @@ from PIL import Image
 
 from kiosk.client import ApiClient, Conflict, Forbidden, Invalid
 from tests.conftest import auth
+from tests.conftest import hall_today
 
 PERSON = {"matter_id": 11, "applicant": "刘䶮", "applicant_kind": "person",
           "id_number": "11010519491231002X", "phone": "13912345678", "delivery": "pickup"}
@@ -57,7 +58,7 @@ def test_a_case_runs_from_entrustment_to_archive_through_the_client(server):
     problem = agent.raise_case_problem(case["id"], "四邻签字未齐")
     solved = agent.update_case_problem(case["id"], problem["id"], "solved", "已补签")
     assert [u["status"] for u in solved["updates"]] == ["open", "solved"]
-    resume_by = (date.today() + timedelta(days=10)).isoformat()
+    resume_by = (hall_today() + timedelta(days=10)).isoformat()
     suspended = agent.case_step(case["id"], "suspend", reason="materials_late", resume_by=resume_by)
     assert suspended["resume_by"] == resume_by and suspended["due"] is None
     agent.sign_case_form(case["id"], "suspension", jpeg(), "image/jpeg", uuid.uuid4().hex)

@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 
 from kiosk.server.models import Case, CaseStep
 from tests.server.api import Api
+from tests.conftest import hall_today
 
 PERSON = {"matter_id": 11, "applicant": "刘䶮", "applicant_kind": "person",
           "id_number": "11010519491231002X", "phone": "13912345678", "delivery": "ems"}
@@ -32,7 +33,7 @@ def test_a_case_from_entrustment_to_archive(live_server):
     agent.post(f"/api/v1/cases/{cid}/steps", {"action": "start"})
     assert agent.post(f"/api/v1/cases/{cid}/items",
                       {"direction": "received", "name": "施工合同", "copies": 2, "original": True}).status_code == 201
-    resume_by = (date.today() + timedelta(days=10)).isoformat()
+    resume_by = (hall_today() + timedelta(days=10)).isoformat()
     suspended = agent.post(f"/api/v1/cases/{cid}/steps",
                            {"action": "suspend", "reason": "fees_unpaid", "resume_by": resume_by}).json()
     assert suspended["state"] == "suspended" and suspended["reason_name"] == "未按规定缴纳相关费用"
@@ -81,13 +82,13 @@ def test_a_lapsed_suspension_becomes_a_termination_and_deadlines_are_listed(sqli
     cid = agent.post("/api/v1/cases", PERSON).json()["id"]
     reviewer.post(f"/api/v1/cases/{cid}/steps", {"action": "accept"})
     for step in ({"action": "start"}, {"action": "suspend", "reason": "materials_late",
-                                       "resume_by": (date.today() + timedelta(days=3)).isoformat()}):
+                                       "resume_by": (hall_today() + timedelta(days=3)).isoformat()}):
         agent.post(f"/api/v1/cases/{cid}/steps", step)
     late = agent.post("/api/v1/cases", PERSON).json()["id"]
     reviewer.post(f"/api/v1/cases/{late}/steps", {"action": "accept"})
     with sqlite_server.database.write() as db:  # time passes
-        db.execute(update(Case).where(Case.id == cid).values(resume_by=date.today() - timedelta(days=1)))
-        db.execute(update(Case).where(Case.id == late).values(deadline=date.today() - timedelta(days=3)))
+        db.execute(update(Case).where(Case.id == cid).values(resume_by=hall_today() - timedelta(days=1)))
+        db.execute(update(Case).where(Case.id == late).values(deadline=hall_today() - timedelta(days=3)))
     lapsed = agent.get(f"/api/v1/cases/{cid}").json()
     assert lapsed["state"] == "terminated" and lapsed["steps"][-1]["action"] == "expire"
     assert [c["id"] for c in agent.get("/api/v1/cases", params={"due": "overdue"}).json()] == [late]
@@ -99,7 +100,7 @@ def test_resuming_sets_the_new_deadline_and_a_suspended_case_is_not_overdue(sqli
     deadline = date.fromisoformat(reviewer.post(f"/api/v1/cases/{cid}/steps", {"action": "accept"}).json()["deadline"])
     agent.post(f"/api/v1/cases/{cid}/steps", {"action": "start"})
     agent.post(f"/api/v1/cases/{cid}/steps", {"action": "suspend", "reason": "fees_unpaid",
-                                              "resume_by": (date.today() + timedelta(days=30)).isoformat()})
+                                              "resume_by": (hall_today() + timedelta(days=30)).isoformat()})
     with sqlite_server.database.write() as db:  # suspended two weeks ago, and the deadline has passed since
         step = db.scalar(select(CaseStep).where(CaseStep.case_id == cid, CaseStep.action == "suspend"))
         step.at -= timedelta(days=14)

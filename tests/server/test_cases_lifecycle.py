@@ -2,7 +2,7 @@
 pickup, post and download, the applicant's page and rating, and cases passed between halls."""
 import hashlib
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
 from PIL import Image, ImageDraw
@@ -14,6 +14,7 @@ from tests.conftest import auth
 from tests.server.api import Api
 from tests.server.test_cases import PERSON, coordinator, helper
 from tests.supervisor.web import CHIEF, Web
+from tests.conftest import hall_today
 
 
 def signed_page(text: str = "签字页") -> bytes:
@@ -90,7 +91,7 @@ def test_signed_forms_problems_pickup_pad_rating_and_archive(live_server):
     bad = agent.post(f"/api/v1/cases/{cid}/problems/{pid}", {"status": "done", "handling": "x"})
     assert bad.status_code == 422 and "状态" in bad.json()["error"]["message"]
 
-    resume_by = (date.today() + timedelta(days=10)).isoformat()
+    resume_by = (hall_today() + timedelta(days=10)).isoformat()
     step(agent, cid, "suspend", reason="fees_unpaid", resume_by=resume_by)
     assert sign(agent, cid, "suspension").status_code == 201
     step(agent, cid, "resume")
@@ -252,7 +253,7 @@ def test_an_unsigned_entrustment_is_counted_in_the_assessment(live_server):
     unsigned = agent.post("/api/v1/cases", PERSON).json()["id"]
     step(reviewer, unsigned, "accept")
     agent.post("/api/v1/cases", PERSON)  # not accepted yet: not counted
-    today = date.today().isoformat()
+    today = hall_today().isoformat()
     chief = helper(live_server, 7, "1001")
     summary = chief.get("/api/v1/figures", params={"from": today, "to": today})
     assert summary.status_code == 200, summary.text

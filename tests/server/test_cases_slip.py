@@ -1,5 +1,4 @@
 """The 受理单 as the printer prints it: its QR code, read by zbar, opens the case's own page."""
-from datetime import date
 
 import requests
 from pyzbar import pyzbar
@@ -8,6 +7,7 @@ from PIL import Image
 from devices.printer import AcceptanceSlip, ReceiptPrinter
 from devices.printer.simulator import PrinterSimulator
 from tests.server.test_cases import PERSON, coordinator, helper
+from tests.conftest import hall_today
 
 
 def test_the_acceptance_slip_s_qr_code_opens_the_case_s_page(sqlite_server, tmp_path):
@@ -17,7 +17,7 @@ def test_the_acceptance_slip_s_qr_code_opens_the_case_s_page(sqlite_server, tmp_
     case = agent.get(f"/api/v1/cases/{cid}").json()  # in full, as its helper prints it
     slip = AcceptanceSlip(number=case["number"], applicant=case["applicant"], id_number=case["id_number"],
                           category="投资建设", matter_name=case["matter"], service_type="代办", handler=case["applicant"],
-                          phone=case["phone"], handed_over_on=date.today(), helper_name=case["helper"]["name"],
+                          phone=case["phone"], handed_over_on=hall_today(), helper_name=case["helper"]["name"],
                           hall_name=case["hall"]["name"], status_url=case["status_url"], query_code=case["public_code"])
     sim = PrinterSimulator(port=0, out_dir=tmp_path / "printer", paper_mm=80).start()
     try:

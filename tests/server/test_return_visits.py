@@ -1,7 +1,6 @@
 """Return visits over HTTP: a reproducible random draw of completed services, each call's
 answer recorded, feeding the assessment's 社会评价."""
-from datetime import date
-
+from tests.conftest import hall_today
 from tests.server.api import Api
 
 
@@ -19,7 +18,7 @@ def test_a_draw_is_reproducible_and_a_call_is_recorded(live_server):
     _served(live_server, 3)
     _served(live_server, 1, phone=None)  # no phone: nobody to call
     chief = Api(live_server.url, live_server.helper_session(1, "1001"))
-    today = date.today().isoformat()
+    today = hall_today().isoformat()
     drawn = chief.post("/api/v1/return-visits/draw", {"first": today, "last": today, "share": 0.5, "minimum": 2})
     assert drawn.status_code == 200, drawn.text
     d = drawn.json()
@@ -34,7 +33,7 @@ def test_a_draw_is_reproducible_and_a_call_is_recorded(live_server):
     assert done.status_code == 200 and done.json()["score_name"] == "满意" and done.json()["status_name"] == "已回访"
     assert chief.post(f"/api/v1/return-visits/{first}/result", {"status": "done", "score": 4}).status_code == 409
     assert chief.post("/api/v1/return-visits/99999/result", {"status": "unreachable"}).status_code == 404
-    year = chief.get(f"/api/v1/assessment/{date.today().year}").json()
+    year = chief.get(f"/api/v1/assessment/{hall_today().year}").json()
     assert next(i for i in year["items"] if i["key"] == "public_rating")["score"] == 10  # one visit, satisfied
     helper = Api(live_server.url, live_server.helper_session(3, "1007"))
     assert helper.post("/api/v1/return-visits/draw", {"first": today, "last": today}).status_code == 403

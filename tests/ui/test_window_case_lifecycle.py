@@ -18,6 +18,7 @@ from kiosk.client import ApiClient
 from kiosk.domain.case_states import REASONS
 from kiosk.ui.window_terminal.form_fill import Facts, fields_for
 from tests.conftest import LiveServer
+from tests.conftest import hall_today
 
 F1, F4 = 282, 285
 ID_NUMBER = "11010519491231002X"
@@ -130,7 +131,7 @@ def overdue_case(server) -> int:
                            phone="13800138000")
     chief(server).case_step(case["id"], "accept")
     with server.database.write() as db:
-        db.execute(update(Case).where(Case.id == case["id"]).values(deadline=date.today() - timedelta(days=7)))
+        db.execute(update(Case).where(Case.id == case["id"]).values(deadline=hall_today() - timedelta(days=7)))
     return case["id"]
 
 
@@ -259,7 +260,7 @@ def test_every_termination_reason_is_recorded_and_printed(server, printer, start
             assert REASONS[reason] in slip and "■终止" in slip
         else:  # the others: the slip's fields as the print dialog fills them from the case
             case = chief(server).get_case(case_id)
-            fields = {f.name: f.value for f in fields_for("completion", Facts(ticket={}, helper={}, today=date.today(),
+            fields = {f.name: f.value for f in fields_for("completion", Facts(ticket={}, helper={}, today=hall_today(),
                                                                                case=case))}
             assert (fields["terminated"], fields["termination_reason"]) == ("是", REASONS[reason])
     states = {c["id"]: c["reason"] for c in chief(server).list_cases(state="terminated")}
