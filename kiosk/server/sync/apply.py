@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,7 +51,6 @@ def _value(column, value):
     if isinstance(column.type, Boolean):
         return bool(value)
     if isinstance(column.type, JSON) and isinstance(value, str):
-        import json
         return json.loads(value)
     return value
 

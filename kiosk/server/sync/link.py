@@ -8,8 +8,9 @@ import logging
 from dataclasses import dataclass
 
 import requests
+from sqlalchemy import select
 
-from kiosk.server.models import SyncPeer
+from kiosk.server.models import Hall, SyncPeer
 from kiosk.server.sync import apply, journal
 from kiosk.server.timeutil import utcnow
 
@@ -44,10 +45,11 @@ class Link:
     def push(self, session: requests.Session) -> int:
         """Send the journal past what the centre confirmed; how many records went."""
         journal.move(self.database)
-        with self.database.write() as db:
-            acked = self._peer(db).acked_seq
         with self.database.read() as db:
-            entries = journal.read(db, acked, limit=self.settings.hall_link_batch_records, max_bytes=UP_BATCH_BYTES, files=self.settings.data_dir)
+            peer = db.get(SyncPeer, CENTRE)
+            acked = peer.acked_seq if peer else 0
+            entries = journal.read(db, acked, limit=self.settings.hall_link_batch_records, max_bytes=UP_BATCH_BYTES,
+                                   files=self.settings.data_dir)
             left = journal.backlog(db, entries[-1]["seq"] if entries else acked)
         if not entries:
             return 0
@@ -85,10 +87,6 @@ class Link:
         return done.rows
 
     def _hall_id(self) -> int | None:
-        from sqlalchemy import select
-
-        from kiosk.server.models import Hall
-
         with self.database.read() as db:
             return db.scalar(select(Hall.id).where(Hall.code == self.settings.hall_code))
 

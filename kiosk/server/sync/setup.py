@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 
 from kiosk.server.models import SyncJournal
 from kiosk.server.sync import capture, ids, tables
@@ -35,5 +35,5 @@ def prepare(database, settings) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INSTALL_LOCK})
         capture.install(conn, role)
         ids.install(conn, node)
-        if role == "centre" and not conn.execute(select(func.count()).select_from(SyncJournal)).scalar():
+        if role == "centre" and conn.execute(select(SyncJournal.seq).limit(1)).first() is None:
             _journal_catalogue(conn)

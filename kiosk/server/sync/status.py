@@ -14,19 +14,25 @@ from kiosk.wire.sync import HallLink
 HEARD_WITHIN = timedelta(seconds=10)
 
 
+def _heard(contact: datetime | None, now: datetime, down_minutes: int) -> tuple[bool, bool, timedelta | None]:
+    """Up (heard within ``HEARD_WITHIN``), flagged (not heard for ``down_minutes``, or never), and
+    the silence since the last contact."""
+    silent = now - contact if contact else None
+    up = silent is not None and silent <= HEARD_WITHIN
+    return up, not up and (silent is None or silent > timedelta(minutes=down_minutes)), silent
+
+
 def hall_links(db, down_minutes: int, now: datetime | None = None) -> list[HallLink]:
     now = now or utcnow()
     found = []
     for peer, hall in db.execute(select(SyncPeer, Hall).join(Hall, Hall.id == SyncPeer.hall_id)
                                  .where(SyncPeer.peer > 0).order_by(Hall.id)):
-        silent = now - peer.contact_at if peer.contact_at else None
-        up = silent is not None and silent <= HEARD_WITHIN
+        up, flagged, silent = _heard(peer.contact_at, now, down_minutes)
         behind = now - peer.backlog_since if peer.backlog_since and peer.backlog_records else timedelta(0)
         if not up and peer.contact_at is not None:
             behind = max(behind, silent)  # what it made since is not here, however little it said
         found.append(HallLink(
-            hall=hall.code, hall_name=hall.name, node=peer.peer, state="up" if up else "down",
-            flagged=not up and (silent is None or silent > timedelta(minutes=down_minutes)),
+            hall=hall.code, hall_name=hall.name, node=peer.peer, state="up" if up else "down", flagged=flagged,
             backlog_records=peer.backlog_records, backlog_s=round(behind.total_seconds(), 1),
             last_contact_at=iso(peer.contact_at), last_record_at=iso(peer.record_at), error=peer.error))
     return found
@@ -39,11 +45,10 @@ def own_link(db, hall_code: str, down_minutes: int, now: datetime | None = None)
     hall = db.scalar(select(Hall).where(Hall.code == hall_code))
     left = journal.backlog(db, peer.acked_seq if peer else 0)
     contact = peer.contact_at if peer else None
-    silent = now - contact if contact else None
-    up = silent is not None and silent <= HEARD_WITHIN
+    up, flagged, _silent = _heard(contact, now, down_minutes)
     return HallLink(
         hall=hall_code, hall_name=hall.name if hall else hall_code, node=0, state="up" if up else "down",
-        flagged=not up and (silent is None or silent > timedelta(minutes=down_minutes)),
+        flagged=flagged,
         backlog_records=left.records, backlog_s=round((now - left.since).total_seconds(), 1) if left.since else 0.0,
         last_contact_at=iso(contact), last_record_at=iso(peer.record_at if peer else None),
         error=peer.error if peer else "")
