@@ -10,16 +10,16 @@ from sqlalchemy import func, select
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES
 from kiosk.domain.ratings import is_satisfied
 from kiosk.domain.ticket_states import STATUS_NAMES
-from kiosk.server import cases as case_ops
+from kiosk.server import cases as case_ops, hall_now, window_staffing
 from kiosk.server.deps import ServerState
 from kiosk.server.models import FollowUp, Rating, Ticket, Window
-from kiosk.server import hall_now, window_staffing
 from kiosk.server.staff_register import area_staffing
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.sessions import Supervisor
 from kiosk.server.supervisor.templates import Marked, waited, when
 from kiosk.server.sync import status as link_status
 from kiosk.server.timeutil import iso, local_day, utc_bounds, utcnow
+from kiosk.wire.answers import QueueWaiting, WindowInfo
 
 REFRESH_S = 5
 LONG_WAIT_S = 30 * 60  # a line waiting this long is marked
@@ -27,13 +27,13 @@ LONG_WAIT_S = 30 * 60  # a line waiting this long is marked
 
 def gather(bb: ServerState, who: Supervisor) -> dict:
     """The windows and lines as the terminals' own API gives them, and today's counts."""
-    windows = [w.model_dump(mode="json") for w in window_staffing.windows(bb, who.caller)]
+    windows = window_staffing.windows(bb, who.caller)
     hall_id, now = who.caller.hall_id, utcnow()
     today = local_day(now)
     low, high = utc_bounds(today, today)
     with bb.db.read() as db:
-        lines = [q.model_dump(mode="json") for q in hall_now.queue_lines(db, hall_id)]
-        faults = [d.model_dump(mode="json") for d in hall_now.device_health(db, hall_id) if not d.ok]
+        lines = hall_now.queue_lines(db, hall_id)
+        faults = [d for d in hall_now.device_health(db, hall_id) if not d.ok]
         held = {number: ticket for number, ticket in db.execute(
             select(Window.number, Ticket).join(Window, Window.id == Ticket.window_id)
             .where(Ticket.hall_id == hall_id, Ticket.day == today, Ticket.status.in_(("called", "serving"))))}
@@ -48,8 +48,8 @@ def gather(bb: ServerState, who: Supervisor) -> dict:
         overdue = len(case_ops.list_cases(db, hall_id, bb.calendar, due="overdue"))
         due_soon = len(case_ops.list_cases(db, hall_id, bb.calendar, due="due_soon"))
         links = link_status.links(db, bb.settings)
-    return {"links": links, "down_minutes": bb.settings.hall_link_down_minutes, "windows": windows, "lines": lines, "faults": faults, "held": held, "now": now,
-            "statuses": statuses, "scores": scores, "open_follow_ups": open_follow_ups,
+    return {"windows": windows, "lines": lines, "faults": faults, "held": held, "now": now,
+            "links": links, "down_minutes": bb.settings.hall_link_down_minutes, "statuses": statuses, "scores": scores, "open_follow_ups": open_follow_ups,
             "overdue": overdue, "due_soon": due_soon, "staffing": staffing}
 
 
@@ -71,20 +71,19 @@ def _counts(data: dict) -> list[tuple]:
     ]
 
 
-def _window(w: dict, ticket: Ticket | None, now: datetime) -> dict:
+def _window(w: WindowInfo, ticket: Ticket | None, now: datetime) -> dict:
     serving = None
     if ticket is not None:
         serving = {"number": ticket.number, "status": STATUS_NAMES[ticket.status],
                    "since": int((now - (ticket.called_at or now)).total_seconds()),
                    "group": PRIORITY_GROUP_NAMES.get(ticket.priority_group or "")}
-    return {"number": w["number"], "name": w["name"], "area": w["area"] or "", "staff": w["helper"],
-            "serving": serving}
+    return {"number": w.number, "name": w.name, "area": w.area or "", "staff": w.helper, "serving": serving}
 
 
-def _longest(q: dict) -> Marked | str:
-    if q["longest_wait_s"] >= LONG_WAIT_S:
-        return Marked(f"{waited(q['longest_wait_s'])}（超过 {LONG_WAIT_S // 60} 分钟）", "late")
-    return waited(q["longest_wait_s"]) if q["waiting"] else "—"
+def _longest(q: QueueWaiting) -> Marked | str:
+    if q.longest_wait_s >= LONG_WAIT_S:
+        return Marked(f"{waited(q.longest_wait_s)}（超过 {LONG_WAIT_S // 60} 分钟）", "late")
+    return waited(q.longest_wait_s) if q.waiting else "—"
 
 
 def _link(link, down_minutes: int) -> list:
@@ -99,11 +98,10 @@ def _link(link, down_minutes: int) -> list:
 def _context(data: dict) -> dict:
     return {"counts": _counts(data), "refresh_s": REFRESH_S, "stamp": iso(data["now"])[11:19],
             "staffing": data.get("staffing", []),
-            "windows": [_window(w, data["held"].get(w["number"]), data["now"]) for w in data["windows"]],
-            "lines": [[f'{q["prefix"]} {q["name"]}', q["waiting"], _longest(q)] for q in data["lines"]],
+            "windows": [_window(w, data["held"].get(w.number), data["now"]) for w in data["windows"]],
+            "lines": [[f"{q.prefix} {q.name}", q.waiting, _longest(q)] for q in data["lines"]],
             "links": [_link(k, data["down_minutes"]) for k in data.get("links", [])],
-            "faults": [[d["device"], d["window"] or "—", d["component"], d["message"], d["at"][11:16]]
-                       for d in data["faults"]]}
+            "faults": [[d.device, d.window or "—", d.component, d.message, d.at[11:16]] for d in data["faults"]]}
 
 
 def live(data: dict) -> Markup:
