@@ -103,9 +103,14 @@ def checkin_words(outcome: str, slot_start_text: str, opens_text: str = "") -> s
     return f"签到成功。您预约的时段 {slot_start_text} 开始，将优先为您叫号，请留意叫号屏。"
 
 
-def not_today_words(day_text: str, slot_start_text: str) -> str:
+def day_words(day: date) -> str:
+    """A day as the hall says it to a citizen: 12月8日."""
+    return f"{day.month}月{day.day}日"
+
+
+def not_today_words(day: date, slot_start_text: str) -> str:
     """A check-in on another day than the booking's."""
-    return f"您的预约是 {day_text} {slot_start_text}，请在预约当天再来签到，谢谢。"
+    return f"您的预约是 {day_words(day)} {slot_start_text}，请在预约当天再来签到，谢谢。"
 
 
 def state_now(state: str, slot_end: datetime, now: datetime) -> str:

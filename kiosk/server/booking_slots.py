@@ -94,7 +94,7 @@ def _keeps_its_bookings(db: Session, band: BookingBand, before: dict) -> None:
         raise ApiError(409, "band_has_bookings", "该预约时段已有预约，不能改到其他队列或事项；可以停用它，另设新的时段")
     shape = rule_band(band)
     for row in booked:
-        when = f"{row.day.month}月{row.day.day}日 {row.start}"
+        when = f"{rules.day_words(row.day)} {row.start}"
         if not rules.is_slot(shape, row.day, clock(row.start)):
             raise ApiError(409, "band_has_bookings",
                            f"{when} 已有 {row.taken} 个预约，修改后该时段将不再开放。请先为群众改约或取消这些预约，"
@@ -102,7 +102,7 @@ def _keeps_its_bookings(db: Session, band: BookingBand, before: dict) -> None:
     fullest = max(booked, key=lambda r: r.taken)
     if band.capacity < fullest.taken:
         raise ApiError(409, "capacity_below_booked",
-                       f"{fullest.day.month}月{fullest.day.day}日 {fullest.start} 已有 {fullest.taken} 个预约，"
+                       f"{rules.day_words(fullest.day)} {fullest.start} 已有 {fullest.taken} 个预约，"
                        f"每段名额不能少于 {fullest.taken}。如需减少，请先为群众改约或取消预约")
 
 

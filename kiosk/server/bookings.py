@@ -199,8 +199,7 @@ def _not_today(db: Session, who: Caller, req, now: datetime) -> ApiError:
                       .order_by(Booking.slot_start).limit(1)) if not req.code else None
     if later is None:  # a code is one day's: another day's booking with the same six digits is not theirs
         return ApiError(404, "no_booking", "没有找到您今天的预约，请核对预约码或手机号；也可以直接取号")
-    day = f"{later.day.month}月{later.day.day}日"
-    return ApiError(409, "not_today", rules.not_today_words(day, later.start))
+    return ApiError(409, "not_today", rules.not_today_words(later.day, later.start))
 
 
 def _said(booking: Booking, now: datetime, policy: Policy) -> str:
