@@ -91,8 +91,12 @@ def _link(link, down_minutes: int) -> list:
     state = "✓ 连接正常" if link.state == "up" else "✕ 已断开"
     if link.flagged:
         state = Marked(f"{state}（超过 {down_minutes} 分钟）", "late")
-    age = waited(int(link.backlog_s)) if link.backlog_records else "—"
-    return [link.hall_name, state, link.backlog_records, age, when(link.last_contact_at), when(link.last_record_at)]
+    if link.state == "down":  # the centre knows only what the hall said before the line broke
+        records = f"断开前 {link.backlog_records} 条，其后未知"
+        age = f"至少 {waited(int(link.backlog_s))}"
+    else:
+        records, age = link.backlog_records, waited(int(link.backlog_s)) if link.backlog_records else "—"
+    return [link.hall_name, state, records, age, when(link.last_contact_at), when(link.last_record_at)]
 
 
 def _context(data: dict) -> dict:
