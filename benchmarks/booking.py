@@ -61,7 +61,7 @@ def start_server(folder: Path, db_url: str | None):
     kiosk = add_device(database, "kiosk", "bench-kiosk")
     window = add_device(database, "window", "bench-window", 1)
     port = free_port()
-    args = [sys.executable, "-m", "kiosk.cli", "server", "--data", str(folder), "--port", str(port)]
+    args = [sys.executable, "-m", "kiosk.commands.cli", "server", "--data", str(folder), "--port", str(port)]
     # every request comes from 127.0.0.1: the per-address bound on public bookings would stop the test at 10
     env = {**os.environ, "BANGBAN_CITIZEN_BOOKINGS_PER_MINUTE": "100000"}
     proc = subprocess.Popen(args + (["--db", db_url] if db_url else []), stdout=open(folder / "server.log", "ab"),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from kiosk.demo import LOG_NAME, catalogue_reads  # noqa: E402
+from kiosk.commands.demo import LOG_NAME, catalogue_reads  # noqa: E402
 from tests.conftest import free_port, x_display  # noqa: E402  (the tests' port and private Xvfb screen)
 
 SCREEN = "1920x1080x24"
@@ -34,7 +34,7 @@ def one_start(data: Path, display: str) -> tuple[float, list[str]]:
     port = free_port()
     env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(REPO)}
     launched = time.monotonic()
-    demo = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "demo", "--data", str(data), "--port", str(port)],
+    demo = subprocess.Popen([sys.executable, "-m", "kiosk.commands.cli", "demo", "--data", str(data), "--port", str(port)],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         while not catalogue_reads(f"http://127.0.0.1:{port}"):

@@ -21,7 +21,7 @@ without its page net, to show what the net adds. With --save, the frames scoring
 are drawn as a grid (worst_SEED.png: truth green, found red).
 
 Runs on one core (cv2.setNumThreads(1)). Accuracy is the SmartDoc 2015 measure on
-generated frames (devices/camera/synthetic.py): both quads warped into the document's
+generated frames (kiosk/demo_camera/scenes.py): both quads warped into the document's
 own frame, their IoU, a missed page counting 0.
 """
 
@@ -40,7 +40,7 @@ import numpy as np
 from benchmarks import train_quad_ranker, tune_detector
 from devices.camera import capture, find_page, page_net, quad_ranker, to_jpeg
 from devices.camera.geometry import ID_CARD_MM, smartdoc_iou
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 cv2.setNumThreads(1)
 

@@ -3,7 +3,7 @@ confirm tap to the receipt fully sent to the printer, without and with a capture
 
 Runs the real kiosk app under its own Xvfb against a real server, the printer simulator on
 127.0.0.1 and a folder of camera frames, driven by real touch events
-(tests/kiosk_ui/drivers/kiosk_driver.py).
+(tests/ui/drivers/kiosk_driver.py).
  - cold start: from launching the process to the welcome screen drawn with the catalogue loaded
    (the buttons work from then on); each start a fresh process.
  - tap-to-print: from the confirm button's release to the printer's status reply to the query
@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.conftest import LiveServer, start_virtual_screen  # noqa: E402  (the harness the tests use)
-from tests.kiosk_ui.conftest import Kiosk  # noqa: E402
+from tests.ui.kiosk_app.conftest import Kiosk  # noqa: E402
 
 from devices.printer.simulator import PrinterSimulator  # noqa: E402
 
@@ -54,7 +54,7 @@ def camera_frames(folder: Path) -> Path:
     import cv2
     import numpy as np
 
-    from devices.camera.synthetic import make_scene
+    from kiosk.demo_camera.scenes import make_scene
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(7)

@@ -20,7 +20,7 @@ The first step needs only the project's venv; the second needs PyTorch and onnx 
 venv of their own (`python3 -m venv /tmp/trainenv && /tmp/trainenv/bin/pip install
 torch==2.13.0 onnx numpy opencv-python-headless pillow`), never in the project's.
 
-The frames come from devices/camera/synthetic.py with seeds [777, k], disjoint from the
+The frames come from kiosk/demo_camera/scenes.py with seeds [777, k], disjoint from the
 benchmark's integer seeds (2015, 1 to 4 for tuning; 7, 99 and later ones held out);
 7000 of the 12000 are ID cards, as the real frames the detector is measured on are.
 The target is the true page's area: the net tells the detector where the page is, the
@@ -43,7 +43,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from devices.camera.page_net import INPUT_SIZE, OUTPUT_STRIDE, prepare_input  # noqa: E402
-from devices.camera.synthetic import make_scene  # noqa: E402
+from kiosk.demo_camera.scenes import make_scene  # noqa: E402
 
 TRAIN_SEED = 777
 BOUNDARY_WEIGHT = 3.0  # extra loss weight of the cells on the page's outline

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/train_quad_ranker.py --real DIR [--generated 120] [--out PATH] [--short]
 
 DIR is a folder staged by ../shared/tools/stage_real_frames.py (MIDV-500 development folders
-1-7; never committed, their licence is not cleared). Generated frames (devices/camera/synthetic.py,
+1-7; never committed, their licence is not cleared). Generated frames (kiosk/demo_camera/scenes.py,
 seed GENERATED_SEED, disjoint from the seeds the benchmark scores) are added so the ranker does not
 learn that every page is an ID card. The file written holds only the ranker's rules: 200 rows
 of (feature, threshold, score below, score above), about 10 KB, nothing of any frame.
@@ -29,7 +29,7 @@ import numpy as np
 from devices.camera import page_detect, quad_ranker
 from devices.camera.corner_refine import refine_scale
 from devices.camera.geometry import polygon_iou
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 GENERATED_FRAMES = 120
 GENERATED_SEED = 4242  # the page net trained on [777, k]; the benchmark scores 2015, 7, 99, 8080

@@ -26,7 +26,7 @@ import numpy as np
 
 from devices.camera import find_page, page_detect, quad_ranker
 from devices.camera.geometry import ID_CARD_MM, smartdoc_iou
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 GRID = {
     "NET_WEIGHT": (0.9, 0.7, 0.5, 0.3),

@@ -121,7 +121,7 @@ class LiveServer:
         return "postgres" if self.db_url else "sqlite"
 
     def _args(self) -> list[str]:
-        args = [sys.executable, "-m", "kiosk.cli", "server", "--data", str(self.data_dir),
+        args = [sys.executable, "-m", "kiosk.commands.cli", "server", "--data", str(self.data_dir),
                 "--port", str(self.port), "--workers", str(self.workers)]
         return args + (["--db", self.db_url] if self.db_url else [])
 

@@ -14,7 +14,7 @@ def test_ready_then_watchdog_over_the_notify_socket(tmp_path):
     sock.bind(path)
     sock.settimeout(20)
     env = {**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"}
-    server = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "server", "--data", str(tmp_path),
+    server = subprocess.Popen([sys.executable, "-m", "kiosk.commands.cli", "server", "--data", str(tmp_path),
                                "--port", str(free_port())], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
@@ -40,7 +40,7 @@ def test_the_pad_bridge_reports_ready_and_feeds_its_watchdog(tmp_path, sqlite_se
     env = {**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "1000000",
            "BANGBAN_TOKEN": sqlite_server.device_token("pad", window=1)}
     with VirtualPad(str(tmp_path / "pad")) as pad:
-        bridge = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "pad", "--window", "1", "--port", pad.path,
+        bridge = subprocess.Popen([sys.executable, "-m", "kiosk.commands.cli", "pad", "--window", "1", "--port", pad.path,
                                    "--server", sqlite_server.url, "--data", str(tmp_path)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

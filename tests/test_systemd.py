@@ -58,7 +58,7 @@ def test_setting_up_a_window_machine_makes_the_user_the_groups_the_units_and_the
     assert wants == {"bangban-display.service", "bangban-window@3.service", "bangban-window@4.service",
                      "bangban-pad@3.service"}
     assert (root / "etc/udev/rules.d/99-bangban.rules").exists()
-    from kiosk.machine_config import load
+    from kiosk.config.roles import load
 
     for role in ("display", "window", "pad"):
         assert load(root / f"etc/bangban/{role}.toml", role) is not None

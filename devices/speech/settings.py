@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from assets import SPEECH_SEGMENTS
+
 from .errors import BadSpeechSetting
 
 ENGINES = ("espeak", "segments")
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SEGMENTS_DIR = REPO_ROOT / "assets" / "sounds" / "speech"
+DEFAULT_SEGMENTS_DIR = SPEECH_SEGMENTS
 
 
 def default_cache_dir() -> Path:

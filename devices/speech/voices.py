@@ -70,7 +70,7 @@ class EspeakVoice:
 class SegmentVoice:
     """Joins one WAV file per piece (`qing3.wav`, `ei1.wav`, `hao4_chuang1_kou3_ban4_li3.wav`).
 
-    The shipped set is made by segments_build.py with espeak-ng; a hall can replace
+    The shipped set is made by kiosk/commands/speech_segments.py with espeak-ng; a hall can replace
     any file with a person's recording of the same words, same name."""
 
     def __init__(self, folder: Path, *, pause_s: float = 0.25):

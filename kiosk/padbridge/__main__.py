@@ -1,7 +1,7 @@
 """`python -m kiosk.padbridge --window 3 --port /dev/ttyUSB0 --server URL --token TOKEN --data DIR`
 
 The same arguments `bangban pad` takes; each may also come from the pad role's TOML (`--config`,
-or BANGBAN_CONFIG), the token also from BANGBAN_TOKEN: kiosk.machine_config's PadRole.
+or BANGBAN_CONFIG), the token also from BANGBAN_TOKEN: kiosk.config.roles's PadRole.
 """
 
 import argparse
@@ -12,8 +12,8 @@ import sys
 import threading
 
 from devices.ratepad import parse_key_map
-from kiosk import machine_config
-from kiosk.machine_config import ConfigError, PadRole
+from kiosk.config import roles
+from kiosk.config.roles import ConfigError, PadRole
 
 from .bridge import run_bridge
 
@@ -24,7 +24,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
                         help="本机评价器的 TOML 配置（[client] 与 [pad] 两段）；命令行参数优先")
     parser.add_argument("--window", type=int, help="窗口号")
     parser.add_argument("--port", help="串口：/dev/ttyUSB0、pty 路径或 loop://")
-    parser.add_argument("--server", help=f"服务器地址（默认 {machine_config.DEFAULT_SERVER}）")
+    parser.add_argument("--server", help=f"服务器地址（默认 {roles.DEFAULT_SERVER}）")
     parser.add_argument("--token", help="评价器令牌（bangban device add --kind pad；也可用环境变量 BANGBAN_TOKEN）")
     parser.add_argument("--data", help="存放本地评价暂存库的目录（默认 data）")
     parser.add_argument("--timeout", type=float, help="等待评价的秒数，超时不评价（默认 60）")
@@ -35,7 +35,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
 def configure(argv: list[str] | None) -> tuple[PadRole, dict[int, int] | None]:
     """The bridge's settings and its key map (None: a framed pad); ConfigError names every mistake."""
     args = _options(argv)
-    config = machine_config.load(args.config, "pad", machine_config.options_of(args, "pad")).require()
+    config = roles.load(args.config, "pad", roles.options_of(args, "pad")).require()
     keys = config.pad.simple_keys
     try:
         return config, parse_key_map(keys) if keys else None

@@ -23,7 +23,7 @@ from devices.ratepad import KeyPress, PadNotConnected, PadSettings, PadState, Ra
 from kiosk import sdnotify
 from kiosk.client import ApiClient, ApiError, Backoff, ClientError, EventFollower, NotFound
 from kiosk.domain.ratings import SCORE_NAMES
-from kiosk.machine_config import PadRole, PadSection
+from kiosk.config.roles import PadRole, PadSection
 
 from .outbox import Outbox, OutboxRating
 from .rating_events import RatingRecorded, RatingRequested, parse_event

@@ -33,7 +33,7 @@ from kiosk.server.supervisor.routes import router as supervisor_router
 from kiosk.server.sync import link as sync_link, setup as sync_setup
 from kiosk.server.sync.at_hall import CatalogueAtCentre
 from kiosk.server.timeutil import set_timezone
-from kiosk.settings import Settings
+from kiosk.config.server import Settings
 from kiosk.wire import events as wire_events
 
 log = logging.getLogger("bangban.server")

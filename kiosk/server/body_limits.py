@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from kiosk.server import deps
 from kiosk.server.errors import ApiError, body, database_away
 from kiosk.server.supervisor import forms, sessions, setup_forms
-from kiosk.settings import Settings
+from kiosk.config.server import Settings
 
 UNKNOWN_CALLER_BYTES = 4 * 1024
 SYNC_UP_PATH = "/api/v1/sync/up"

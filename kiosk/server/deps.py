@@ -12,7 +12,7 @@ from kiosk.server.db import Database
 from kiosk.server.events import EventHub
 from kiosk.server.metrics import Metrics
 from kiosk.server.rate_limits import PerMinute
-from kiosk.settings import Settings
+from kiosk.config.server import Settings
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """For uvicorn's worker processes: build the app from the environment."""
 from kiosk.server.app import create_app
-from kiosk.settings import load_settings
+from kiosk.config.server import load_settings
 
 
 def app_from_env():

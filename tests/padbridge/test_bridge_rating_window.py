@@ -6,10 +6,10 @@ import pytest
 
 from devices.ratepad import PadSettings, RatePad
 from kiosk.client import ApiClient
-from kiosk.machine_config import ConfigError, check_file
+from kiosk.config.roles import ConfigError, check_file
 from kiosk.padbridge import BridgeSettings, Outbox, PadBridge
 from kiosk.padbridge.rating_events import RatingRequested
-from kiosk.settings import ServerSection
+from kiosk.config.server import ServerSection
 
 
 def bridge(tmp_path, rating_window_s):

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from devices.ratepad import VirtualPad
 from kiosk.server.models import Document, Helper, Matter, Rating, Referral, Ticket
-from kiosk import doctor
+from kiosk.commands import doctor
 from kiosk.server.admin import add_helper
 from kiosk.server.sync import status, tables
 from kiosk.server.timeutil import utcnow
-from kiosk.settings import load_settings
+from kiosk.config.server import load_settings
 from tests.conftest import LiveServer, auth
 from tests.server.hall_servers import Desk, HallServer, add_township_catalogue, start_pad_bridge, until
 from tests.supervisor.web import Web

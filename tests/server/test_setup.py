@@ -11,11 +11,11 @@ from sqlalchemy import create_engine, text
 
 from kiosk.server.db import migrate
 from kiosk.server.models import Base
-from kiosk.settings import SettingsError, load_settings
+from kiosk.config.server import SettingsError, load_settings
 
 
 def bangban(*args, data):
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args, "--data", str(data)],
+    return subprocess.run([sys.executable, "-m", "kiosk.commands.cli", *args, "--data", str(data)],
                           capture_output=True, text=True, timeout=60)
 
 

@@ -39,7 +39,7 @@ def empty_server(tmp_path, monkeypatch):
 
 
 def bangban(server, *args) -> str:
-    done = subprocess.run([sys.executable, "-m", "kiosk.cli", *args, "--data", str(server.data_dir)],
+    done = subprocess.run([sys.executable, "-m", "kiosk.commands.cli", *args, "--data", str(server.data_dir)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout

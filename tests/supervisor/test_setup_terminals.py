@@ -2,7 +2,7 @@
 shows on the kiosk's matter screen while it is open (the kiosk under Xvfb, the server real)."""
 from __future__ import annotations
 
-from tests.kiosk_ui.conftest import Kiosk, kiosk_display, start_kiosk  # noqa: F401  (the kiosk harness)
+from tests.ui.kiosk_app.conftest import Kiosk, kiosk_display, start_kiosk  # noqa: F401  (the kiosk harness)
 from tests.supervisor.web import Web
 
 

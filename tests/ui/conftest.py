@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import x_display
-from ui_harness import Driver
+from tests.ui.ui_harness import Driver
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from kiosk.server.staff_register import INACTIVE
 from kiosk.server.supervisor.web_caller import hall_caller, web_caller
 from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import utcnow
-from kiosk.settings import Settings
+from kiosk.config.server import Settings
 
 BAD_CREDENTIALS = "工号或密码不正确"
 

@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
+from layouts import FOLDER as LAYOUTS
+
 from .fonts import register_with_kivy
 
-LAYOUTS = Path(__file__).resolve().parents[3] / "layouts"
 log = logging.getLogger("bangban.ui")
 
 

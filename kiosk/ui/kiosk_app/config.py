@@ -1,12 +1,12 @@
 """Everything a kiosk is told at start, in one dataclass; the [kiosk] settings' defaults are the
-declaration's (kiosk.machine_config.KioskSection)."""
+declaration's (kiosk.config.roles.KioskSection)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.machine_config import KioskSection
+from kiosk.config.roles import KioskSection
 
 DECLARED = KioskSection()  # every [kiosk] key at its default
 

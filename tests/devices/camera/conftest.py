@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 ACCURACY_FRAMES = 100
 ACCURACY_SEED = 99  # held out: the detector was tuned on seeds 2015 and 1 to 4, its page net trained on [777, k]

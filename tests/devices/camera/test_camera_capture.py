@@ -7,7 +7,7 @@ import pytest
 from devices.camera import CaptureFailed, capture, to_jpeg
 from devices.camera.page_orientation import rotate_quarter_turns, upright_rotation
 from devices.camera.page_cleanup import clean_document
-from devices.camera.synthetic import make_scene, render_document
+from kiosk.demo_camera.scenes import make_scene, render_document
 
 STILL = (4208, 3120)
 

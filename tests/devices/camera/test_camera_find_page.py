@@ -6,7 +6,7 @@ import pytest
 
 from devices.camera import find_page
 from devices.camera.geometry import order_corners, smartdoc_iou
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 
 def test_corners_are_float32_4x2_clockwise_from_top_left():

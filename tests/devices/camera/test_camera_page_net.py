@@ -6,7 +6,7 @@ import pytest
 from devices.camera import find_page, page_net
 from devices.camera.geometry import smartdoc_iou
 from devices.camera.page_detect import NET_SURE
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 
 def test_model_is_shipped_small_and_runs_without_downloading_anything():

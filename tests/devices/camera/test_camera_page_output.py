@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from devices.camera import CaptureResult, to_jpeg, to_pdf
-from devices.camera.synthetic import render_document
+from kiosk.demo_camera.scenes import render_document
 
 PT_PER_MM = 72 / 25.4
 

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 
 from devices.camera import PageTracker, find_page
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 FRAME = (1280, 720)
 

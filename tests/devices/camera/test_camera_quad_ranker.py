@@ -7,7 +7,7 @@ from benchmarks import train_quad_ranker
 from devices.camera import find_page, quad_ranker
 from devices.camera.geometry import smartdoc_iou
 from devices.camera.quad_score import QuadScores
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 FIT = quad_ranker.FEATURES.index("fit")
 EDGE = quad_ranker.FEATURES.index("edge")

@@ -12,7 +12,7 @@ import pytest
 
 from devices.camera import find_page
 from devices.camera.geometry import smartdoc_iou
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 PORTRAIT = (1080, 1920)
 # (seed, desk): frames the detector before the fix missed or outlined wrongly (IoU 0 to 0.5)

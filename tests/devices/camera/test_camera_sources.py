@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from devices.camera import CameraDisconnected, CameraSource, CameraUnavailable, FileSource, SourceExhausted
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 
 def write_frames(folder: Path, count: int = 3, size=(640, 360)) -> list[np.ndarray]:

@@ -6,7 +6,7 @@ import numpy as np
 
 from benchmarks import tune_detector
 from devices.camera import page_detect
-from devices.camera.synthetic import make_scene
+from kiosk.demo_camera.scenes import make_scene
 
 
 def _run(name, real, generated=0.995):

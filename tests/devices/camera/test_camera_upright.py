@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from devices.camera import capture
 from devices.camera.page_orientation import rotate_quarter_turns, upright_rotation
-from devices.camera.synthetic import make_scene, render_document
-from devices.camera.synthetic_font import font
+from kiosk.demo_camera.scenes import make_scene, render_document
+from kiosk.demo_camera.font import font
 
 STILL = (3264, 2448)
 LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"

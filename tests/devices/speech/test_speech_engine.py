@@ -130,7 +130,7 @@ def test_an_engine_that_fails_is_a_typed_error(tmp_path):
 
 def test_shipped_segments_cover_every_word():
     missing = [n for n in vocabulary() if not (DEFAULT_SEGMENTS_DIR / f"{n}.wav").exists()]
-    assert missing == [], "run: python -m devices.speech.segments_build"
+    assert missing == [], "run: python -m kiosk.commands.speech_segments"
     total = sum(p.stat().st_size for p in DEFAULT_SEGMENTS_DIR.parent.rglob("*.wav"))
     assert total < 2 * 1024 * 1024
 
