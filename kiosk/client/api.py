@@ -31,6 +31,7 @@ from .errors import BY_STATUS, ApiError, ServerTrouble, ServerUnreachable, TooMa
 BAD_ANSWER_MESSAGE = "服务器的回答与约定不符，请联系管理员"
 
 DEFAULT_TIMEOUT = (3.0, 10.0)  # connect, read
+UPLOAD_READ_TIMEOUT_S = 30.0  # a camera page is larger than a JSON body
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,12 @@ class ApiClient(CaseCalls, SupervisionCalls, BookingCalls, SetupCalls):
 
     # --- plumbing ---------------------------------------------------------
     def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
-                headers: dict | None = None) -> requests.Response:
+                headers: dict | None = None, data: bytes | None = None,
+                read_timeout_s: float | None = None) -> requests.Response:
+        timeout = self.timeout if read_timeout_s is None else (self.timeout[0], read_timeout_s)
         try:
-            response = self.http.request(method, self.base_url + path, json=json, params=params,
-                                         headers={**self.headers(), **(headers or {})}, timeout=self.timeout)
+            response = self.http.request(method, self.base_url + path, json=json, params=params, data=data,
+                                         headers={**self.headers(), **(headers or {})}, timeout=timeout)
         except requests.RequestException as exc:
             raise ServerUnreachable(repr(exc)) from exc
         if response.status_code >= 400:
@@ -99,15 +102,14 @@ class ApiClient(CaseCalls, SupervisionCalls, BookingCalls, SetupCalls):
 
     def upload_document(self, ticket_id: int, data: bytes, content_type: str, key: str) -> dict:
         """A captured page for a ticket. Same ``key``, same page: a retried upload is never stored twice."""
-        try:
-            response = self.http.post(f"{self.base_url}/api/v1/tickets/{ticket_id}/documents", data=data,
-                                      headers={**self.headers(), "Content-Type": content_type,
-                                               "Idempotency-Key": key}, timeout=(self.timeout[0], 30.0))
-        except requests.RequestException as exc:
-            raise ServerUnreachable(repr(exc)) from exc
-        if response.status_code >= 400:
-            raise error_from(response)
-        return parsed(wire.Document, response.json())
+        return self._upload(wire.Document, f"/api/v1/tickets/{ticket_id}/documents", data, content_type, key)
+
+    def _upload(self, shape: Any, path: str, data: bytes, content_type: str, key: str) -> Any:
+        """A page's bytes (JPEG, PNG or PDF), the answer parsed with ``shape``; the same ``key`` again is
+        the same upload."""
+        response = self.request("POST", path, data=data, headers={"Content-Type": content_type, "Idempotency-Key": key},
+                                read_timeout_s=UPLOAD_READ_TIMEOUT_S)
+        return parsed(shape, response.json())
 
     # --- routes -----------------------------------------------------------
     def health(self) -> dict:

@@ -2,11 +2,7 @@
 on its ``_answer`` plumbing, every answer parsed with ``kiosk.wire.bookings``."""
 from __future__ import annotations
 
-import requests
-
 from kiosk.wire import bookings as wire
-
-from .errors import ServerUnreachable
 
 
 def _key(idempotency_key: str | None) -> dict | None:
@@ -14,7 +10,6 @@ def _key(idempotency_key: str | None) -> dict | None:
 
 
 class BookingCalls:
-    # error_from and parsed live in api.py, which imports this module: looked up when called
     def check_in(self, *, code: str | None = None, phone: str | None = None, token: str | None = None,
                  idempotency_key: str | None = None) -> dict:
         """At the kiosk, by one of the three: {"outcome", "message", "booking", "ticket"}; the
@@ -55,14 +50,4 @@ class BookingCalls:
 
     def upload_visit_page(self, visit_id: int, data: bytes, content_type: str, key: str) -> dict:
         """A page photographed at the visit, with any camera (JPEG, PNG or PDF)."""
-        try:
-            response = self.http.post(f"{self.base_url}/api/v1/home-visits/{visit_id}/pages", data=data,
-                                      headers={**self.headers(), "Content-Type": content_type,
-                                               "Idempotency-Key": key}, timeout=(self.timeout[0], 30.0))
-        except requests.RequestException as exc:
-            raise ServerUnreachable(repr(exc)) from exc
-        from .api import error_from, parsed
-
-        if response.status_code >= 400:
-            raise error_from(response)
-        return parsed(wire.VisitPage, response.json())
+        return self._upload(wire.VisitPage, f"/api/v1/home-visits/{visit_id}/pages", data, content_type, key)

@@ -1,5 +1,5 @@
 """Proxy cases (代办件) over HTTP: every call the window terminal's case panel makes. A mixin of
-ApiClient: it uses the client's ``_answer`` (parsed with the wire's models) and ``request``.
+ApiClient: it uses the client's ``_answer`` (parsed with the wire's models), ``_upload`` and ``request``.
 
     case = helper.open_case(matter_id=11, applicant="刘䶮", applicant_kind="person",
                             id_number="11010519491231002X", phone="13912345678", delivery="pickup")
@@ -11,16 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-
 from kiosk.wire import answers
 from kiosk.wire.records import (
     Case, CaseDocument, CaseItem, CaseProblem, CaseReferral, CaseReferralListed, PublicCase, SignedCase,
 )
-
-from .errors import ServerUnreachable
-
-UPLOAD_READ_TIMEOUT_S = 30.0  # a camera page is larger than a JSON body
 
 
 class CaseCalls:
@@ -88,18 +82,6 @@ class CaseCalls:
         """A case page's bytes and content type (the server audits the read)."""
         response = self.request("GET", f"/api/v1/case-documents/{document_id}")
         return response.content, response.headers.get("content-type", "").split(";")[0]
-
-    def _upload(self, shape: Any, path: str, data: bytes, content_type: str, key: str) -> dict:
-        try:
-            response = self.http.post(self.base_url + path, data=data, timeout=(self.timeout[0], UPLOAD_READ_TIMEOUT_S),
-                                      headers={**self.headers(), "Content-Type": content_type, "Idempotency-Key": key})
-        except requests.RequestException as exc:
-            raise ServerUnreachable(repr(exc)) from exc
-        from .api import error_from, parsed  # api imports this module: late, to avoid the circle
-
-        if response.status_code >= 400:
-            raise error_from(response)
-        return parsed(shape, response.json())
 
     # --- delivery -----------------------------------------------------------------
     def deliver_case(self, case_id: int, method: str, *, carrier: str = "", tracking_number: str = "") -> dict:

@@ -11,7 +11,7 @@ from kiosk.server import cases, events
 from kiosk.server.auth import Caller
 from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Case, CaseReferral, Hall
-from kiosk.server.routes.referrals import _neighbours as neighbours
+from kiosk.server.referrals import neighbours
 from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import utcnow
 from kiosk.wire.events import CaseChanged

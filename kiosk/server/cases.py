@@ -315,6 +315,19 @@ def list_cases(db: Session, hall_id: int, calendar: Calendar, *, state: str | No
     return found
 
 
+def case_view(db: Session, who: Caller, case: Case, calendar: Calendar, public_url: str) -> dict:
+    """A case as its caller may see it (in full for its own helper and supervisors), with its public page."""
+    out = case_out(db, case, calendar, full=who.is_supervisor or (who.helper is not None
+                                                                 and who.helper.id == case.helper_id))
+    out["status_url"] = status_url(public_url, case)
+    return out
+
+
+def status_url(public_url: str, case: Case) -> str:
+    """The case's public page (/c/TOKEN), for the 受理单's QR code."""
+    return f"{public_url}/c/{case.public_token}"
+
+
 def case_out(db: Session, case: Case, calendar: Calendar, *, full: bool) -> dict:
     """``full``: the helper in charge and supervisors see ID and phone; lists show them masked."""
     helper = db.get(Helper, case.helper_id)

@@ -9,7 +9,7 @@ day whose rollup is missing or stale and cannot be built) from the records
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -23,10 +23,24 @@ from kiosk.server import rollups
 from kiosk.server.models import (
     Case, CaseSignature, FollowUp, Helper, Queue, Rating, RatingExclusion, Service, Window,
 )
-from kiosk.server.timeutil import local_day, utc_bounds, utcnow
+from kiosk.server.errors import ApiError
+from kiosk.server.timeutil import HALL_DAYS, local_day, utc_bounds, utcnow
 
 GROUPS = ("queue", "window", "helper")
 PERIODS = ("day", "month", "quarter")
+MAX_DAYS = 400  # the longest report
+
+
+def report_range(first: date | None, last: date | None) -> tuple[date, date]:
+    """The hall's calendar days a report covers; the last 30 by default."""
+    low, high = HALL_DAYS
+    if any(day is not None and not low <= day <= high for day in (first, last)):
+        raise ApiError(422, "bad_range", f"日期超出范围：请选择 {low.year} 年至 {high.year} 年之间的日期")
+    last = last or local_day(utcnow())
+    first = first or last - timedelta(days=29)
+    if first > last or (last - first).days > MAX_DAYS:
+        raise ApiError(422, "bad_range", f"起止日期有误：开始不能晚于结束，且跨度不超过 {MAX_DAYS} 天")
+    return first, last
 
 
 class _Times:

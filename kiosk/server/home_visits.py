@@ -4,7 +4,9 @@ after the visit with the pages photographed there, and linked to a proxy case if
 goes on. Every change is audited."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +17,8 @@ from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Case, Hall, Helper, HomeVisit, HomeVisitHelper, HomeVisitPage, Matter
 from kiosk.server.audit_trail import audit
 from kiosk.domain.identity import mask_phone
-from kiosk.server.timeutil import iso
+from kiosk.server.stored_files import new_name
+from kiosk.server.timeutil import iso, utcnow
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -111,3 +114,26 @@ def listing(db: Session, who: Caller, *, mine: bool, open_only: bool) -> list[Ho
     if open_only:
         query = query.where(HomeVisit.state.in_(("requested", "scheduled")))
     return db.scalars(query.order_by(HomeVisit.proposed_at, HomeVisit.id)).all()
+
+
+def add_page(db: Session, who: Caller, visit_id: int, kind: str, data: bytes, key: str | None,
+             write: Callable[[str, bytes], None]) -> tuple[HomeVisitPage, int]:
+    """A page photographed at the visit (any camera's JPEG or PNG, or a PDF), by a helper assigned to it;
+    ``write`` keeps the file (``stored_files.removed_unless_recorded``). A repeated ``key`` answers the
+    first upload (200) instead of keeping the page twice (201)."""
+    visit = for_caller(db, who, visit_id, lock=True)
+    if who.helper.id not in assigned(db, visit):
+        raise ApiError(403, "forbidden", "只有安排上门的帮办代办员可以上传上门时拍摄的材料")
+    if key and (done := db.scalar(select(HomeVisitPage).where(HomeVisitPage.visit_id == visit.id,
+                                                               HomeVisitPage.idempotency_key == key))):
+        return done, 200
+    written = new_name(f"home-visits/{visit.hall_id}/{visit.id}", kind)
+    write(written, data)
+    count = len(db.scalars(select(HomeVisitPage.id).where(HomeVisitPage.visit_id == visit.id)).all())
+    page = HomeVisitPage(visit_id=visit.id, page=count + 1, content_type=kind, size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(), path=written, idempotency_key=key,
+                         device_id=who.device.id, helper_id=who.helper.id, uploaded_at=utcnow())
+    db.add(page)
+    db.flush()
+    audit(db, who, "home_visit.page_add", visit_id=visit.id, page_id=page.id)
+    return page, 201

@@ -22,7 +22,7 @@ from kiosk.server import booking_slots as slots_db, bookings as ops
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Booking, Hall, Matter
-from kiosk.server.routes.bookings import citizen_book, citizen_change
+from kiosk.server import citizen_bookings
 from kiosk.server.timeutil import local_day, utcnow
 from kiosk.wire import bookings as wire
 
@@ -151,7 +151,7 @@ async def booking_made(hall: HallCode, request: Request, bb: ServerState = Depen
              "name": f.get("name", ""), "phone": f.get("phone", ""), "id_number": f.get("id_number") or None,
              "service_type": f.get("service_type", "help"), "priority_group": f.get("priority_group") or None},
             strict=False)
-        made, _ = await run_in_threadpool(citizen_book, bb, hall, req, f"page:{f.get('nonce', '')[:40]}"
+        made, _ = await run_in_threadpool(citizen_bookings.book, bb, hall, req, f"page:{f.get('nonce', '')[:40]}"
                                           if f.get("nonce") else None, request.client.host if request.client else "")
     except ValidationError:
         message, status = "请选择时段，并填写姓名和 11 位手机号（身份证号可不填）", 422
@@ -213,13 +213,13 @@ async def change_booking(token: Token, request: Request, bb: ServerState = Depen
         if action == "cancel":
             proof = wire.CitizenProof.model_validate({"phone": f.get("phone", ""), "code": f.get("code", "")},
                                                      strict=False)
-            await run_in_threadpool(citizen_change, bb, token, proof, lambda db, b: ops.cancel(db, None, b, utcnow()))
+            await run_in_threadpool(citizen_bookings.change, bb, token, proof, lambda db, b: ops.cancel(db, None, b, utcnow()))
             return await run_in_threadpool(_booking_page, bb, token, "预约已取消。")
         if action == "move":
             day, _, start = f.get("slot", "").partition(" ")
             proof = wire.CitizenMove.model_validate({"phone": f.get("phone", ""), "code": f.get("code", ""),
                                                      "day": day, "start": start}, strict=False)
-            await run_in_threadpool(citizen_change, bb, token, proof,
+            await run_in_threadpool(citizen_bookings.change, bb, token, proof,
                                     lambda db, b: ops.move(db, None, b, proof.day, proof.start, utcnow()))
             return await run_in_threadpool(_booking_page, bb, token, f"已改约到 {day} {start}。")
         message, status = "请求不正确，请刷新页面后重试", 422

@@ -8,14 +8,13 @@ from typing import Annotated, Callable
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain import booking_rules as rules
-from kiosk.server import booking_records, booking_slots as slots_db, bookings as ops
+from kiosk.server import booking_records, booking_slots as slots_db, bookings as ops, citizen_bookings
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers, not_found
-from kiosk.server.models import BookingBand, Hall, Matter
+from kiosk.server.models import BookingBand, Matter
 from kiosk.server.schemas import answer
 from kiosk.server.timeutil import iso, local_day, utcnow
 from kiosk.wire import bookings as wire
@@ -31,14 +30,7 @@ CHANGE = answers(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def _write(bb: ServerState, work: Callable):
-    """``work(db)`` in a write transaction; a key or code that raced in is tried once more."""
-    for attempt in range(2):
-        try:
-            with bb.db.write() as db:
-                return work(db)
-        except IntegrityError:
-            if attempt:
-                raise ApiError(409, "conflict", "预约冲突，请重试")
+    return citizen_bookings.written(bb.db, work)
 
 
 def _out(bb: ServerState, db, booking, *, staff: bool, show_code: bool) -> wire.Booking:
@@ -182,35 +174,14 @@ async def booking_figures(first: Day | None = Query(default=None, alias="from"),
 
 # --- the citizen, with no account --------------------------------------------------------
 
-def hall_by_code(db, code: str) -> Hall:
-    hall = db.scalar(select(Hall).where(Hall.code == code))
-    if hall is None:
-        raise not_found("大厅")
-    return hall
-
-
 @router.get("/public/halls/{hall}/booking-slots", response_model=wire.SlotList,
             responses=answers(404, 422, 503))
 def public_slots(hall: HallCode, matter_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
                  first: Day | None = Query(default=None),
                  days: Annotated[int, Query(ge=1, le=slots_db.MAX_DAYS)] = 7, bb: ServerState = Depends(server)):
     with bb.db.read() as db:
-        hall_id = hall_by_code(db, hall).id
+        hall_id = citizen_bookings.hall_by_code(db, hall).id
     return _slot_list(bb, hall_id, matter_id, first, days)
-
-
-def citizen_book(bb: ServerState, hall: str, req, key: str | None, address: str) -> tuple[wire.Booking, bool]:
-    """A citizen's booking from the phone page or the public API, bounded per address: a person
-    books a slot or two, a script filling a day's capacity is refused."""
-    if (wait_s := bb.citizen_booking.take(address)) is not None:
-        raise ApiError(429, "booking_too_fast", f"预约提交过于频繁，请 {int(wait_s) + 1} 秒后再试",
-                       headers={"Retry-After": str(int(wait_s) + 1)})
-
-    def work(db):
-        hall_id = hall_by_code(db, hall).id
-        booking, replayed = ops.book(db, None, hall_id, req, "phone_page", key, utcnow())
-        return _out(bb, db, booking, staff=False, show_code=True), replayed
-    return _write(bb, work)
 
 
 @router.post("/public/halls/{hall}/bookings", status_code=201, response_model=wire.Booking,
@@ -220,22 +191,8 @@ async def public_book(hall: HallCode, req: wire.BookingRequest, request: Request
                       idempotency_key: str | None = IdemKey, bb: ServerState = Depends(server)):
     key = f"public:{idempotency_key.strip()}" if idempotency_key else None
     address = request.client.host if request.client else ""
-    out, replayed = await run_in_threadpool(citizen_book, bb, hall, req, key, address)
+    out, replayed = await run_in_threadpool(citizen_bookings.book, bb, hall, req, key, address)
     return answer(out, 200 if replayed else 201)
-
-
-def citizen_change(bb: ServerState, token: str, proof, change: Callable) -> wire.Booking:
-    """``change(db, booking)`` if the phone and code are the booking's; a wrong code is counted
-    (and committed) before the refusal."""
-    def work(db):
-        found = ops.for_citizen(db, token, proof.phone, proof.code)
-        if isinstance(found, ApiError):
-            return found
-        return _out(bb, db, change(db, found), staff=False, show_code=False)
-    out = _write(bb, work)
-    if isinstance(out, ApiError):
-        raise out
-    return out
 
 
 @router.get("/public/bookings/{token}", response_model=wire.Booking, responses=answers(404, 422, 503))
@@ -250,12 +207,12 @@ def public_booking(token: Token, bb: ServerState = Depends(server)):
 @router.post("/public/bookings/{token}/cancel", response_model=wire.Booking,
              responses=answers(400, 403, 404, 409, 413, 422, 429, 503))
 async def public_cancel(token: Token, req: wire.CitizenProof, bb: ServerState = Depends(server)):
-    return await run_in_threadpool(citizen_change, bb, token, req,
+    return await run_in_threadpool(citizen_bookings.change, bb, token, req,
                                    lambda db, b: ops.cancel(db, None, b, utcnow()))
 
 
 @router.post("/public/bookings/{token}/move", response_model=wire.Booking,
              responses=answers(400, 403, 404, 409, 413, 422, 429, 503))
 async def public_move(token: Token, req: wire.CitizenMove, bb: ServerState = Depends(server)):
-    return await run_in_threadpool(citizen_change, bb, token, req,
+    return await run_in_threadpool(citizen_bookings.change, bb, token, req,
                                    lambda db, b: ops.move(db, None, b, req.day, req.start, utcnow()))

@@ -5,25 +5,21 @@ confirms a posted result arrived, or downloads the electronic result (once)."""
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated, Callable
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kiosk.domain import case_states
 from kiosk.domain.ratings import SCORE_NAMES
-from kiosk.server import case_delivery, case_ratings
+from kiosk.server import case_delivery, case_public, case_ratings
 from kiosk.server.deps import ServerState, server
 from kiosk.server.errors import ApiError, answers
-from kiosk.server.models import Case, CaseDelivery, CaseRating, CaseStep, Hall, Matter
-from kiosk.server.routes.documents import EXTENSIONS
+from kiosk.server.stored_files import EXTENSIONS, kept
 from kiosk.server.schemas import PublicCaseCode, PublicCaseRating
-from kiosk.server.timeutil import iso
 from kiosk.wire.answers import Rating
 from kiosk.wire.records import PublicCase
 
@@ -32,70 +28,24 @@ Token = Annotated[str, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-
 MAX_FORM_BYTES = 2000
 
 
-def _case(db: Session, token: str, *, lock: bool = False) -> Case:
-    query = select(Case).where(Case.public_token == token)
-    case = db.scalar(query.with_for_update() if lock else query)
-    if case is None:
-        raise ApiError(404, "not_found", "找不到该代办件，请核对受理单上的二维码或联系帮办代办员")
-    return case
-
-
-def public_view(db: Session, case: Case) -> dict:
-    """What anyone with the link may see: nothing that tells who the applicant is."""
-    delivery = db.get(CaseDelivery, case.id)
-    steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case.id).order_by(CaseStep.id))
-    rated = db.scalar(select(CaseRating.id).where(CaseRating.case_id == case.id)) is not None
-    completed = case_ratings.completed(db, case)
-    handling = db.get(Hall, case.handling_hall_id) if case.handling_hall_id else None
-    return {
-        "number": case.number, "hall": db.get(Hall, case.hall_id).name,
-        "handling_hall": handling.name if handling else None,
-        "matter": db.get(Matter, case.matter_id).name, "applicant": case_states.mask_name(case.applicant),
-        "state": case.state, "state_name": case_states.STATE_NAMES[case.state],
-        "next_step": case_states.NEXT_STEPS[case.state],
-        "deadline": case.deadline.isoformat() if case.deadline else None,
-        "resume_by": case.resume_by.isoformat() if case.resume_by else None,
-        "reason_name": case_states.REASONS.get(case.reason or ""),
-        "delivery": None if delivery is None else {
-            "method_name": case_states.DELIVERY_NAMES[delivery.method], "carrier": delivery.carrier,
-            "tracking_tail": delivery.tracking_number[-4:], "received_at": iso(delivery.received_at)},
-        "history": [{"at": iso(s.at), "action": s.action,
-                     "action_name": case_states.ACTION_NAMES.get(s.action, s.action),
-                     "state_name": case_states.STATE_NAMES.get(s.to_state, s.to_state)} for s in steps],
-        "may_rate": completed and not rated, "rated": rated,
-        "may_confirm_receipt": case.state == "sent", "may_download": case.state == "ready_online",
-    }
-
-
-def _with_code(bb: ServerState, token: str, code: str, work: Callable[[Session, Case], object]):
-    """``work`` if ``code`` is the case's; a wrong code is counted (and committed) before the refusal."""
-    with bb.db.write() as db:
-        case = _case(db, token, lock=True)
-        if case_delivery.code_matches(case, code):
-            return work(db, case)
-        refusal = case_delivery.wrong_code(case)
-    raise refusal
-
-
 def _rate(bb: ServerState, token: str, code: str, score: int) -> Rating:
-    return _with_code(bb, token, code, lambda db, case: case_ratings.rating_out(
+    return case_public.with_code(bb.db, token, code, lambda db, case: case_ratings.rating_out(
         case_ratings.rate_on_page(db, case, score)))
 
 
 def _confirm(bb: ServerState, token: str, code: str) -> dict:
     def work(db, case):
         case_delivery.confirm_receipt(db, None, case, "服务对象在查询页确认签收")
-        return public_view(db, case)
-    return _with_code(bb, token, code, work)
+        return case_public.public_view(db, case)
+    return case_public.with_code(bb.db, token, code, work)
 
 
 def _result(bb: ServerState, token: str, code: str) -> FileResponse:
     def work(db, case):
         doc = case_delivery.fetch_result(db, case)
-        return bb.settings.data_dir / doc.path, doc.content_type, f"{case.number or 'result'}"
-    path, kind, name = _with_code(bb, token, code, work)
-    if not path.exists():
-        raise ApiError(410, "document_missing", "办理结果文件已不在服务器上，请联系帮办代办员")
+        return doc.path, doc.content_type, f"{case.number or 'result'}"
+    relative, kind, name = case_public.with_code(bb.db, token, code, work)
+    path = kept(bb.settings.data_dir, relative, "办理结果文件已不在服务器上，请联系帮办代办员")
     return FileResponse(path, media_type=kind, filename=f"{name}.{EXTENSIONS[kind]}",
                         headers={"Cache-Control": "no-store"})
 
@@ -106,7 +56,7 @@ WITH_CODE = answers(403, 404, 409, 413, 422, 429, 503)  # 403 wrong_code; 429 co
 @router.get("/api/v1/public/cases/{token}", response_model=PublicCase, responses=answers(404, 422, 503))
 def case_status(token: Token, bb: ServerState = Depends(server)):
     with bb.db.read() as db:
-        return public_view(db, _case(db, token))
+        return case_public.public_view(db, case_public.by_token(db, token))
 
 
 @router.post("/api/v1/public/cases/{token}/rating", status_code=201, response_model=Rating, responses=WITH_CODE)
@@ -190,7 +140,7 @@ def render(token: str, view: dict, notice: str = "", error: bool = False) -> str
 
 def _page(bb: ServerState, token: str, notice: str = "", status: int = 200) -> HTMLResponse:
     with bb.db.read() as db:
-        view = public_view(db, _case(db, token))
+        view = case_public.public_view(db, case_public.by_token(db, token))
     return HTMLResponse(render(token, view, notice, error=status >= 400), status_code=status,
                         headers={"Cache-Control": "no-store"})
 

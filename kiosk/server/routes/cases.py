@@ -28,24 +28,13 @@ CaseId = Annotated[int, Path(ge=1, le=2**62)]
 RowId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def _sees_in_full(who: Caller, case: Case) -> bool:
-    return who.is_supervisor or (who.helper is not None and who.helper.id == case.helper_id)
-
-
 # a single case comes with its steps, items and the rest; a list without them
 ONE_CASE = {"response_model": wire.Case, "response_model_exclude_unset": True}
 CASE_WORK = answers(401, 403, 404, 409, 422, 503)  # a change to a case that exists in this hall
 
 
 def case_view(db: Session, bb: ServerState, who: Caller, case: Case) -> dict:
-    out = ops.case_out(db, case, bb.calendar, full=_sees_in_full(who, case))
-    out["status_url"] = status_url(bb, case)
-    return out
-
-
-def status_url(bb: ServerState, case: Case) -> str:
-    """The case's public page, for the 受理单's QR code."""
-    return f"{bb.settings.public_url}/c/{case.public_token}"
+    return ops.case_view(db, who, case, bb.calendar, bb.settings.public_url)
 
 
 @router.post("/cases", status_code=201, **ONE_CASE, responses=answers(400, 401, 403, 404, 413, 422, 503))
@@ -153,7 +142,8 @@ def list_cases(state: str | None = Query(default=None, pattern="^[a-z_]+$", max_
         ops.expire_suspensions(db, who.hall_id)
         cases = ops.list_cases(db, who.hall_id, bb.calendar, state=state, due=due, ticket_id=ticket_id,
                                active=active, helper_id=who.helper.id if mine and who.helper else None)
-        return [{**ops.case_out(db, c, bb.calendar, full=False), "status_url": status_url(bb, c)} for c in cases]
+        return [{**ops.case_out(db, c, bb.calendar, full=False), "status_url": ops.status_url(bb.settings.public_url, c)}
+                for c in cases]
 
 
 @router.get("/cases/{case_id}", **ONE_CASE, responses=answers(401, 403, 404, 422, 503))

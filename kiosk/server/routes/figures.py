@@ -1,7 +1,6 @@
 """The figures a hall is judged by."""
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -9,27 +8,11 @@ from fastapi import APIRouter, Depends, Query
 from kiosk.server import figures
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, answers
-from kiosk.server.timeutil import HALL_DAYS, local_day, utcnow
+from kiosk.server.errors import answers
 from kiosk.wire.records import HallFigures, ServiceFigures
 from kiosk.wire.vocabulary import Day
 
 router = APIRouter(prefix="/api/v1", tags=["figures"])
-MAX_DAYS = 400
-
-
-def report_range(first: date | None, last: date | None) -> tuple[date, date]:
-    """The hall's calendar days a report covers; the last 30 by default."""
-    low, high = HALL_DAYS
-    if any(day is not None and not low <= day <= high for day in (first, last)):
-        raise ApiError(422, "bad_range", f"日期超出范围：请选择 {low.year} 年至 {high.year} 年之间的日期")
-    last = last or local_day(utcnow())
-    first = first or last - timedelta(days=29)
-    if first > last or (last - first).days > MAX_DAYS:
-        raise ApiError(422, "bad_range", f"起止日期有误：开始不能晚于结束，且跨度不超过 {MAX_DAYS} 天")
-    return first, last
-
-
 @router.get("/figures", response_model=HallFigures, responses=answers(401, 403, 422, 503))
 def hall_figures(first: Day | None = Query(default=None, alias="from"),
                  last: Day | None = Query(default=None, alias="to"),
@@ -37,7 +20,7 @@ def hall_figures(first: Day | None = Query(default=None, alias="from"),
     """The hall's summary: times, satisfaction, coverage, on-time completion, follow-ups, and
     seed 004's assessment where the records allow it."""
     require(who, "staff")
-    first, last = report_range(first, last)
+    first, last = figures.report_range(first, last)
     with bb.db.read() as db:
         return figures.hall_summary(db, who.hall_id, first, last)
 
@@ -51,6 +34,6 @@ def service_figures(first: Day | None = Query(default=None, alias="from"),
     """Waiting and service times (mean, p90 in minutes), satisfaction and rating coverage,
     per queue, window or helper and per day, month or quarter."""
     require(who, "staff")
-    first, last = report_range(first, last)
+    first, last = figures.report_range(first, last)
     with bb.db.read() as db:
         return figures.service_figures(db, who.hall_id, first, last, group, period)

@@ -2,23 +2,18 @@
 the helpers assigned (of any hall), reported with the pages photographed at the visit."""
 from __future__ import annotations
 
-import hashlib
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.server import home_visits as ops
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
-from kiosk.server.models import HomeVisitPage
-from kiosk.server.routes.documents import EXTENSIONS, SIGNATURES, _check_body, _write_file
+from kiosk.server.stored_files import UPLOAD_BODY, check_body, removed_unless_recorded
 from kiosk.server.schemas import answer
-from kiosk.server.audit_trail import audit
 from kiosk.server.timeutil import utcnow
 from kiosk.wire import bookings as wire
 
@@ -26,8 +21,6 @@ router = APIRouter(prefix="/api/v1", tags=["home visits"])
 VisitId = Annotated[int, Path(ge=1, le=2**62)]
 IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
 CHANGE = answers(400, 401, 403, 404, 409, 413, 422, 503)
-UPLOAD_BODY = {"requestBody": {"required": True, "content": {
-    t: {"schema": {"type": "string", "format": "binary"}} for t in SIGNATURES}}}
 
 
 def _out(db, visit, who: Caller) -> wire.Visit:
@@ -91,26 +84,12 @@ async def add_page(visit_id: VisitId, request: Request, idempotency_key: str | N
     """A page photographed at the visit (any camera's JPEG or PNG, or a PDF), by an assigned helper."""
     require(who, "helper")
     data = await request.body()
-    kind = _check_body(request.headers.get("content-type", ""), data)
+    kind = check_body(request.headers.get("content-type", ""), data)
     key = idempotency_key.strip() if idempotency_key else None
 
     def work(db):
-        visit = ops.for_caller(db, who, visit_id, lock=True)
-        if who.helper.id not in ops.assigned(db, visit):
-            raise ApiError(403, "forbidden", "只有安排上门的帮办代办员可以上传上门时拍摄的材料")
-        if key and (done := db.scalar(select(HomeVisitPage).where(HomeVisitPage.visit_id == visit.id,
-                                                                   HomeVisitPage.idempotency_key == key))):
-            return done, 200
-        written = f"home-visits/{visit.hall_id}/{visit.id}/{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
-        _write_file(bb.settings.data_dir, written, data)
-        count = len(db.scalars(select(HomeVisitPage.id).where(HomeVisitPage.visit_id == visit.id)).all())
-        page = HomeVisitPage(visit_id=visit.id, page=count + 1, content_type=kind, size=len(data),
-                             sha256=hashlib.sha256(data).hexdigest(), path=written, idempotency_key=key,
-                             device_id=who.device.id, helper_id=who.helper.id, uploaded_at=utcnow())
-        db.add(page)
-        db.flush()
-        audit(db, who, "home_visit.page_add", visit_id=visit.id, page_id=page.id)
-        return page, 201
-    page, status = await run_in_threadpool(_write, bb, work)
+        return ops.add_page(db, who, visit_id, kind, data, key, write)
+    with removed_unless_recorded(bb.settings.data_dir) as write:
+        page, status = await run_in_threadpool(_write, bb, work)
     return answer(wire.VisitPage(id=page.id, visit_id=page.visit_id, page=page.page, content_type=page.content_type,
                                  size=page.size), status)

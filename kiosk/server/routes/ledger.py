@@ -10,7 +10,7 @@ from kiosk.server import booking_records, ledger
 from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError
-from kiosk.server.routes.figures import report_range
+from kiosk.server.figures import report_range
 from kiosk.server.errors import answers
 from kiosk.server.audit_trail import audit
 from kiosk.wire.records import Ledger

@@ -10,7 +10,7 @@ from kiosk.server import assessment_records, complaints, return_visits, window_a
 from kiosk.server.auth import Caller, require, visible_halls
 from kiosk.server.deps import ServerState, caller, server
 from kiosk.server.errors import ApiError, answers
-from kiosk.server.routes.figures import report_range
+from kiosk.server.figures import report_range
 from kiosk.server.schemas import answer
 from kiosk.wire import supervision as wire
 from kiosk.wire.vocabulary import Day

@@ -4,17 +4,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Response
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.server import pg_fast_paths as fast, tickets as ops
-from kiosk.server.auth import Caller, require, visible_halls
+from kiosk.server import pg_fast_paths as fast, ticket_lookup, tickets as ops
+from kiosk.server.auth import Caller, require
 from kiosk.server.deps import ServerState, caller, server
-from kiosk.server.errors import ApiError, answers, not_found
-from kiosk.server.models import AuditEntry, Service, Ticket, Window
+from kiosk.server.errors import ApiError, answers
 from kiosk.server.schemas import FinishRequest, TicketRequest, TransferRequest, answer
-from kiosk.server.sync import referral_delivery
-from kiosk.server.timeutil import iso
 from kiosk.wire import answers as wire
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
@@ -51,40 +47,14 @@ async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey
 
 @router.get("/tickets/{ticket_id}", response_model=wire.TicketRecord, responses=answers(401, 403, 404, 422, 503))
 def get_ticket(ticket_id: TicketId, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
-    require(who, "staff")
     with bb.db.read() as db:
-        ticket = db.get(Ticket, ticket_id)
-        if ticket is None or ticket.hall_id not in visible_halls(db, who):
-            raise not_found("号码")
-        history = [
-            wire.HistoryEntry(at=iso(e.at), action=e.action, helper_id=e.helper_id, device_id=e.device_id,
-                              **e.detail)
-            for e in db.scalars(select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
-                                .order_by(AuditEntry.id))]
-        services = [
-            wire.ServiceRecord(id=s.id, window_id=s.window_id, helper_id=s.helper_id, called_at=iso(s.called_at),
-                               started_at=iso(s.started_at), ended_at=iso(s.ended_at), end_reason=s.end_reason,
-                               outcome=s.outcome, log=s.log)
-            for s in db.scalars(select(Service).where(Service.ticket_id == ticket.id).order_by(Service.id))]
-        return answer(wire.TicketRecord(**dict(ops.ticket_out(db, ticket, staff=True)), history=history,
-                                        services=services))
+        return answer(ticket_lookup.ticket_record(db, who, ticket_id))
 
 
 @router.get("/public/tickets/{public_token}", response_model=wire.PublicTicket, responses=answers(404, 422, 503))
 def public_ticket(public_token: Annotated[str, Path(max_length=40)], bb: ServerState = Depends(server)):
     with bb.db.read() as db:
-        ticket = db.scalar(select(Ticket).where(Ticket.public_token == public_token))
-        if ticket is None:
-            raise not_found("号码")
-        out = wire.PublicTicket(number=ticket.number, status=ticket.status, issued_at=iso(ticket.issued_at),
-                                waiting_ahead=None, window=None)
-        if ticket.status == "waiting":
-            out.waiting_ahead = ops.waiting_ahead(db, ticket)
-            out.estimated_wait_s = ops.estimated_wait(db, ticket.queue_id, out.waiting_ahead)
-        elif ticket.window_id:
-            out.window = db.get(Window, ticket.window_id).number
-        out.referral = referral_delivery.referral_word(db, ticket.id)
-        return answer(out)
+        return answer(ticket_lookup.public_ticket(db, public_token))
 
 
 @router.post("/windows/{window}/call-next", response_model=wire.Ticket,

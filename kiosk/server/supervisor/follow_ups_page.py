@@ -1,5 +1,5 @@
 """回访整改: follow-ups opened by bad ratings, open and closed, with a form to close one.
-Listing and closing are ``routes.ratings``' own functions, so the API's rules hold here too."""
+Listing and closing are ``kiosk.server.follow_ups``, as for the API, so the API's rules hold here too."""
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -12,7 +12,7 @@ from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.domain.working_days import Calendar
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Case, CaseProblem, CaseRating, FollowUp, Helper, Service, Ticket
-from kiosk.server.routes import ratings
+from kiosk.server import follow_ups
 from kiosk.server.schemas import FollowUpClose
 from kiosk.server.supervisor import templates
 from kiosk.server.supervisor.templates import Marked, when
@@ -24,7 +24,7 @@ CLOSED_SHOWN = 100
 
 
 def gather(db: Session, hall_id: int, calendar: Calendar) -> dict:
-    pairs = ratings.follow_ups(db, hall_id)
+    pairs = follow_ups.listed(db, hall_id)
     names = dict(db.execute(select(Helper.id, Helper.name).where(Helper.hall_id == hall_id)).all())
     services = {s.id: (s, t) for s, t in db.execute(
         select(Service, Ticket).join(Ticket, Ticket.id == Service.ticket_id)
@@ -62,7 +62,7 @@ def close(db: Session, who, follow_up_id: int, note: str) -> None:
         checked = FollowUpClose(note=note.strip())
     except ValidationError:
         raise ApiError(422, "invalid_request", "请填写回访和整改情况（不超过 5000 字）") from None
-    ratings.close_follow_up_record(db, who.caller, follow_up_id, checked.note)
+    follow_ups.close(db, who.caller, follow_up_id, checked.note)
 
 
 def render(who, data: dict, *, done: int | None = None, error: tuple[int, str] | None = None) -> Markup:

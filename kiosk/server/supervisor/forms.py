@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.server.auth import visible_halls
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Hall
-from kiosk.server.routes.figures import report_range
+from kiosk.server.figures import report_range
 
 MAX_BODY = 64 * 1024
 
