@@ -12,7 +12,10 @@ from typing import Iterable
 AREA_KINDS = {"special": "帮办代办专区", "division": "分区", "self_service": "自助服务区", "online": "网办区",
               "window": "进驻窗口"}
 CATEGORY_NAMES = {"investment": "投资建设", "business": "企业开办", "livelihood": "民生事务"}
+CATEGORY_HINTS = {"investment": "项目审批、规划、施工许可", "business": "开公司、变更、税务",
+                  "livelihood": "社保、医保、户籍、公积金"}
 SERVICE_TYPE_NAMES = {"help": "帮办", "proxy": "代办", "consult": "咨询"}
+SERVICE_TYPE_HINTS = {"help": "工作人员陪您办", "proxy": "工作人员替您办", "consult": "有问题先问问"}
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 # Seed 000: 专区不少于 3 人，各分区不少于 2 人，不设分区的进驻窗口不少于 1 人.

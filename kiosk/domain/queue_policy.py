@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-SERVICE_TYPES = ("help", "proxy", "consult")
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
+
+SERVICE_TYPES = tuple(SERVICE_TYPE_NAMES)
 # The priority groups, named once for the kiosk, the receipt, the window terminal, the supervisor
 # pages and the wire: 老弱病残孕 (seed 000), then 军人, 高层次人才, 重点项目, and the green channel.
 PRIORITY_GROUP_NAMES = {

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain import booking_rules as rules
 from kiosk.server.models import Booking, HomeVisit, Matter, Ticket
-from kiosk.server.ledger import SERVICE_TYPES
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
 from kiosk.domain.identity import mask_phone
 from kiosk.server.timeutil import iso, local_day, utc_bounds
 
@@ -28,7 +28,7 @@ def booking_rows(db: Session, hall_id: int, first: date, last: date, *, unmasked
                       .where(Booking.hall_id == hall_id, Booking.day >= first, Booking.day <= last)
                       .order_by(Booking.day, Booking.start, Booking.id))
     return [{"day": b.day.isoformat(), "start": b.start, "matter": matter, "name": b.name,
-             "phone": b.phone if unmasked else mask_phone(b.phone), "service_type": SERVICE_TYPES[b.service_type],
+             "phone": b.phone if unmasked else mask_phone(b.phone), "service_type": SERVICE_TYPE_NAMES[b.service_type],
              "channel": rules.CHANNELS[b.channel], "state": rules.BOOKING_STATES[b.state],
              "checked_in_at": iso(b.checked_in_at) or "", "ticket": number or "", "late": "是" if b.late else ""}
             for b, matter, number in rows]

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from kiosk.domain import case_states
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
 from kiosk.domain.identity import mask_id
 from kiosk.domain.ratings import SCORE_NAMES
 from kiosk.domain.ticket_states import OUTCOMES
@@ -26,7 +27,6 @@ CASE_COLUMNS = [("number", "受理单编号"), ("matter", "事项"), ("applicant
                 ("id_number", "证件号码"), ("phone", "联系电话"), ("helper", "代办员"), ("state", "状态"),
                 ("entrusted_at", "委托时间"), ("accepted_at", "受理时间"), ("deadline", "办结时限"),
                 ("closed_at", "办结（终止）时间"), ("reason", "中止或终止原因"), ("delivery", "送达方式")]
-SERVICE_TYPES = {"help": "帮办", "proxy": "代办", "consult": "咨询"}
 DELIVERY = {"electronic": "电子送达", "pickup": "现场领取", "ems": "免费邮寄"}
 
 
@@ -49,7 +49,7 @@ def service_query(hall_id: int, start: date, end: date) -> Select:
 def service_row(row, *, unmasked: bool) -> dict:
     s, t, queue, matter, window, helper, score = row
     return {
-        "number": t.number, "queue": queue, "matter": matter or "", "service_type": SERVICE_TYPES[t.service_type],
+        "number": t.number, "queue": queue, "matter": matter or "", "service_type": SERVICE_TYPE_NAMES[t.service_type],
         "window": window, "helper": helper, "phone": (t.phone if unmasked else mask_phone(t.phone)) or "",
         "issued_at": iso(t.issued_at), "called_at": iso(s.called_at), "finished_at": iso(s.finished_at) or "",
         "wait_min": _minutes(t.issued_at, s.called_at), "service_min": _minutes(s.called_at, s.finished_at),

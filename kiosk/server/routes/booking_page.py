@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from kiosk.domain.hall_setup import SERVICE_TYPE_HINTS, SERVICE_TYPE_NAMES
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES, SELF_DECLARED_GROUPS
 from kiosk.server import booking_slots as slots_db, bookings as ops
 from kiosk.server.deps import ServerState, server
@@ -30,7 +31,7 @@ router = APIRouter(tags=["public"], include_in_schema=False)
 MAX_FORM_BYTES = 4000
 HallCode = Annotated[str, Path(min_length=1, max_length=32)]
 Token = Annotated[str, Path(max_length=40)]
-SERVICES = {"help": "帮办（工作人员陪您办）", "proxy": "代办（工作人员替您办）", "consult": "咨询"}
+SERVICES = {k: f"{name}（{SERVICE_TYPE_HINTS[k]}）" for k, name in SERVICE_TYPE_NAMES.items()}
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>

@@ -6,13 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 
 from kiosk.domain.identity import MOBILE_PROBLEM, is_mobile, mask_phone
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
 from kiosk.domain.queue_policy import SELF_DECLARED_GROUPS
 
-SERVICE_TYPES = {"help": "帮办", "proxy": "代办", "consult": "咨询"}
-SERVICE_HINTS = {"help": "工作人员陪您办", "proxy": "工作人员替您办", "consult": "有问题先问问"}
-CATEGORIES = {"investment": "投资建设", "business": "企业开办", "livelihood": "民生事务"}
-CATEGORY_HINTS = {"investment": "项目审批、规划、施工许可", "business": "开公司、变更、税务",
-                  "livelihood": "社保、医保、户籍、公积金"}
 PRIORITY_GROUPS = SELF_DECLARED_GROUPS  # the kiosk's choices: the domain's words, green channel left out
 PHONE_PROBLEM = MOBILE_PROBLEM + "；也可以不填，直接点“跳过”。"
 
@@ -73,7 +69,7 @@ class Flow:
 
     def summary(self) -> list[tuple[str, str]]:
         """What the confirm screen reads back, line by line."""
-        lines = [("服务", SERVICE_TYPES.get(self.service_type or "", "")),
+        lines = [("服务", SERVICE_TYPE_NAMES.get(self.service_type or "", "")),
                  ("事项", self.matter["name"] if self.matter else "现场咨询，不指定事项"),
                  ("优先", PRIORITY_GROUPS.get(self.priority_group or "", "无")),
                  ("手机", mask_phone(self.phone) or "未填写")]

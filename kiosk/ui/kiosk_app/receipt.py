@@ -7,13 +7,15 @@ from devices.printer import TicketReceipt
 from kiosk.domain.identity import mask_phone
 from kiosk.domain.words_mn import receipt_words
 
-from .flow import PRIORITY_GROUPS, SERVICE_TYPES, Flow
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
+
+from .flow import PRIORITY_GROUPS, Flow
 
 
 def receipt_context(flow: Flow, hall_name: str, where_to_wait: str, language: str = "zh") -> dict:
     """Everything the receipt needs besides the ticket, as JSON-able data for the journal."""
     matter = flow.matter or {}
-    return {"hall_name": hall_name, "service_type": SERVICE_TYPES[flow.service_type],
+    return {"hall_name": hall_name, "service_type": SERVICE_TYPE_NAMES[flow.service_type],
             "matter_name": matter.get("name", "现场咨询"), "time_limit_days": matter.get("time_limit_days"),
             "materials": matter.get("materials") if flow.print_materials else None,
             "phone": mask_phone(flow.phone) or "", "priority_note": PRIORITY_GROUPS.get(flow.priority_group or "", ""),

@@ -12,9 +12,10 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.client import ClientError, ServerTrouble, ServerUnreachable
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES
 
-from .flow import SERVICE_TYPES, phone_problem, spaced_phone
+from .flow import phone_problem, spaced_phone
 from .receipt import where_to_wait
 from .screen_base import KioskScreen
 from .wording import one_sentence_a_line
@@ -45,7 +46,7 @@ def checkin_context(hall_name: str, windows: list[dict], result: dict) -> dict:
     note = notes.get(result["outcome"], "预约已过时，按普通号排队")
     if booking.get("priority_group") in PRIORITY_GROUP_NAMES:
         note += f" · {PRIORITY_GROUP_NAMES[booking['priority_group']]}"
-    return {"hall_name": hall_name, "service_type": SERVICE_TYPES[booking["service_type"]],
+    return {"hall_name": hall_name, "service_type": SERVICE_TYPE_NAMES[booking["service_type"]],
             "matter_name": booking["matter"], "time_limit_days": None, "materials": None, "phone": "",
             "priority_note": note, "where_to_wait": where_to_wait(windows, ticket["queue_id"])}
 

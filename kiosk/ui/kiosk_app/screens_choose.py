@@ -7,10 +7,10 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.domain.hall_setup import CATEGORY_HINTS, CATEGORY_NAMES, SERVICE_TYPE_HINTS, SERVICE_TYPE_NAMES
 from kiosk.domain.queue_policy import PRIORITY_GROUPS_SAID
 
-from .flow import (CATEGORIES, CATEGORY_HINTS, PRIORITY_GROUPS, SERVICE_HINTS, SERVICE_TYPES,
-                   matters_for)
+from .flow import PRIORITY_GROUPS, matters_for
 from .screen_base import KioskScreen, PagedChoices
 
 # words people look for, offered as keys next to the letters (only those in the catalogue are shown)
@@ -30,7 +30,7 @@ class WelcomeScreen(KioskScreen):
         self.app.choose_service(service_type)
 
     def labels(self, title_size: float) -> dict[str, str]:
-        return {k: two_lines(v, SERVICE_HINTS[k], title_size * 1.6) for k, v in SERVICE_TYPES.items()}
+        return {k: two_lines(v, SERVICE_TYPE_HINTS[k], title_size * 1.6) for k, v in SERVICE_TYPE_NAMES.items()}
 
 
 class CategoryScreen(PagedChoices):
@@ -42,7 +42,7 @@ class CategoryScreen(PagedChoices):
     def choices(self):
         sz = self.app.sz
         return [(two_lines(name, CATEGORY_HINTS[key], sz.title), lambda k=key: self.app.choose_category(k))
-                for key, name in CATEGORIES.items()]
+                for key, name in CATEGORY_NAMES.items()]
 
 
 class SearchKeyboard(BoxLayout):

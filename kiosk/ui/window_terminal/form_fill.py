@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from devices.printer import AcceptanceSlip, CompletionSlip, EntrustmentLetter, ResumptionLetter, SuspensionSlip
+from kiosk.domain.hall_setup import CATEGORY_NAMES, SERVICE_TYPE_NAMES
 
 FORM_NAMES = {"acceptance": "受理单", "completion": "办结（终止）单", "entrustment": "代办服务委托书",
               "suspension": "代办服务中止单", "resumption": "代办服务续办委托书"}
 FORM_CLASSES = {"acceptance": AcceptanceSlip, "completion": CompletionSlip, "entrustment": EntrustmentLetter,
                 "suspension": SuspensionSlip, "resumption": ResumptionLetter}
-CATEGORY_NAMES = {"investment": "投资建设", "business": "企业开办", "livelihood": "民生事务"}
-SERVICE_NAMES = {"help": "帮办", "proxy": "代办", "consult": "咨询"}
 DELIVERY_NAMES = {"electronic": "电子送达", "pickup": "现场领取", "ems": "免费邮寄"}
 
 # per form: (field, label, kind); kind: text, date, list (one item a line, may be empty), yesno, optional
@@ -94,7 +93,7 @@ def known_values(facts: Facts) -> dict[str, str]:
     phone = case.get("phone") or facts.log.get("contact") or t.get("phone") or ""
     reason = case.get("reason_name") or ""
     suspended = _last_step_day(case, "suspend")
-    service = SERVICE_NAMES.get(t.get("service_type", ""), "")
+    service = SERVICE_TYPE_NAMES.get(t.get("service_type", ""), "")
     # the helper in charge of a case signs its forms, whoever prints them (首问负责)
     agent = (case.get("helper") or {}).get("name") or facts.helper.get("name", "")
     return {

@@ -5,6 +5,7 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from kiosk.domain.hall_setup import SERVICE_TYPE_NAMES
 from kiosk.domain.identity import mask_phone
 from kiosk.client import BadCredentials, ClientError
 from kiosk.domain.queue_policy import PRIORITY_GROUP_NAMES as PRIORITY_NAMES
@@ -13,7 +14,6 @@ from kiosk.ui.common.theme import THEME
 from kiosk.ui.common.widgets import ChainLabel
 
 from .dialogs import finish_dialog, transfer_dialog
-from .form_fill import SERVICE_NAMES
 from .log_drafts import ServiceLog
 from .serve_extras import ServeExtras
 
@@ -45,13 +45,13 @@ def ticket_details(ticket: dict, matters: dict[int, dict]) -> str:
     the full number is for the service log's contact, typed or read back with the citizen."""
     group = PRIORITY_NAMES.get(ticket.get("priority_group") or "", "无")
     phone = mask_phone(ticket["phone"]) if ticket.get("phone") else "未留"
-    return (f"事项：{matter_name(ticket, matters)}　类型：{SERVICE_NAMES.get(ticket.get('service_type') or '', '')}"
+    return (f"事项：{matter_name(ticket, matters)}　类型：{SERVICE_TYPE_NAMES.get(ticket.get('service_type') or '', '')}"
             f"　优先：{group}　手机：{phone}")
 
 
 def asked_prefill(ticket: dict, matters: dict[int, dict]) -> str:
     """"咨询或申办事项" as the kiosk's choice gives it; the helper edits it."""
-    service = SERVICE_NAMES.get(ticket.get("service_type") or "", "")
+    service = SERVICE_TYPE_NAMES.get(ticket.get("service_type") or "", "")
     name = matter_name(ticket, matters) if ticket.get("matter_id") is not None else ""
     return f"{service}：{name}" if name else ""
 
