@@ -86,10 +86,8 @@ async def add_page(visit_id: VisitId, request: Request, idempotency_key: str | N
     data = await request.body()
     kind = check_body(request.headers.get("content-type", ""), data)
     key = idempotency_key.strip() if idempotency_key else None
-
-    def work(db):
-        return ops.add_page(db, who, visit_id, kind, data, key, write)
     with removed_unless_recorded(bb.settings.data_dir) as write:
-        page, status = await run_in_threadpool(_write, bb, work)
+        page, status = await run_in_threadpool(
+            _write, bb, lambda db: ops.add_page(db, who, visit_id, kind, data, key, write))
     return answer(wire.VisitPage(id=page.id, visit_id=page.visit_id, page=page.page, content_type=page.content_type,
                                  size=page.size), status)

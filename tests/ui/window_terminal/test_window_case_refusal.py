@@ -3,7 +3,7 @@ in plain Chinese, and everything typed is still there for the next try, which su
 from __future__ import annotations
 
 from tests.conftest import LiveServer
-from tests.ui.test_window_case_lifecycle import ID_NUMBER, do, signed_in, terminal
+from tests.ui.window_terminal.test_window_case_lifecycle import ID_NUMBER, do, signed_in, terminal
 
 
 def test_what_was_typed_survives_a_server_that_went_away(start_driver, tmp_path):

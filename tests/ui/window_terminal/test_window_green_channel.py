@@ -3,7 +3,7 @@ next call takes them; a helper without the role is told who may. A real window t
 Xvfb and a real server."""
 from __future__ import annotations
 
-from tests.ui.test_window_documents import start_window
+from tests.ui.window_terminal.test_window_documents import start_window
 
 F1, F12 = 282, 293
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_window_documents import printer, sign_in_and_call, start_window  # noqa: F401  (fixture)
+from tests.ui.window_terminal.test_window_documents import printer, sign_in_and_call, start_window  # noqa: F401  (fixture)
 
 F11 = 292
 
