@@ -16,7 +16,7 @@ from .board import Call, HallBoard, fresh_enough
 from .screen import DEFAULT_NOTICE, HallScreen, with_posted_staff
 
 log = logging.getLogger("bangban.display")
-RESYNC_EVERY_S = 30  # staffing has no event of its own: re-read it now and then
+RESYNC_EVERY_S = 30  # a killed terminal cannot sign out: its silent session ends when the windows are read
 
 
 class HallDisplayApp(App):
