@@ -51,7 +51,7 @@ def frame_samples(image: np.ndarray, truth: np.ndarray) -> dict | None:
     work_scale = refine_scale(image.shape)
     work = page_detect.shrink(image, work_scale)
     frame = page_detect.prepare(work)
-    coarse = page_detect.coarse_candidates(frame)
+    coarse = page_detect.coarse_candidates(frame, every=True)
     if coarse is None:
         return None
     to_image = 1 / (frame.scale * work_scale)

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/tune_detector.py --real DIR [--generated 100] [--short]
 
 DIR is a folder staged by ../shared/tools/stage_real_frames.py (MIDV-500 development folders 1-7,
-never committed). Every setting of GRID (constants of devices/camera/page_detect.py) scores each
+never committed). Every setting of GRID (constants of devices/camera/page_detect.py, or of another
+module of devices/camera when named module.CONSTANT) scores each
 real frame, and GENERATED frames of seed TUNING_SEED, once. Then each real folder is scored with
 the setting that does best on the other six folders among those keeping the generated frames at
 GENERATED_FLOOR or above (ties keep the shipped setting): the mean over the folders so scored is
@@ -18,6 +19,7 @@ grid runs, on a few generated frames.
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from kiosk.demo_camera.scenes import make_scene
 GRID = {
     "NET_WEIGHT": (0.9, 0.7, 0.5, 0.3),
     "EDGE_ACCEPT": (False, True),
+    "quad_score.FAR_REACH": (0, 6),
 }
 TUNING_SEED = 2015  # the seed the detector was always tuned on; docscan.py holds 7, 99 and 8080 out
 GENERATED_FRAMES = 100
@@ -39,28 +42,44 @@ GENERATED_FLOOR = 0.99  # the generated set's aim: a setting below it is never c
 cv2.setNumThreads(1)
 
 
+def _owner(name: str) -> tuple[object, str]:
+    """The module holding a GRID constant and the constant's own name: page_detect's unless qualified."""
+    if "." not in name:
+        return page_detect, name
+    module, constant = name.rsplit(".", 1)
+    return importlib.import_module(f"devices.camera.{module}"), constant
+
+
+def shipped_setting() -> dict:
+    """The value of each GRID constant as the code stands."""
+    return {name: getattr(*_owner(name)) for name in GRID}
+
+
+def apply(setting: dict) -> None:
+    for name, value in setting.items():
+        setattr(*_owner(name), value)
+
+
 def settings() -> list[dict]:
     """Every combination of GRID, the shipped one first (it wins ties)."""
-    shipped = {name: getattr(page_detect, name) for name in GRID}
+    shipped = shipped_setting()
     combos = [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
     return [shipped] + [c for c in combos if c != shipped]
 
 
 def score_settings(items: list[dict], scenes: list) -> list[dict]:
     """Per setting: IoU of each real frame and each generated frame (ranker off, as shipped)."""
-    shipped = {name: getattr(page_detect, name) for name in GRID}
+    shipped = shipped_setting()
     quad_ranker.set_enabled(False)
     runs = []
     try:
         for setting in settings():
-            for name, value in setting.items():
-                setattr(page_detect, name, value)
+            apply(setting)
             real = np.array([smartdoc_iou(find_page(it["image_data"]), it["truth"], ID_CARD_MM) for it in items])
             gen = np.array([smartdoc_iou(find_page(s.image), s.corners, s.doc_size_mm) for s in scenes])
             runs.append({"setting": setting, "real": real, "generated": gen})
     finally:
-        for name, value in shipped.items():
-            setattr(page_detect, name, value)
+        apply(shipped)
         quad_ranker.set_enabled(True)
     return runs
 

@@ -22,6 +22,7 @@ SHARP_EDGE = 0.75  # ...and from which a side counts as the page's
 SOFT_FIT = 0.5  # what is left of the fit when a side is as soft as a shadow's edge
 INLIER_PX = 1.0  # an edge point this close to its side's fitted line is on that side
 FIT_SIDE = 1  # the fit is the second worst side's: one side may lie under a hand or a cable
+RADIUS_SPREAD = 1.5  # search radii refined in one pass: the pass's profiles are as long as its widest search
 
 
 def _side_edges(img: np.ndarray, quads: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -162,7 +163,9 @@ def refine_with_fit(image: np.ndarray, corners: np.ndarray, reach: float = 0.02)
 
 def refine_many(image: np.ndarray, corners: list[np.ndarray], reaches: list[float]) -> list[tuple[np.ndarray, float]]:
     """refine_with_fit for several outlines of one frame, each with its own reach: the
-    passes of all of them sample the frame together (numpy's cost is per call, not per point)."""
+    passes of outlines searched about as far sample the frame together (numpy's cost is
+    per call for a few outlines; a wide search's profiles, though, cost per point, so an
+    outline searched several times further is refined in a pass of its own)."""
     if not corners:
         return []
     scale = refine_scale(image.shape)
@@ -175,13 +178,14 @@ def refine_many(image: np.ndarray, corners: list[np.ndarray], reaches: list[floa
         active = [i for i in active if step < len(schedules[i])]
         if not active:
             break
-        results = _refine_once(work, np.stack([quads[i] for i in active]),
-                               np.array([schedules[i][step] for i in active]))
-        for i, refined in zip(list(active), results):
-            if refined is None:
-                active.remove(i)  # this outline keeps its last pass
-            else:
-                quads[i], fits[i] = refined
+        for group in _alike_radii(active, [schedules[i][step] for i in active]):
+            results = _refine_once(work, np.stack([quads[i] for i in group]),
+                                   np.array([schedules[i][step] for i in group]))
+            for i, refined in zip(group, results):
+                if refined is None:
+                    active.remove(i)  # this outline keeps its last pass
+                else:
+                    quads[i], fits[i] = refined
     out = []
     for c, q, fit, reach in zip(corners, quads, fits, reaches):
         q = q / scale
@@ -191,6 +195,18 @@ def refine_many(image: np.ndarray, corners: list[np.ndarray], reaches: list[floa
         else:
             out.append((q.astype(np.float32), fit))
     return out
+
+
+def _alike_radii(indices: list[int], radii: list[int]) -> list[list[int]]:
+    """`indices` in groups whose search radii lie within RADIUS_SPREAD of the group's smallest."""
+    groups: list[list[int]] = []
+    low = 0
+    for k in np.argsort(radii, kind="stable"):
+        if not groups or radii[k] > RADIUS_SPREAD * low:
+            groups.append([])
+            low = radii[k]
+        groups[-1].append(indices[k])
+    return groups
 
 
 def _radii(quad: np.ndarray, reach: float) -> tuple[int, ...]:

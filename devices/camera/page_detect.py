@@ -29,13 +29,15 @@ from .contour_quads import quads_from_contour
 from .corner_refine import refine_many, refine_scale
 from .geometry import order_corners, signed_areas
 from .nesting import ENCLOSING_SHARE, contains, parallel, prefer_enclosing
-from .quad_score import FrameCues, order_many, plausible, score_quads
+from .quad_score import FrameCues, order_many, plausible, score_quads, shape_factor
 
 DETECT_LONG_SIDE = 384  # 512 scored no better on real frames (leave-one-folder-out), at 1.3x the time
 MIN_AREA_FRACTION = 0.004  # an ID card far from the lens is still ~1% of the frame
 MIN_SCORE = 0.28  # a frame of pure noise scores up to ~0.25
 INNER_OBJECT_GROWTH = 1.5  # area ratio of a page to a photo or table on it
 REFINED_LEADERS = 3  # best coarse candidates refined and scored again
+CLEAR_LEAD = 2.0  # coarse total, over the next leader's, from which the winner alone is refined (1.5 to 3 changed no frame)
+FIRST_SCORED = 16  # coarse candidates scored before the rest are bounded (_score_worth_it)
 RANKED_LEADERS = 5  # ...when the ranker picks among them (its coarse stage found no better ones than the hand-made order)
 DISTINCT_LEADERS = 0.05  # share of the diagonal by which the ranker's leaders must differ
 REFINED_SEARCH = 1  # detector pixels either side of a refined side where its edge must lie
@@ -143,7 +145,10 @@ def prepare(image: np.ndarray) -> Frame:
     return Frame(scale, small.shape, prob, FrameCues.from_colour(ycc), ycc, hsv, min_area)
 
 
-def coarse_candidates(frame: Frame) -> Coarse | None:
+def coarse_candidates(frame: Frame, every: bool = False) -> Coarse | None:
+    """The edge candidates and their totals; with `every`, all of them scored (the ranker's
+    training reads the ones nearest the truth), else those that could not be leaders left out.
+    """
     # with the page net's outlines at hand, the wide openings that cut off fingers add
     # nothing measurable, and cost a sixth of the detection time
     cues = frame.cues
@@ -154,10 +159,42 @@ def coarse_candidates(frame: Frame) -> Coarse | None:
     quads = _dedupe(raw[plausible(raw, frame.area, frame.min_area)])
     if not len(quads):
         return None
-    scored = score_quads(quads, cues)
     agree = _agreement(quads, frame.prob, frame.shape)
-    totals = scored.total * _placement_factor(quads, frame.shape, frame.area) * _net_factor(agree)
-    return Coarse(quads, totals, raw)
+    prior = _placement_factor(quads, frame.shape, frame.area) * _net_factor(agree)
+    if every or quad_ranker.weights() is not None or len(quads) <= 2 * FIRST_SCORED:
+        # the ranker reads every candidate's total; and a few candidates are scored at once for less
+        return Coarse(quads, score_quads(quads, cues).total * prior, raw)
+    return Coarse(*_score_worth_it(quads, shape_factor(quads, cues.colour.shape[1::-1]), prior, frame), raw)
+
+
+def _score_worth_it(quads: np.ndarray, shape: np.ndarray, prior: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """The quads that could still be leaders, with their totals: scoring every candidate of a
+    cluttered frame cost a fifth of the detection time.
+
+    A quad's score is at most its shape factor (`shape`), so that times its prior caps its
+    total. The FIRST_SCORED with the highest caps are scored first; a quad whose cap is under
+    both the third best total so far (or the leaders' floor) and the share of the best that
+    nesting looks at (nesting.ENCLOSING_SHARE) can be neither a leader nor a page around one.
+    """
+    bound = shape * prior
+    order = np.argsort(-bound, kind="stable")
+    first, rest = order[:FIRST_SCORED], order[FIRST_SCORED:]
+    totals = score_quads(quads[first], frame.cues, shape=shape[first]).total * prior[first]
+    if len(rest):
+        best = np.sort(totals)[::-1]
+        floor = _leader_floor(frame)
+        bar = min(max(best[min(REFINED_LEADERS, len(best)) - 1], floor), ENCLOSING_SHARE * best[0])
+        rest = rest[bound[rest] >= bar]
+    if len(rest):
+        first = np.concatenate([first, rest])
+        totals = np.concatenate([totals, score_quads(quads[rest], frame.cues, shape=shape[rest]).total * prior[rest]])
+    keep = np.argsort(first, kind="stable")  # back in the candidates' own order: ties fall as before
+    return quads[first[keep]], totals[keep]
+
+
+def _leader_floor(frame: Frame) -> float:
+    """The coarse total below which a candidate is not worth refining."""
+    return MIN_SCORE * 0.7 * (1 - NET_WEIGHT * (frame.prob is not None))
 
 
 def _pick_leaders(coarse: Coarse | None, frame: Frame) -> tuple[list[np.ndarray], bool]:
@@ -168,7 +205,9 @@ def _pick_leaders(coarse: Coarse | None, frame: Frame) -> tuple[list[np.ndarray]
         return ranked_leaders(coarse, frame), False
     scores = coarse.totals
     order = prefer_enclosing(coarse.quads, scores, frame.cues.colour)[:REFINED_LEADERS]
-    order = order[scores[order] > MIN_SCORE * 0.7 * (1 - NET_WEIGHT * (frame.prob is not None))]
+    order = order[scores[order] > _leader_floor(frame)]
+    if len(order) > 1 and scores[order[0]] >= CLEAR_LEAD * scores[order[1:]].max():
+        order = order[:1]  # refining the others would not let them catch up: a clear page
     return list(coarse.quads[order]), bool(len(order)) and order[0] != np.argmax(scores)
 
 

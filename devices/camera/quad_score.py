@@ -19,6 +19,7 @@ from .geometry import NEXT, PREV, rectified_aspects, signed_areas
 SAMPLES_PER_SIDE = 32
 SEARCH = 4  # pixels either side of a candidate's side: candidates are only roughly placed
 STEP_REACH = 3  # pixels either side of an edge where the colours on each side are read
+FAR_REACH = 6  # ...and again this far out (0: not); chosen by benchmarks/tune_detector.py
 MIN_EDGE = 2.5  # grey levels per pixel: below this a gradient is sensor noise
 KNOWN_ASPECTS = np.array([1.414, 1.586, 1.0, 1.25])  # A4, ID card (85.6x54), square forms, 5:4 photos
 ASPECT_BONUS = 0.12  # score bonus of a quad with a standard document's proportions
@@ -108,8 +109,8 @@ class QuadScores:
     shape: np.ndarray  # (N,) corner angles and proportions, 0.6..1 + ASPECT_BONUS
 
 
-def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> QuadScores:
-    """Scores of each ordered, plausible quad in a stack (N, 4, 2).
+def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH, shape: np.ndarray | None = None) -> QuadScores:
+    """Scores of each ordered, plausible quad in a stack (N, 4, 2); `shape`, their shape_factor if already at hand.
 
     `search` is how far (pixels) each side's edge is looked for. Refined quads sit on
     their edges, so they are scored with a short one: with the coarse reach, a quad a
@@ -143,17 +144,24 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH) -> Qua
     # texture differ sample by sample, but their medians do not)
     inner_med, outer_med = _median_along_side(inner), _median_along_side(outer)  # (N, 4, 3)
     steps = np.linalg.norm(inner_med - outer_med, axis=2)  # (N, 4)
+    if FAR_REACH:
+        # read again further out: a printed line (a grid on a box, a frame on a form) has the
+        # same paper on both sides, an object's outline does not
+        far_in = _median_along_side(_sample(cues.colour, edge_pts - FAR_REACH * normal[:, :, None]))
+        far_out = _median_along_side(_sample(cues.colour, edge_pts + FAR_REACH * normal[:, :, None]))
+        steps = np.minimum(steps, np.linalg.norm(far_in - far_out, axis=2))
     # a sample supports its side when the edge there is as sharp as the side's step
     # demands: textured desks have strong gradients everywhere, so no fixed threshold
     threshold = np.maximum(MIN_EDGE, 0.2 * steps)[..., None]
     supports = np.mean((strength > threshold) & aligned, axis=2)
-    sharpness = np.minimum(1.0, np.median(strength, axis=2) / (0.2 * steps + 1e-6))
+    sharpness = np.minimum(1.0, _median_along_side(strength) / (0.2 * steps + 1e-6))
     edge = supports.mean(axis=1) * (0.5 + 0.5 * supports.min(axis=1))
     # second weakest side: one side may lie in shadow or under a hand
     step = np.clip(np.sort(steps, axis=1)[:, 1] / 12.0, 0, 1)
     sharp = np.sort(sharpness, axis=1)[:, 1]
     paper = _paper_factor(inner_med, outer_med)
-    shape = _shape_factor(quads, cues.colour.shape[1::-1])
+    if shape is None:
+        shape = shape_factor(quads, cues.colour.shape[1::-1])
     return QuadScores(edge * (0.35 + 0.65 * step) * sharp * shape * paper, edge, paper, step, sharp, shape)
 
 
@@ -179,7 +187,7 @@ def _paper_factor(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
     return light * neutral * not_shadow
 
 
-def _shape_factor(quads: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
+def shape_factor(quads: np.ndarray, frame_size: tuple[int, int]) -> np.ndarray:
     """Up to 1 + ASPECT_BONUS for a quad that is a document of standard proportions seen in
     perspective, down to 0.6 for one whose corners are far from right angles.
 
