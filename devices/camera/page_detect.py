@@ -367,11 +367,11 @@ def _placement_factor(quads: np.ndarray, shape, frame_area: float) -> np.ndarray
 def _dedupe(quads: np.ndarray, tol: float = 3.0) -> np.ndarray:
     """One of each group of ordered quads whose corners all lie within `tol` pixels."""
     flat = quads.reshape(len(quads), 8)
-    close = np.abs(flat[:, None, :] - flat[None, :, :]).max(axis=2) <= tol
     taken = np.zeros(len(quads), bool)
     kept = []
     for i in range(len(quads)):
         if not taken[i]:
             kept.append(i)
-            taken |= close[i]
+            # only the quads after a kept one: half the pairs of the full distance matrix, or less
+            taken[i + 1:] |= np.abs(flat[i + 1:] - flat[i]).max(axis=1) <= tol
     return quads[kept]

@@ -87,13 +87,19 @@ def agreement(quads: np.ndarray, prob: np.ndarray, frame_hw: tuple[int, int]) ->
     fill = np.zeros((mh, mw), np.uint8)
     out = np.zeros(len(quads), np.float32)
     bits = 4  # sub-cell corners: fillConvexPoly takes fixed-point points
-    for i, quad in enumerate(quads):
-        fill[:] = 0
-        pts = np.rint(((quad + 0.5) * scale - 0.5) * (1 << bits)).astype(np.int32)
-        cv2.fillConvexPoly(fill, pts, 1, cv2.LINE_8, bits)
-        inside = fill.astype(bool)
+    pts = np.rint(((quads + 0.5) * scale - 0.5) * (1 << bits)).astype(np.int32)
+    # each quad drawn and summed within its bounding box only (a cell's margin either side)
+    low = np.clip((pts.min(axis=1) >> bits) - 1, 0, [mw, mh])
+    high = np.clip((pts.max(axis=1) >> bits) + 2, 0, [mw, mh])
+    for i in range(len(quads)):
+        (x0, y0), (x1, y1) = low[i], high[i]
+        box = fill[y0:y1, x0:x1]
+        box[:] = 0
+        if box.size:
+            cv2.fillConvexPoly(box, pts[i] - (np.int32([x0, y0]) << bits), 1, cv2.LINE_8, bits)
+        inside = box.astype(bool)
         area = float(inside.sum())
-        inter = float(prob[inside].sum())
+        inter = float(prob[y0:y1, x0:x1][inside].sum())
         out[i] = inter / max(area + mass - inter, 1e-6)
     return out
 

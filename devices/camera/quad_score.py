@@ -134,22 +134,23 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH, shape:
     across = np.abs(gx * t5[..., 0] + gy * t5[..., 1])
     # the nearest strong edge, not the strongest one: an ID card's photo or a form's
     # frame lies a few pixels inside the page's side and is often the stronger edge
-    best = np.argmax(along * prior, axis=0)[None]
-    strength = np.take_along_axis(along, best, 0)[0]  # (N, 4, S)
-    aligned = strength > 1.2 * np.take_along_axis(across, best, 0)[0]
-    edge_pts = np.take_along_axis(probe, best[..., None], 0)[0]
-    inner = _sample(cues.colour, edge_pts - STEP_REACH * normal[:, :, None])
-    outer = _sample(cues.colour, edge_pts + STEP_REACH * normal[:, :, None])
+    best = np.argmax(along * prior, axis=0).ravel()
+    # each sample's offset picked by one flat gather: a third of take_along_axis's cost
+    cells = np.arange(best.size)
+    strength = along.reshape(len(along), -1)[best, cells].reshape(along.shape[1:])  # (N, 4, S)
+    aligned = strength > 1.2 * across.reshape(len(across), -1)[best, cells].reshape(along.shape[1:])
+    edge_pts = probe.reshape(len(probe), -1, 2)[best, cells].reshape(probe.shape[1:])
     # paper on one side, desk on the other: the sides' typical colours differ (noise and
-    # texture differ sample by sample, but their medians do not)
-    inner_med, outer_med = _median_along_side(inner), _median_along_side(outer)  # (N, 4, 3)
+    # texture differ sample by sample, but their medians do not). With FAR_REACH, read again
+    # further out: a printed line (a grid on a box, a frame on a form) has the same paper on
+    # both sides, an object's outline does not. All reads in one gather, one sort.
+    reaches = np.float32([-STEP_REACH, STEP_REACH] + ([-FAR_REACH, FAR_REACH] if FAR_REACH else []))
+    reads = _sample(cues.colour, edge_pts[None] + reaches[:, None, None, None, None] * normal[None, :, :, None])
+    medians = _median_along_side(reads.reshape((-1,) + reads.shape[2:])).reshape(reads.shape[:3] + reads.shape[4:])
+    inner_med, outer_med = medians[0], medians[1]  # (N, 4, 3)
     steps = np.linalg.norm(inner_med - outer_med, axis=2)  # (N, 4)
     if FAR_REACH:
-        # read again further out: a printed line (a grid on a box, a frame on a form) has the
-        # same paper on both sides, an object's outline does not
-        far_in = _median_along_side(_sample(cues.colour, edge_pts - FAR_REACH * normal[:, :, None]))
-        far_out = _median_along_side(_sample(cues.colour, edge_pts + FAR_REACH * normal[:, :, None]))
-        steps = np.minimum(steps, np.linalg.norm(far_in - far_out, axis=2))
+        steps = np.minimum(steps, np.linalg.norm(medians[2] - medians[3], axis=2))
     # a sample supports its side when the edge there is as sharp as the side's step
     # demands: textured desks have strong gradients everywhere, so no fixed threshold
     threshold = np.maximum(MIN_EDGE, 0.2 * steps)[..., None]
