@@ -48,14 +48,14 @@ def book(bb, hall: str, req, key: str | None, address: str) -> tuple[wire.Bookin
     return written(bb.db, work)
 
 
-def change(bb, token: str, proof, change: Callable) -> wire.Booking:
-    """``change(db, booking)`` if the phone and code are the booking's; a wrong code is counted
+def change(bb, token: str, proof, alter: Callable) -> wire.Booking:
+    """``alter(db, booking)`` if the phone and code are the booking's; a wrong code is counted
     (and committed) before the refusal."""
     def work(db):
         found = bookings.for_citizen(db, token, proof.phone, proof.code)
         if isinstance(found, ApiError):
             return found
-        return wire.Booking(**bookings.booking_out(db, change(db, found), bb.settings.public_url, staff=False,
+        return wire.Booking(**bookings.booking_out(db, alter(db, found), bb.settings.public_url, staff=False,
                                                    show_code=False))
     out = written(bb.db, work)
     if isinstance(out, ApiError):
