@@ -46,9 +46,10 @@ def test_follower_delivers_each_event_once_in_order(sqlite_server, kiosk_api, qu
 
 def test_follower_resumes_after_a_server_crash_with_nothing_missed(sqlite_server, kiosk_api, queue_ids):
     seen = Collected()
-    # a slow first retry, so the events made just after the restart happen while it is away
+    # a first retry slower than the server's restart and three tickets (a server starts in ~1.5 s, more under
+    # load), so the events made just after the restart happen while the follower is away
     follower = EventFollower(sqlite_server.url, sqlite_server.device_token("display"),
-                             on_event=seen.on_event, on_state=seen.on_state, backoff_s=(1.5, 3.0))
+                             on_event=seen.on_event, on_state=seen.on_state, backoff_s=(5.0, 5.0))
     with follower:
         seen.wait(lambda s: s.states == [True])
         before = [kiosk_api.issue_ticket(queue_id=queue_ids["A"])["number"] for _ in range(3)]
