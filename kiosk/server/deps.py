@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import Request
+from fastapi import Header, Request
 
 from kiosk.domain.queue_policy import Policy
 from kiosk.domain.working_days import Calendar
@@ -42,3 +42,13 @@ async def caller(request: Request) -> Caller:
     if known is not None:
         return known
     return await state.db.read_on_loop(lambda db: state.callers.load(db, token))
+
+
+IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
+
+
+def request_key(header: str | None, scope: str = "") -> str | None:
+    """The Idempotency-Key as it is kept, ``scope`` before it: an empty or blank one is no key, so two
+    requests that both send it are two requests, never a retry of each other nor a clash of keys."""
+    key = (header or "").strip()
+    return f"{scope}{key}" if key else None

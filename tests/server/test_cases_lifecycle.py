@@ -374,3 +374,20 @@ def test_a_signed_page_the_size_a_document_camera_takes_is_kept(sqlite_server):
     assert len(out.getvalue()) > 1_000_000
     signed = upload(agent, f"/api/v1/cases/{cid}/signatures/entrustment", out.getvalue())
     assert signed.status_code == 201, signed.text
+
+
+def test_signed_pages_sent_with_an_empty_idempotency_key_are_each_kept(live_server):
+    """An empty key is no key: the second signed form of a case is kept too (it was kept under the key ""
+    and the next one clashed with it: a 500)."""
+    agent = Api(live_server.url, live_server.helper_session(3, "1003"))
+    cid = worked_case(live_server, agent)
+    step(agent, cid, "suspend", reason="fees_unpaid", resume_by=(hall_today() + timedelta(days=10)).isoformat())
+    headers = {**auth(agent.token), "Content-Type": "image/jpeg", "Idempotency-Key": ""}
+    for form, action in (("suspension", "resume"), ("resumption", None)):
+        r = requests.post(f"{agent.base}/api/v1/cases/{cid}/signatures/{form}", data=signed_page(form),
+                          headers=headers, timeout=10)
+        assert r.status_code == 201, r.text
+        if action:
+            step(agent, cid, action)
+    docs = agent.get(f"/api/v1/cases/{cid}/documents").json()
+    assert [d["kind"] for d in docs] == ["entrustment", "suspension", "resumption"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Callable
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from kiosk.domain import booking_rules as rules
 from kiosk.server import booking_records, booking_slots as slots_db, bookings as ops, citizen_bookings
 from kiosk.server.auth import Caller, require
-from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.deps import IdemKey, ServerState, caller, request_key, server
 from kiosk.server.errors import ApiError, answers, not_found
 from kiosk.server.models import BookingBand, Matter
 from kiosk.server.schemas import answer
@@ -22,7 +22,6 @@ from kiosk.wire.answers import IssuedTicket
 from kiosk.wire.vocabulary import Day
 
 router = APIRouter(prefix="/api/v1", tags=["bookings"])
-IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
 BookingId = Annotated[int, Path(ge=1, le=2**62)]
 Token = Annotated[str, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 HallCode = Annotated[str, Path(min_length=1, max_length=32)]
@@ -93,7 +92,7 @@ def list_slots(matter_id: Annotated[int, Query(ge=1, le=2**31 - 1)], first: Day 
 async def make_booking(req: wire.BookingRequest, idempotency_key: str | None = IdemKey,
                        who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "helper")
-    key = f"device:{who.device.id}:{idempotency_key.strip()}" if idempotency_key else None
+    key = request_key(idempotency_key, f"device:{who.device.id}:")
 
     def work(db):
         booking, replayed = ops.book(db, who, who.hall_id, req, "window", key, utcnow())
@@ -140,7 +139,7 @@ async def check_in(req: wire.CheckInRequest, idempotency_key: str | None = IdemK
     """At the kiosk: a booked ticket from the check-in window to the grace (held until the slot's
     lead when early), an ordinary one after."""
     require(who, "kiosk")
-    key = idempotency_key.strip() if idempotency_key else None
+    key = request_key(idempotency_key)
 
     def work(db):
         booking, ticket, outcome = ops.check_in(db, who, req, key, bb.policy, bb.settings.booking_timing(),
@@ -189,7 +188,7 @@ def public_slots(hall: HallCode, matter_id: Annotated[int, Query(ge=1, le=2**31 
                         **answers(400, 404, 409, 413, 422, 429, 503)})
 async def public_book(hall: HallCode, req: wire.BookingRequest, request: Request,
                       idempotency_key: str | None = IdemKey, bb: ServerState = Depends(server)):
-    key = f"public:{idempotency_key.strip()}" if idempotency_key else None
+    key = request_key(idempotency_key, "public:")
     address = request.client.host if request.client else ""
     out, replayed = await run_in_threadpool(citizen_bookings.book, bb, hall, req, key, address)
     return answer(out, 200 if replayed else 201)

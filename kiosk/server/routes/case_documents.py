@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from kiosk.server import case_documents
 from kiosk.server.auth import Caller
-from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.deps import IdemKey, ServerState, caller, request_key, server
 from kiosk.server.errors import answers
 from kiosk.server.routes.cases import case_view
 from kiosk.server.stored_files import SIGNATURES, UPLOAD_BODY, check_body, kept
@@ -17,7 +17,6 @@ from kiosk.wire.records import CaseDocument as CaseDocumentOut, SignedCase
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=2**62)]
-IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
 UPLOADED = {"response_model": SignedCase, "openapi_extra": UPLOAD_BODY,
             "responses": {200: {"model": SignedCase, "description": "已登记过（同一 Idempotency-Key）"},
                           **answers(401, 403, 404, 409, 413, 415, 422, 503)}}
@@ -35,7 +34,7 @@ async def sign(case_id: CaseId, form: Annotated[str, Path(pattern="^(entrustment
     """The person signed ``form``: the body is the signed page as the camera took it."""
     content_type, data = await _upload(request)
     out, status = await run_in_threadpool(
-        case_documents.sign, bb.db, bb.settings.data_dir, who, case_id, form, content_type, data, idempotency_key,
+        case_documents.sign, bb.db, bb.settings.data_dir, who, case_id, form, content_type, data, request_key(idempotency_key),
         lambda db, case: case_view(db, bb, who, case))
     return JSONResponse(out, status_code=status)
 
@@ -47,7 +46,7 @@ async def upload_result(case_id: CaseId, request: Request, idempotency_key: str 
     content_type, data = await _upload(request)
     out, status = await run_in_threadpool(
         case_documents.deliver_result, bb.db, bb.settings.data_dir, who, case_id, content_type, data,
-        idempotency_key, lambda db, case: case_view(db, bb, who, case))
+        request_key(idempotency_key), lambda db, case: case_view(db, bb, who, case))
     return JSONResponse(out, status_code=status)
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from kiosk.server import documents
-from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.deps import IdemKey, ServerState, caller, request_key, server
 from kiosk.server.auth import Caller
 from kiosk.server.errors import answers
 from kiosk.server.stored_files import SIGNATURES, UPLOAD_BODY, check_body, kept
@@ -23,13 +23,12 @@ TicketId = Annotated[int, Path(ge=1, le=2**62)]
                         **answers(401, 403, 404, 413, 415, 422, 429, 503)},
              openapi_extra=UPLOAD_BODY)
 async def upload_document(ticket_id: TicketId, request: Request,
-                          idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+                          idempotency_key: str | None = IdemKey,
                           who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     data = await request.body()  # its size is bounded by kiosk.server.body_limits, before any of it is read
     kind = check_body(request.headers.get("content-type", ""), data)
-    key = idempotency_key.strip() if idempotency_key else None  # an empty key is no key, as in issuing
     out, status = await run_in_threadpool(documents.store, bb.db, bb.settings.data_dir,
-                                          bb.settings.max_pages_per_ticket, who, ticket_id, kind, data, key or None)
+                                          bb.settings.max_pages_per_ticket, who, ticket_id, kind, data, request_key(idempotency_key))
     return JSONResponse(out.model_dump(), status_code=status)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.server import home_visits as ops
 from kiosk.server.auth import Caller, require
-from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.deps import IdemKey, ServerState, caller, request_key, server
 from kiosk.server.errors import ApiError, answers
 from kiosk.server.stored_files import UPLOAD_BODY, check_body, removed_unless_recorded
 from kiosk.server.schemas import answer
@@ -19,7 +19,6 @@ from kiosk.wire import bookings as wire
 
 router = APIRouter(prefix="/api/v1", tags=["home visits"])
 VisitId = Annotated[int, Path(ge=1, le=2**62)]
-IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
 CHANGE = answers(400, 401, 403, 404, 409, 413, 422, 503)
 
 
@@ -40,7 +39,7 @@ def _write(bb: ServerState, work):
 async def record_visit(req: wire.VisitRequest, idempotency_key: str | None = IdemKey,
                        who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     require(who, "helper")
-    key = f"device:{who.device.id}:{idempotency_key.strip()}" if idempotency_key else None
+    key = request_key(idempotency_key, f"device:{who.device.id}:")
 
     def work(db):
         visit, replayed = ops.record(db, who, req, key, utcnow())
@@ -85,7 +84,7 @@ async def add_page(visit_id: VisitId, request: Request, idempotency_key: str | N
     require(who, "helper")
     data = await request.body()
     kind = check_body(request.headers.get("content-type", ""), data)
-    key = idempotency_key.strip() if idempotency_key else None
+    key = request_key(idempotency_key)
     with removed_unless_recorded(bb.settings.data_dir) as write:
         page, status = await run_in_threadpool(
             _write, bb, lambda db: ops.add_page(db, who, visit_id, kind, data, key, write))

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.server import pg_fast_paths as fast, ticket_lookup, tickets as ops
 from kiosk.server.auth import Caller, require
-from kiosk.server.deps import ServerState, caller, server
+from kiosk.server.deps import IdemKey, ServerState, caller, request_key, server
 from kiosk.server.errors import ApiError, answers
 from kiosk.server.schemas import FinishRequest, TicketRequest, TransferRequest, answer
 from kiosk.wire import answers as wire
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
-IdemKey = Header(default=None, alias="Idempotency-Key", max_length=100)
 TicketId = Annotated[int, Path(ge=1, le=2**62)]
 WindowNo = Annotated[int, Path(ge=1, le=9999)]
 
@@ -28,7 +27,7 @@ async def issue_ticket(req: TicketRequest, idempotency_key: str | None = IdemKey
     if (wait_s := bb.issuing.take(who.device.id)) is not None:
         raise ApiError(429, "issuing_too_fast", "本机取号过于频繁，请稍后再试。",
                        headers={"Retry-After": str(int(wait_s) + 1)})
-    key = idempotency_key.strip() if idempotency_key else None
+    key = request_key(idempotency_key)
 
     for attempt in range(2):
         try:
