@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kiosk.server.models import Helper
 from tests.server.api import Api
 from tests.server.booking_helpers import booking_body, next_slot, open_all_day, shift
+from tests.ui.window_terminal.window_steps import sign_in
 
 SHOTS = Path("/work/shots/bookings2")
 F9, F10 = 290, 291
@@ -23,15 +24,6 @@ def start_window(start_driver, server, folder: Path, window: int):
     return start_driver("window_driver.py", folder, "--url", server.url, "--window", str(window), "--size",
                         "1920x1080", "--token", server.device_token("window", window),
                         "--data", str(folder.parent / "terminal-data"))
-
-
-def sign_in(terminal, code: str = "1004", pin: str = "246810") -> None:
-    terminal.command(f"type code {code}")
-    terminal.command("focus pin")
-    for digit in pin:
-        terminal.command(f"pad {digit}")
-    terminal.command("tap sign_in_button")
-    terminal.wait_for(lambda s: s["screen"] == "serve", what="the serve screen")
 
 
 def _keep(folder: Path, name: str) -> None:

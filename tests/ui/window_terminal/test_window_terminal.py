@@ -12,6 +12,7 @@ from PIL import Image
 
 from tests.ui.ui_harness import played, wait_until
 from kiosk.client import ApiClient
+from tests.ui.window_terminal.window_steps import sign_in
 
 F1, F2, F4, F5, F6 = 282, 283, 285, 286, 287
 
@@ -23,15 +24,6 @@ def start_window(start_driver, server, folder: Path, window: int):
 
 def start_display(start_driver, server, folder: Path):
     return start_driver("display_driver.py", folder, "--url", server.url, "--token", server.device_token("display"))
-
-
-def sign_in(terminal, code: str = "1004", pin: str = "246810") -> None:
-    terminal.command(f"type code {code}")
-    terminal.command("focus pin")
-    for digit in pin:
-        terminal.command(f"pad {digit}")
-    terminal.command("tap sign_in_button")
-    terminal.wait_for(lambda s: s["screen"] == "serve", what="the serve screen")
 
 
 def test_a_call_at_the_window_is_shown_and_said_on_the_hall_display(sqlite_server, start_driver, kiosk_api,
