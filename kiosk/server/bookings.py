@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.domain import booking_rules as rules, identity
@@ -245,3 +247,14 @@ def check_in(db: Session, who: Caller, req, key: str | None, policy: Policy, tim
 def called_from(booking: Booking, policy: Policy) -> datetime | None:
     """From when a booked ticket may be called (none for a late arrival's ordinary ticket)."""
     return None if booking.late else booked_key(booking.slot_start, booking.priority_group, policy).rank_at
+
+
+def written(database, work: Callable):
+    """``work(db)`` in a write transaction; a key or code that raced in is tried once more."""
+    for attempt in range(2):
+        try:
+            with database.write() as db:
+                return work(db)
+        except IntegrityError:
+            if attempt:
+                raise ApiError(409, "conflict", "预约冲突，请重试")

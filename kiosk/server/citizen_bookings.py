@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Callable
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.server import bookings
@@ -13,17 +12,6 @@ from kiosk.server.errors import ApiError, not_found
 from kiosk.server.models import Hall
 from kiosk.server.timeutil import utcnow
 from kiosk.wire import bookings as wire
-
-
-def written(database, work: Callable):
-    """``work(db)`` in a write transaction; a key or code that raced in is tried once more."""
-    for attempt in range(2):
-        try:
-            with database.write() as db:
-                return work(db)
-        except IntegrityError:
-            if attempt:
-                raise ApiError(409, "conflict", "预约冲突，请重试")
 
 
 def hall_by_code(db: Session, code: str) -> Hall:
@@ -45,7 +33,7 @@ def book(bb, hall: str, req, key: str | None, address: str) -> tuple[wire.Bookin
         booking, replayed = bookings.book(db, None, hall_id, req, "phone_page", key, utcnow())
         return wire.Booking(**bookings.booking_out(db, booking, bb.settings.public_url, staff=False,
                                                    show_code=True)), replayed
-    return written(bb.db, work)
+    return bookings.written(bb.db, work)
 
 
 def change(bb, token: str, proof, alter: Callable) -> wire.Booking:
@@ -57,7 +45,7 @@ def change(bb, token: str, proof, alter: Callable) -> wire.Booking:
             return found
         return wire.Booking(**bookings.booking_out(db, alter(db, found), bb.settings.public_url, staff=False,
                                                    show_code=False))
-    out = written(bb.db, work)
+    out = bookings.written(bb.db, work)
     if isinstance(out, ApiError):
         raise out
     return out

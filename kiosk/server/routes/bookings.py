@@ -29,7 +29,7 @@ CHANGE = answers(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def _write(bb: ServerState, work: Callable):
-    return citizen_bookings.written(bb.db, work)
+    return ops.written(bb.db, work)
 
 
 def _out(bb: ServerState, db, booking, *, staff: bool, show_code: bool) -> wire.Booking:
