@@ -27,6 +27,9 @@ SYNC_UP_MAX_BYTES = 64 * 1024 * 1024
 # a captured page: a ticket's, a case's signed form, or a case's electronic result
 PAGE_UPLOAD = re.compile(
     r"/api/v1/(tickets/[^/]+/documents|cases/[^/]+/(signatures/[^/]+|delivery/result)|home-visits/[^/]+/pages)/?")
+# the citizens' own routes (booking, a case's page): nobody there has a token to show, so what a
+# stranger may send is all they may send, refused as too long (not as unknown) past it
+CITIZEN_ROUTE = re.compile(r"/api/v1/public/.*|/(book|b|c)/[^/]+/?")
 
 
 class BodyTooLarge(ApiError):
@@ -46,6 +49,8 @@ def route_limit(settings: Settings, method: str, path: str) -> tuple[int, bool]:
         return SYNC_UP_MAX_BYTES, False
     if path.startswith("/supervisor/"):
         return forms.MAX_BODY, False
+    if CITIZEN_ROUTE.fullmatch(path):
+        return UNKNOWN_CALLER_BYTES, False
     return settings.max_json_bytes, False
 
 

@@ -54,6 +54,18 @@ def test_a_stranger_sending_in_chunks_is_stopped_after_a_few_kb(live_server):
     assert status == 401 and error["error"]["code"] == "unauthorized", error
 
 
+@pytest.mark.parametrize("path", ["/api/v1/public/halls/1/bookings", "/book/1", "/c/abcdefgh"])
+def test_a_long_body_to_a_citizen_page_is_too_long_whatever_token_comes_with_it(sqlite_server, path):
+    """A citizen has no token to show: past the few KB anyone may send, the answer is 413 with or
+    without one (it was 401 "token invalid" when the fuzzer's token had been signed out)."""
+    for token in ("", "Authorization: Bearer bbs_signed_out_long_ago\n"):
+        head = (f"POST {path} HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json\n{token}"
+                f"Content-Length: {5 * 1024}\n")
+        status, error = _raw(sqlite_server, head, b"{" + b" " * 1024)
+        assert status == 413 and error["error"]["code"] == "too_large", (path, token, error)
+        assert "最多 4 KB" in error["error"]["message"]
+
+
 def test_a_json_body_over_its_limit_is_refused_even_from_a_kiosk(live_server):
     kiosk = live_server.device_token("kiosk")
     head = (f"POST /api/v1/tickets HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json\n"
