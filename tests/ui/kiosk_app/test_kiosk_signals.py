@@ -42,7 +42,8 @@ def test_a_switch_of_mode_renders_the_screen_shown_at_once_and_the_hidden_ones_a
     kiosk.do("elder on")
     switched = kiosk.wait_for(lambda s: s["renders_at_switch"] is not None, what="the switch drawn")
     assert 0 < switched["renders_at_switch"] < 40  # the welcome screen's labels; all screens' were about 200
-    kiosk.wait_for(lambda s: s["renders"] - switched["renders"] > 80, timeout=10,
+    # a wait, not a speed figure (benchmarks/elder_switch.py times it): a loaded CI machine took over 10 s
+    kiosk.wait_for(lambda s: s["renders"] - switched["renders"] > 80, timeout=40,
                    what="the hidden screens rendered in their new sizes after it")
     kiosk.do("tap 帮办", "tap 民生事务")
     elder = kiosk.wait_for(lambda s: s["screen"] == "matter" and s["choices"], what="the elder matter screen")
