@@ -41,7 +41,8 @@ def store(database, root: Path, max_pages: int, who: Caller, ticket_id: int, kin
     """The page recorded and its file written, both or neither; a repeated ``key`` answers the first
     upload (200) instead of storing the page twice (201)."""
     with removed_unless_recorded(root) as write, database.write() as db:
-        ticket = db.get(Ticket, ticket_id)
+        # locked: two uploads at once would both count the pages below the limit and take one number
+        ticket = db.get(Ticket, ticket_id, with_for_update=True)
         if ticket is None or ticket.hall_id != who.hall_id:
             raise not_found("号码")
         _may_upload(who, ticket)

@@ -61,3 +61,19 @@ def test_bad_uploads_are_refused_and_leave_nothing(sqlite_server):
     assert huge.status_code == 413 and "10 MB" in huge.json()["error"]["message"]
     assert upload(sqlite_server, kiosk, 999999).status_code == 404
     assert not (sqlite_server.data_dir / "documents").exists()
+
+
+def test_pages_sent_at_once_stop_at_the_limit_each_with_its_own_number(live_server):
+    """Two kiosks' uploads racing for the last pages: each page its own number, none past the limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kiosk = live_server.device_token("kiosk")
+    ticket = Api(live_server.url, kiosk).post("/api/v1/tickets", {"queue_id": 1, "service_type": "help"}).json()
+    for _ in range(24):
+        assert upload(live_server, kiosk, ticket["id"]).status_code == 201
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(lambda i: upload(live_server, kiosk, ticket["id"], key=f"racing-{i}"), range(12)))
+    assert sorted(a.status_code for a in answers) == [201] * 6 + [413] * 6, [a.text for a in answers]
+    helper = Api(live_server.url, live_server.helper_session(1, "1003"))
+    pages = [d["page"] for d in helper.get(f"/api/v1/tickets/{ticket['id']}/documents").json()]
+    assert pages == list(range(1, 31))
