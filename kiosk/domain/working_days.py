@@ -10,6 +10,9 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+# The years a hall can have records in: a date outside them is a mistake (and near the ends of
+# Python's calendar, year 1 or 9999, a day's UTC bounds and the hall's offset do not exist).
+HALL_YEARS = range(2000, 2200)
 NATIONAL_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 

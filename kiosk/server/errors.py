@@ -76,6 +76,8 @@ FIELD_NAMES = {
     "component": "部件", "ok": "是否正常", "message": "说明", "original": "是否原件",
     "summary": "问题描述", "status": "状态", "handling": "处理情况", "method": "交付方式", "carrier": "快递公司",
     "tracking_number": "运单号", "code": "查询码", "accept": "是否接收", "answer": "答复",
+    "day": "日期", "start": "开始时间", "proposed_at": "希望上门时间", "scheduled_at": "上门时间",
+    "first": "开始日期", "last": "结束日期",
 }
 _KINDS = {"int_type": "应为整数", "bool_type": "应为 true 或 false", "string_type": "应为文字",
           "too_long": "过长", "string_too_long": "过长", "string_too_short": "不能为空"}
@@ -93,7 +95,7 @@ def _describe(error: dict) -> str:
         return f"不认识的字段 {loc[-1] if loc else ''}"
     if kind.startswith("literal") or kind == "enum":
         return f"{field}的取值不在允许范围内"
-    if kind == "not_iso":
+    if kind in ("not_iso", "outside_hall_years"):
         return f"{field}{error['msg']}"
     if kind in _KINDS:
         return f"{field}{_KINDS[kind]}"

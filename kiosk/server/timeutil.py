@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from kiosk.domain.working_days import HALL_YEARS
+
 _zone = ZoneInfo("Asia/Shanghai")
-# The days a hall can have records on: dates outside them are mistakes, and near the ends of
-# Python's calendar (year 1 or 9999) the UTC bounds of a day do not exist.
-HALL_DAYS = (date(2000, 1, 1), date(2199, 12, 31))
+HALL_DAYS = (date(HALL_YEARS[0], 1, 1), date(HALL_YEARS[-1], 12, 31))
 
 
 def set_timezone(name: str) -> None:

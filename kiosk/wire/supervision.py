@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from kiosk.domain import assessment as calc
 from kiosk.domain import complaints as words
 from kiosk.domain import return_visits as visits
+from kiosk.domain.working_days import HALL_YEARS
 from kiosk.wire.vocabulary import Answer, Day, Count, DayText, Id, Id32, Request, Score, Time, WindowNumber, refusal
 
 ComplaintKind = Literal[tuple(words.KIND_NAMES)]
@@ -131,7 +132,7 @@ class DrawResult(Answer):
 
 
 class AssessmentEntryNew(Request):
-    year: int = Field(ge=2000, le=2199)
+    year: int = Field(ge=HALL_YEARS[0], le=HALL_YEARS[-1])
     item: ItemKey
     counts: dict[str, int] = Field(default_factory=dict)
     zeroed: bool = False

@@ -6,10 +6,10 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 from pydantic_core import PydanticCustomError
 
-from kiosk.domain import case_states, identity, queue_policy, roles, ticket_states
+from kiosk.domain import case_states, identity, queue_policy, roles, ticket_states, working_days
 
 ServiceType = Literal["help", "proxy", "consult"]
 PriorityGroup = Literal[queue_policy.PRIORITY_GROUPS]
@@ -38,6 +38,14 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})", re.ASCII)
 
 
+def _in_hall_years(value):
+    """A date or moment in the years a hall can have records in (working_days.HALL_YEARS)."""
+    if value.year not in working_days.HALL_YEARS:
+        raise PydanticCustomError(
+            "outside_hall_years", f"应在 {working_days.HALL_YEARS[0]} 年至 {working_days.HALL_YEARS[-1]} 年之间")
+    return value
+
+
 def _written_as(pattern: re.Pattern, what: str):
     """Only the text form: lax pydantic would also take ``0`` (1970-01-01) or ``true``."""
     def check(value):
@@ -48,8 +56,9 @@ def _written_as(pattern: re.Pattern, what: str):
 
 
 # What a client sends: a calendar day as YYYY-MM-DD, a moment as ISO 8601 with its offset.
-Day = Annotated[date, Strict(False), _written_as(_DAY, "YYYY-MM-DD 格式的日期")]
-Moment = Annotated[AwareDatetime, Strict(False), _written_as(_MOMENT, "带时区的 ISO 8601 时间")]
+Day = Annotated[date, Strict(False), _written_as(_DAY, "YYYY-MM-DD 格式的日期"), AfterValidator(_in_hall_years)]
+Moment = Annotated[AwareDatetime, Strict(False), _written_as(_MOMENT, "带时区的 ISO 8601 时间"),
+                   AfterValidator(_in_hall_years)]
 
 
 class Request(BaseModel):

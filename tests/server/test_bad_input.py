@@ -61,3 +61,22 @@ def test_metrics_count_what_happened(sqlite_server):
     text = requests.get(sqlite_server.url + "/metrics", timeout=5).text
     assert 'bangban_tickets_issued_total{hall="2",service_type="help"} 1.0' in text
     assert 'bangban_request_seconds_bucket{le="0.1",method="POST",route="/api/v1/tickets",status="201"}' in text
+
+
+@pytest.mark.parametrize("method, path, query, body, words", [
+    ("GET", "/api/v1/booking-figures", {"to": "0001-01-01"}, None, "结束日期应在 2000 年至 2199 年之间"),
+    ("GET", "/api/v1/figures", {"from": "9999-12-31"}, None, "开始日期应在 2000 年至 2199 年之间"),
+    ("POST", "/api/v1/home-visits", None, {"citizen": "王䶮", "phone": "13800138000", "address": "幸福路 1 号",
+                                            "reason": "sick", "matter_ids": [1], "proposed_at": "0001-01-01T01:00:00Z"},
+     "希望上门时间应在 2000 年至 2199 年之间"),
+    ("POST", "/api/v1/home-visits", None, {"citizen": "王䶮", "phone": "13800138000", "address": "幸福路 1 号",
+                                            "reason": "sick", "matter_ids": [1], "proposed_at": "9999-12-31T23:00:00Z"},
+     "希望上门时间"),
+])
+def test_dates_at_the_ends_of_the_calendar_are_refused_in_words(sqlite_server, method, path, query, body, words):
+    """Year 1 and year 9999 were 500s (found by the fuzzer): the day's UTC bounds and the hall's
+    offset do not exist there, and year 1's offset in Shanghai is local mean time (+08:05:43)."""
+    token = sqlite_server.helper_session(1, "1001")
+    r = requests.request(method, sqlite_server.url + path, params=query, json=body, timeout=5,
+                         headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 422 and words in r.json()["error"]["message"], r.text

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from kiosk.domain.working_days import HALL_YEARS
 from kiosk.server import assessment_records, complaints, return_visits, window_aids
 from kiosk.server.auth import Caller, require, visible_halls
 from kiosk.server.deps import ServerState, caller, server
@@ -17,7 +18,7 @@ from kiosk.wire.vocabulary import Day
 
 router = APIRouter(prefix="/api/v1", tags=["supervision"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Year = Annotated[int, Path(ge=2000, le=2199)]
+Year = Annotated[int, Path(ge=HALL_YEARS[0], le=HALL_YEARS[-1])]
 
 
 def _supervisor(who: Caller) -> None:

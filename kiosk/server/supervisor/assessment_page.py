@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kiosk.domain import assessment as calc
+from kiosk.domain.working_days import HALL_YEARS
 from kiosk.server import assessment_records
 from kiosk.server.errors import ApiError
 from kiosk.server.supervisor import forms, templates
@@ -19,8 +20,8 @@ SOURCE_NAMES = {"records": "记录", "inspection": "检查"}
 
 def year_of(text: str | None) -> int:
     year = forms.number(text)
-    if text and (year is None or not 2000 <= year <= 2199):
-        raise ApiError(422, "bad_year", "年度请填写 2000 至 2199 之间的年份")
+    if text and year not in HALL_YEARS:
+        raise ApiError(422, "bad_year", f"年度请填写 {HALL_YEARS[0]} 至 {HALL_YEARS[-1]} 之间的年份")
     return year or local_day(utcnow()).year
 
 
