@@ -120,11 +120,13 @@ class Tally:
 def _query_not_sent_as_made(case) -> bool:
     """Whether the case's query could not go out as schemathesis made it: `requests` sends an
     object's keys for an object (`{'category': {'x': {}}}` went out as `?category=x`, a valid
-    query) and nothing for an empty one (`{'': [{}]}`), so the request the server accepted was not
-    the invalid case schemathesis judged. A query string has no objects: this API declares none."""
-    def objects(value) -> bool:
-        return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
-    return isinstance(case.body, NotSet) and any(objects(v) for v in (case.query or {}).values())
+    query) and nothing for an empty list or object (`{'': []}`, `{'': [{}]}`), so the request the
+    server accepted was not the invalid case schemathesis judged. A query string has no objects
+    (this API declares none), and an empty list is no parameter at all."""
+    def unsendable(value) -> bool:
+        return isinstance(value, dict) or (isinstance(value, list) and (
+            not value or any(isinstance(v, (dict, list)) for v in value)))
+    return isinstance(case.body, NotSet) and any(unsendable(v) for v in (case.query or {}).values())
 
 
 def test_every_answer_is_one_the_document_promises(fuzz_server):
