@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/docscan.py [--frames 200] [--seed 2015,7,99] [--captures 6] [--save DIR] [--edges-only]
                                            [--real DIR] [--real-only] [--generated N] [--tune-generated N]
-                                           [--no-ranker] [--short]
+                                           [--fold-nets DIR2] [--candidate-net ONNX] [--no-ranker] [--short]
 
 --real DIR scores real photographs beside the generated set: a folder staged by
 ../shared/tools/stage_real_frames.py (beside the checkout) (MIDV-500 frames of ID cards on desks, development
@@ -13,6 +13,13 @@ leave-one-folder-out: each folder scored with rules that benchmarks/train_quad_r
 other six folders and --generated generated frames, so no folder is scored by rules it helped learn;
 then speed with the shipped ranker, if devices/camera/quad_ranker.json is shipped. --no-ranker scores the
 generated sets with the hand-made order.
+
+--fold-nets DIR2 (with --real) holds a page net per folder, net_K.onnx trained without folder K
+(benchmarks/train_page_net.py real --leave-out K): each folder is then scored with its own net and
+with constants chosen leave-one-folder-out with that net (tune_detector.report), beside the same
+line for the shipped net, folder by folder. --candidate-net ONNX scores the generated sets, and times
+the real frames, with that page net too, after the shipped one's figures: a net to ship, measured
+under the same load.
 
 The detector was tuned on seeds 2015 and 1 to 4; 7, 99 and 8080 are held out (8080 was first
 run for the figures in the report, never for tuning). The page net (devices/camera/page_net.onnx)
@@ -52,36 +59,36 @@ def timed(fn, *args):
     return result, (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
-def bench_detection(frames: int, seed: int, save: Path | None) -> None:
+def bench_detection(frames: int, seed: int, save: Path | None, net: page_net.Net | None = None, label: str = "") -> None:
     rng = np.random.default_rng(seed)
     scenes = [make_scene(rng) for _ in range(frames)]
-    find_page(scenes[0].image)  # warm-up: first calls allocate
+    find_page(scenes[0].image, net)  # warm-up: first calls allocate
     times, cpu_times, scores = [], [], []
     by_background, by_kind = defaultdict(list), defaultdict(list)
     worst = []
     for i, scene in enumerate(scenes):
-        corners, ms, cpu_ms = timed(find_page, scene.image)
+        corners, ms, cpu_ms = timed(find_page, scene.image, net)
         iou = smartdoc_iou(corners, scene.corners, scene.doc_size_mm)
         times.append(ms)
         cpu_times.append(cpu_ms)
         scores.append(iou)
         by_background[scene.background].append(iou)
         by_kind[scene.kind].append(iou)
-        if save and i < 12:
+        if save and i < 12 and net is None:
             overlay = scene.image.copy()
             cv2.polylines(overlay, [scene.corners.astype(np.int32)], True, (0, 255, 0), 1)
             if corners is not None:
                 cv2.polylines(overlay, [corners.astype(np.int32)], True, (0, 0, 255), 2)
             cv2.imwrite(str(save / f"detect_{seed}_{i:02d}.png"), overlay)
-        if save and iou < 0.9:
+        if save and iou < 0.9 and net is None:
             worst.append((iou, i, scene, corners))
     if save and worst:
         _save_worst(save / f"worst_{seed}.png", sorted(worst, key=lambda w: w[0])[:16])
     times, scores = np.array(times), np.array(scores)
-    print(f"detection at 1280x720, one core, {frames} frames: median {np.median(times):.1f} ms, "
+    print(f"detection at 1280x720{label}, one core, {frames} frames: median {np.median(times):.1f} ms, "
           f"p95 {np.percentile(times, 95):.1f} ms ({1000 / np.median(times):.0f} fps at the median); "
           f"CPU median {np.median(cpu_times):.1f} ms, p95 {np.percentile(cpu_times, 95):.1f} ms")
-    print(f"accuracy (SmartDoc IoU, seed {seed}): mean {scores.mean():.4f}, "
+    print(f"accuracy{label} (SmartDoc IoU, seed {seed}): mean {scores.mean():.4f}, "
           f"share > 0.9 {np.mean(scores > 0.9):.3f}, missed {np.mean(scores == 0):.3f}")
     # where the mean's shortfall from 1 goes: pages missed, outlines partly off, and the
     # sub-pixel residual of the frames found well
@@ -145,18 +152,28 @@ def score_real(items: list[dict]) -> np.ndarray:
     return np.array([smartdoc_iou(find_page(it["image_data"]), it["truth"], ID_CARD_MM) for it in items])
 
 
-def real_speed(items: list[dict], label: str) -> None:
-    find_page(items[0]["image_data"])  # warm-up
+def load_fold_nets(folder: Path, folds) -> dict[int, page_net.Net]:
+    """net_K.onnx of `folder` for each fold K: the page net trained without real folder K."""
+    paths = {int(k): folder / f"net_{int(k)}.onnx" for k in folds}
+    missing = [str(p) for p in paths.values() if not p.exists()]
+    if missing:
+        raise SystemExit(f"--fold-nets: no {', '.join(missing)}")
+    return {k: page_net.Net(p) for k, p in paths.items()}
+
+
+def real_speed(items: list[dict], label: str, net: page_net.Net | None = None) -> None:
+    find_page(items[0]["image_data"], net)  # warm-up
     for size_label, size in (("1080x1920", None), ("720x1280", (720, 1280))):
         cpu = []
         for it in items:
             image = it["image_data"] if size is None else cv2.resize(it["image_data"], size, interpolation=cv2.INTER_AREA)
-            cpu.append(timed(find_page, image)[2])
+            cpu.append(timed(find_page, image, net)[2])
         print(f"real frames at {size_label}, one core, {label}: CPU median {np.median(cpu):.1f} ms, "
               f"p95 {np.percentile(cpu, 95):.1f} ms")
 
 
-def bench_real(folder: Path, generated: int, save: Path | None, tune_generated: int) -> None:
+def bench_real(folder: Path, generated: int, save: Path | None, tune_generated: int,
+               fold_nets: Path | None = None, candidate: page_net.Net | None = None) -> None:
     """The hand-made order, then the ranker leave-one-folder-out: each folder ranked by rules
     learnt on the other six and the generated frames (train_quad_ranker.py's own functions)."""
     items = load_real(folder)
@@ -164,10 +181,17 @@ def bench_real(folder: Path, generated: int, save: Path | None, tune_generated: 
     whole = np.array([it["whole"] for it in items])
     quad_ranker.set_enabled(False)
     real_speed(items, "hand-made order (ranker off)")
+    if candidate is not None:
+        real_speed(items, "hand-made order (ranker off), candidate page net", candidate)
     before = score_real(items)
     _report_real("hand-made order (ranker off; its constants were chosen on these folders)", before, whole)
     tuned = tune_detector.report(items, tune_generated)
     _report_real("hand-made order, constants of tune_detector.GRID chosen leave-one-folder-out", tuned, whole)
+    if fold_nets is not None:
+        fold = bench_fold_nets(items, fold_nets, tune_generated)
+        for label, scores in (("shipped net", tuned), ("fold nets", fold)):
+            print(f"  per folder left out ({label}): "
+                  + " ".join(f"{f}: {scores[folders == f].mean():.3f}" for f in np.unique(folders)))
     quad_ranker.set_enabled(False)
     samples = train_quad_ranker.real_samples(folder)
     samples += train_quad_ranker.generated_samples(generated)
@@ -184,6 +208,15 @@ def bench_real(folder: Path, generated: int, save: Path | None, tune_generated: 
         real_speed(items, "shipped ranker")
     if save:
         _save_worst_real(save / "worst_real.png", items, lofo)
+
+
+def bench_fold_nets(items: list[dict], fold_nets: Path, tune_generated: int) -> np.ndarray:
+    """Each folder found with its fold net and constants chosen leave-one-folder-out with that net."""
+    folders = np.array([it["folder"] for it in items])
+    scores = tune_detector.report(items, tune_generated, load_fold_nets(fold_nets, np.unique(folders)))
+    _report_real("fold nets (net_K never saw folder K), constants chosen leave-one-folder-out with each",
+                 scores, np.array([it["whole"] for it in items]))
+    return scores
 
 
 def _save_worst_real(path: Path, items: list[dict], scores: np.ndarray) -> None:
@@ -222,6 +255,9 @@ def main() -> None:
                         help="generated frames added to each leave-one-folder-out training")
     parser.add_argument("--tune-generated", type=int, default=tune_detector.GENERATED_FRAMES,
                         help="generated frames that each setting tuned leave-one-folder-out must keep at 0.99")
+    parser.add_argument("--fold-nets", type=Path,
+                        help="with --real: a folder of net_K.onnx, the page net trained without real folder K")
+    parser.add_argument("--candidate-net", type=Path, help="a page net (.onnx) measured beside the shipped one")
     parser.add_argument("--no-ranker", action="store_true", help="the hand-made candidate order, without quad_ranker")
     parser.add_argument("--short", action="store_true", help="5 frames of one seed, 1 capture: shows it still runs")
     args = parser.parse_args()
@@ -236,14 +272,19 @@ def main() -> None:
     print(f"page net: {'on' if page_net.available() else 'off'}; candidate ranker: "
           f"{'on' if quad_ranker.weights() is not None else 'off'}")
     print(f"load average before the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    if args.fold_nets and not args.real:
+        parser.error("--fold-nets needs --real")
+    candidate = page_net.Net(args.candidate_net) if args.candidate_net else None
     if args.real:
-        bench_real(args.real, args.generated, args.save, args.tune_generated)
+        bench_real(args.real, args.generated, args.save, args.tune_generated, args.fold_nets, candidate)
         quad_ranker.set_enabled(not args.no_ranker)
     if args.real_only:
         return
     seeds = [int(s) for s in args.seed.split(",")]
     for seed in seeds:
         bench_detection(args.frames, seed, args.save)
+        if candidate is not None:
+            bench_detection(args.frames, seed, None, candidate, ", candidate page net")
     bench_capture(args.captures, seeds[0], args.save)
 
 

@@ -12,6 +12,10 @@ the leave-one-folder-out figure, since no folder is scored by a setting it helpe
 setting chosen the same way on all seven folders is printed last: it is the one to ship, and its
 own figure on those folders is not a measure of anything.
 
+With a page net per folder (benchmarks/docscan.py --fold-nets: net_k trained without folder k),
+the grid runs once per net: folder k is scored with net_k and with the setting that net_k does best
+with on the other six folders, so neither the net nor the constants that score it have seen it.
+
 Runs on one core (cv2.setNumThreads(1)). Without --real (as in --short), it only shows that the
 grid runs, on a few generated frames.
 """
@@ -26,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from devices.camera import find_page, page_detect, quad_ranker
+from devices.camera import find_page, page_detect, page_net, quad_ranker
 from devices.camera.geometry import ID_CARD_MM, smartdoc_iou
 from kiosk.demo_camera.scenes import make_scene
 
@@ -67,16 +71,17 @@ def settings() -> list[dict]:
     return [shipped] + [c for c in combos if c != shipped]
 
 
-def score_settings(items: list[dict], scenes: list) -> list[dict]:
-    """Per setting: IoU of each real frame and each generated frame (ranker off, as shipped)."""
+def score_settings(items: list[dict], scenes: list, net: page_net.Net | None = None) -> list[dict]:
+    """Per setting: IoU of each real frame and each generated frame (ranker off, as shipped), found
+    with `net` (the shipped page net unless another is given)."""
     shipped = shipped_setting()
     quad_ranker.set_enabled(False)
     runs = []
     try:
         for setting in settings():
             apply(setting)
-            real = np.array([smartdoc_iou(find_page(it["image_data"]), it["truth"], ID_CARD_MM) for it in items])
-            gen = np.array([smartdoc_iou(find_page(s.image), s.corners, s.doc_size_mm) for s in scenes])
+            real = np.array([smartdoc_iou(find_page(it["image_data"], net), it["truth"], ID_CARD_MM) for it in items])
+            gen = np.array([smartdoc_iou(find_page(s.image, net), s.corners, s.doc_size_mm) for s in scenes])
             runs.append({"setting": setting, "real": real, "generated": gen})
     finally:
         apply(shipped)
@@ -94,23 +99,59 @@ def choose(runs: list[dict], use: np.ndarray) -> dict:
     return best
 
 
-def leave_one_folder_out(runs: list[dict], folders: np.ndarray) -> tuple[np.ndarray, dict]:
-    """Each folder's frames scored by the setting chosen without it; and the choices made."""
+def leave_one_folder_out(runs: list[dict] | dict[int, list[dict]], folders: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Each folder's frames scored by the setting chosen without it; and the choices made.
+
+    `runs` serve every folder, or (a dict) each folder has its own: those found with its fold net.
+    """
     scores = np.zeros(len(folders))
     chosen = {}
     for folder in np.unique(folders):
         held = folders == folder
-        run = choose(runs, ~held)
+        run = choose(runs[int(folder)] if isinstance(runs, dict) else runs, ~held)
         scores[held] = run["real"][held]
         chosen[int(folder)] = run["setting"]
     return scores, chosen
 
 
-def report(items: list[dict], generated: int) -> np.ndarray:
-    """Print each setting's scores and each folder's choice; return the frames' held-out scores."""
+def unseen_runs(runs_by_folder: dict[int, list[dict]], folders: np.ndarray) -> dict[int, list[dict]]:
+    """Each folder's runs with the other folders' frames scored as their own fold nets score them.
+
+    Folder k's net was trained on the other folders, so on them it scores as on its training
+    frames, and a setting that trusts the net looks better there than it is on an unseen folder.
+    """
+    out = {}
+    for k, own in runs_by_folder.items():
+        runs = []
+        for i, run in enumerate(own):
+            real = run["real"].copy()
+            for f, theirs in runs_by_folder.items():
+                real[folders == f] = theirs[i]["real"][folders == f]
+            runs.append({**run, "real": np.where(folders == k, run["real"], real)})
+        out[k] = runs
+    return out
+
+
+def report(items: list[dict], generated: int, fold_nets: dict[int, page_net.Net] | None = None) -> np.ndarray:
+    """Print each setting's scores and each folder's choice; return the frames' held-out scores.
+
+    With `fold_nets` (folder: the net trained without it), each folder is found with its own net.
+    """
     folders = np.array([it["folder"] for it in items])
     rng = np.random.default_rng(TUNING_SEED)
-    runs = score_settings(items, [make_scene(rng) for _ in range(generated)])
+    scenes = [make_scene(rng) for _ in range(generated)]
+    if fold_nets is not None:
+        runs_by_folder = {int(f): score_settings(items, scenes, fold_nets[int(f)]) for f in np.unique(folders)}
+        scores, chosen = leave_one_folder_out(runs_by_folder, folders)
+        for folder, setting in chosen.items():
+            print(f"  folder {folder}: scored with its fold net and {_label(setting)}, chosen on the other "
+                  f"folders: {scores[folders == folder].mean():.3f}")
+        unseen = leave_one_folder_out(unseen_runs(runs_by_folder, folders), folders)[0]
+        print(f"  (constants chosen instead on the other folders as their own fold nets score them, no net's "
+              f"training frames among them: mean {unseen.mean():.4f}, per folder "
+              + " ".join(f"{f}: {unseen[folders == f].mean():.3f}" for f in np.unique(folders)) + ")")
+        return scores
+    runs = score_settings(items, scenes)
     for run in runs:
         real = run["real"]
         print(f"  {_label(run['setting'])}: real (all folders) {real.mean():.4f}, "

@@ -53,16 +53,17 @@ NET_OUTLINES = 1  # page-map outlines refined alongside the edge leaders
 EDGE_ACCEPT = True  # edges alone decide whether an outline is a page; the map only ranks the outlines
 
 
-def find_page(image: np.ndarray) -> np.ndarray | None:
+def find_page(image: np.ndarray, net: page_net.Net | None = None) -> np.ndarray | None:
     """Corners of the page in `image` (BGR uint8), float32 4x2, ordered TL, TR, BR, BL.
 
     Detects on a copy downscaled to DETECT_LONG_SIDE, then refines the corners on the
-    image itself, so a 13 MP still and a 720p preview frame take the same path.
+    image itself, so a 13 MP still and a 720p preview frame take the same path. `net` is
+    the page net to use, the shipped one unless another is given (a benchmark's).
     """
     # one downscale of a 13 MP still serves both steps: resizing it is the costly part
     scale = refine_scale(image.shape)
     work = shrink(image, scale)
-    candidates = detect_coarse(work)
+    candidates = detect_coarse(work, net)
     if not candidates:
         return None
     return order_corners(candidates[0] / scale)
@@ -112,7 +113,7 @@ class Coarse:
     raw: np.ndarray  # every candidate before duplicates were dropped (the ranker counts support)
 
 
-def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
+def detect_coarse(image: np.ndarray, net: page_net.Net | None = None) -> list[np.ndarray]:
     """Page quads in image coordinates, best first: the leaders refined to sub-pixel, then ranked again.
 
     The leaders are the best edge candidates and the page map's own outline. A candidate
@@ -123,19 +124,19 @@ def detect_coarse(image: np.ndarray) -> list[np.ndarray]:
     shadow's soft edge, or across a card's print, loses to the card's own outline.
     With quad_ranker's weights shipped, the ranker orders both the leaders and the result.
     """
-    frame = prepare(image)
+    frame = prepare(image, net)
     coarse = coarse_candidates(frame)
     leaders, first_is_leader = _pick_leaders(coarse, frame)
     return refine_and_rank(image, frame, coarse, leaders, first_is_leader)[0]
 
 
-def prepare(image: np.ndarray) -> Frame:
+def prepare(image: np.ndarray, net: page_net.Net | None = None) -> Frame:
     if image is None or image.ndim != 3 or min(image.shape[:2]) < 16:
         raise ValueError("find_page expects a BGR image")
     h, w = image.shape[:2]
     scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
     small = shrink(image, scale)
-    prob = page_net.page_probability(small)
+    prob = page_net.page_probability(small, net)
     if prob is not None and prob.max() < NET_SURE:
         prob = None  # the net saw no page: leave the choice to the edges alone
     small = cv2.GaussianBlur(small, (3, 3), 0)

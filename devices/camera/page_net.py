@@ -27,7 +27,9 @@ def prepare_input(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, INPUT_SIZE, interpolation=cv2.INTER_AREA)
 
 
-class _Net:
+class Net:
+    """A page net loaded from an ONNX file: the shipped one, or another to measure (benchmarks/docscan.py --fold-nets)."""
+
     def __init__(self, path: Path):
         self.net = cv2.dnn.readNetFromONNX(str(path))
         self.lock = threading.Lock()  # one cv2.dnn.Net is not safe to run from two threads at once
@@ -44,11 +46,11 @@ _enabled = True
 
 
 @lru_cache(maxsize=1)
-def _model() -> _Net | None:
-    return _Net(MODEL_PATH) if MODEL_PATH.exists() else None
+def _model() -> Net | None:
+    return Net(MODEL_PATH) if MODEL_PATH.exists() else None
 
 
-def _load() -> _Net | None:
+def _load() -> Net | None:
     return _model() if _enabled else None
 
 
@@ -62,17 +64,29 @@ def available() -> bool:
     return _load() is not None
 
 
-def page_probability(image: np.ndarray) -> np.ndarray | None:
-    """float32 map (INPUT_SIZE / OUTPUT_STRIDE) of how likely each cell is the page, or None without a model."""
-    net = _load()
+def page_probability(image: np.ndarray, net: Net | None = None) -> np.ndarray | None:
+    """float32 map (INPUT_SIZE / OUTPUT_STRIDE) of how likely each cell is the page, or None without a model.
+
+    `net` is the shipped one unless another is given.
+    """
+    if net is None:
+        net = _load()
     if net is None:
         return None
-    if image.shape[0] > image.shape[1]:
-        # a portrait frame (a phone held upright) would be squeezed to a third of its width
-        # in the net's landscape input: the net sees it turned, and its map is turned back
-        turned = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
-        return cv2.rotate(net(prepare_input(turned)).astype(np.float32), cv2.ROTATE_90_COUNTERCLOCKWISE)
+    if is_turned(image.shape):
+        return cv2.rotate(net(prepare_input(turn_for_net(image))).astype(np.float32), cv2.ROTATE_90_COUNTERCLOCKWISE)
     return net(prepare_input(image)).astype(np.float32)
+
+
+def is_turned(shape: tuple[int, ...]) -> bool:
+    """Whether the net sees a frame of this shape a quarter turn round: a portrait frame (a phone
+    held upright) would be squeezed to a third of its width in the net's landscape input."""
+    return shape[0] > shape[1]
+
+
+def turn_for_net(image: np.ndarray) -> np.ndarray:
+    """A portrait frame as the net sees it (turned clockwise; its map is turned back)."""
+    return cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
 
 
 def agreement(quads: np.ndarray, prob: np.ndarray, frame_hw: tuple[int, int]) -> np.ndarray:

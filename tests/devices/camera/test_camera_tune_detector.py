@@ -48,3 +48,25 @@ def test_every_setting_is_scored_once_and_the_shipped_one_is_left_in_force():
     combos = int(np.prod([len(values) for values in tune_detector.GRID.values()]))
     assert len({tuple(r["setting"].values()) for r in runs}) == len(runs) == combos
     assert tune_detector.shipped_setting() == shipped
+
+
+def test_with_a_net_per_folder_each_folder_is_scored_from_its_own_nets_runs():
+    folders = np.array([1, 1, 2, 2])
+    found_with_net_1 = [_run("shipped", [0.1, 0.1, 0.9, 0.9])]  # net_1 never saw folder 1
+    found_with_net_2 = [_run("shipped", [0.8, 0.8, 0.3, 0.3])]
+    scores, _ = tune_detector.leave_one_folder_out({1: found_with_net_1, 2: found_with_net_2}, folders)
+    assert list(scores) == [0.1, 0.1, 0.3, 0.3]
+
+
+def test_the_unseen_choice_reads_each_other_folder_as_its_own_fold_net_scores_it():
+    folders = np.array([1, 2, 3])
+    # with net_1, folders 2 and 3 (its training folders) favour trusting the net; as their own
+    # nets score them (unseen), they favour the other setting
+    net_1 = [_run("shipped", [0.5, 0.6, 0.6]), _run("trust", [0.1, 0.9, 0.9])]
+    net_2 = [_run("shipped", [0.9, 0.7, 0.9]), _run("trust", [0.9, 0.2, 0.9])]
+    net_3 = [_run("shipped", [0.9, 0.9, 0.7]), _run("trust", [0.9, 0.9, 0.2])]
+    runs = {1: net_1, 2: net_2, 3: net_3}
+    scores, chosen = tune_detector.leave_one_folder_out(runs, folders)
+    assert chosen[1] == {"name": "trust"} and scores[0] == 0.1
+    scores, chosen = tune_detector.leave_one_folder_out(tune_detector.unseen_runs(runs, folders), folders)
+    assert chosen[1] == {"name": "shipped"} and scores[0] == 0.5
