@@ -13,6 +13,7 @@ import chinese_calendar
 # The years a hall can have records in: a date outside them is a mistake (and near the ends of
 # Python's calendar, year 1 or 9999, a day's UTC bounds and the hall's offset do not exist).
 HALL_YEARS = range(2000, 2200)
+OUTSIDE_HALL_YEARS = f"日期超出范围：请选择 {HALL_YEARS[0]} 年至 {HALL_YEARS[-1]} 年之间的日期"
 NATIONAL_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 

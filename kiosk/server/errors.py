@@ -95,7 +95,7 @@ def _describe(error: dict) -> str:
         return f"不认识的字段 {loc[-1] if loc else ''}"
     if kind.startswith("literal") or kind == "enum":
         return f"{field}的取值不在允许范围内"
-    if kind in ("not_iso", "outside_hall_years"):
+    if kind == "not_iso":
         return f"{field}{error['msg']}"
     if kind in _KINDS:
         return f"{field}{_KINDS[kind]}"

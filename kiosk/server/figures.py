@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain import case_states
 from kiosk.domain import figures as calc
 from kiosk.domain.completion import completion as done_on_time
+from kiosk.domain.working_days import OUTSIDE_HALL_YEARS
 from kiosk.server import assessment_records, completion
 from kiosk.server import figure_records as records
 from kiosk.server import rollups
@@ -35,7 +36,7 @@ def report_range(first: date | None, last: date | None) -> tuple[date, date]:
     """The hall's calendar days a report covers; the last 30 by default."""
     low, high = HALL_DAYS
     if any(day is not None and not low <= day <= high for day in (first, last)):
-        raise ApiError(422, "bad_range", f"日期超出范围：请选择 {low.year} 年至 {high.year} 年之间的日期")
+        raise ApiError(422, "bad_range", OUTSIDE_HALL_YEARS)
     last = last or local_day(utcnow())
     first = first or last - timedelta(days=29)
     if first > last or (last - first).days > MAX_DAYS:

@@ -41,8 +41,7 @@ _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[
 def _in_hall_years(value):
     """A date or moment in the years a hall can have records in (working_days.HALL_YEARS)."""
     if value.year not in working_days.HALL_YEARS:
-        raise PydanticCustomError(
-            "outside_hall_years", f"应在 {working_days.HALL_YEARS[0]} 年至 {working_days.HALL_YEARS[-1]} 年之间")
+        raise refusal("bad_range", working_days.OUTSIDE_HALL_YEARS)
     return value
 
 
@@ -75,7 +74,7 @@ class Answer(BaseModel):
 # A request refused by a rule across its fields: the validation error's type is the answer's
 # ``code``, its message the answer's Chinese ``message``.
 REFUSALS = frozenset({"matter_or_queue", "window_or_queue", "invalid_phone", "tracking_required",
-                      "score_required", "bad_count"})
+                      "score_required", "bad_count", "bad_range"})
 
 
 def refusal(code: str, message: str) -> PydanticCustomError:
