@@ -232,8 +232,9 @@ def main() -> None:
         import tempfile
 
         with tempfile.TemporaryDirectory() as scratch:
-            make_data(2, Path(scratch), 0, None)
-            print(f"made {len(list(Path(scratch).iterdir()))} files of training data")
+            out = Path(scratch) / "frames.npz"
+            make_data(2, out, 0, None)
+            print(f"made {len(np.load(out)['images'])} frames of training data")
         return
     if args.step is None:
         parser.error("name a step: data or train")
