@@ -35,7 +35,6 @@ own frame, their IoU, a missed page counting 0.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from collections import defaultdict
@@ -44,7 +43,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from benchmarks import train_quad_ranker, tune_detector
+from benchmarks import staged_frames, train_quad_ranker, tune_detector
 from devices.camera import capture, find_page, page_net, quad_ranker, to_jpeg
 from devices.camera.geometry import ID_CARD_MM, smartdoc_iou
 from kiosk.demo_camera.scenes import make_scene
@@ -135,19 +134,6 @@ def bench_capture(count: int, seed: int, save: Path | None) -> None:
               f"A4 JPEG (q80) {np.mean(sizes):.0f} KB mean, {np.max(sizes):.0f} KB max")
 
 
-def load_real(folder: Path) -> list[dict]:
-    """The staged frames: image, folder, truth corners, and whether the whole card is in view."""
-    items = json.loads((folder / "gt.json").read_text())["items"]
-    for item in items:
-        item["image_data"] = cv2.imread(str(folder / item["image"]))
-        w, h = item["size"]
-        quad = np.float32(item["quad_tl_tr_br_bl"])
-        item["truth"] = quad
-        item["whole"] = bool((quad[:, 0] >= 0).all() and (quad[:, 0] <= w - 1).all()
-                             and (quad[:, 1] >= 0).all() and (quad[:, 1] <= h - 1).all())
-    return items
-
-
 def score_real(items: list[dict]) -> np.ndarray:
     return np.array([smartdoc_iou(find_page(it["image_data"]), it["truth"], ID_CARD_MM) for it in items])
 
@@ -176,7 +162,7 @@ def bench_real(folder: Path, generated: int, save: Path | None, tune_generated: 
                fold_nets: Path | None = None, candidate: page_net.Net | None = None) -> None:
     """The hand-made order, then the ranker leave-one-folder-out: each folder ranked by rules
     learnt on the other six and the generated frames (train_quad_ranker.py's own functions)."""
-    items = load_real(folder)
+    items = staged_frames.read(folder)
     folders = np.array([it["folder"] for it in items])
     whole = np.array([it["whole"] for it in items])
     quad_ranker.set_enabled(False)

@@ -11,12 +11,12 @@ noise, a shadow's gradient and JPEG loss. Folders named in `leave_out` are not r
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from benchmarks import staged_frames
 from devices.camera.page_net import INPUT_SIZE, OUTPUT_STRIDE, is_turned, prepare_input, turn_for_net
 
 REAL_SEED = 778  # beside train_page_net.TRAIN_SEED: the copies' own random stream
@@ -37,21 +37,11 @@ def page_mask(corners: np.ndarray, frame_hw: tuple[int, int], out_hw: tuple[int,
     return cv2.resize(fine, (ow, oh), interpolation=cv2.INTER_AREA)
 
 
-def read_staged(folder: Path, leave_out: tuple[int, ...] = ()) -> list[dict]:
-    """The staged items (with `image_data` and `truth`), without the folders left out."""
-    items = json.loads((folder / "gt.json").read_text())["items"]
-    kept = [it for it in items if int(it["folder"]) not in leave_out]
-    for it in kept:
-        it["image_data"] = cv2.imread(str(folder / it["image"]))
-        it["truth"] = np.float32(it["quad_tl_tr_br_bl"])
-    return kept
-
-
 def make_real_data(folder: Path, out: Path, leave_out: tuple[int, ...] = (), copies: int = 40,
                    seed: int = 0) -> int:
     """Write COPIES augmented copies of each kept frame (images and page masks, as make_data's); their count."""
     cv2.setNumThreads(1)
-    items = read_staged(folder, leave_out)
+    items = staged_frames.read(folder, leave_out)
     if not items:
         raise ValueError(f"no frames left in {folder} once folders {leave_out} are left out")
     rng = np.random.default_rng([REAL_SEED, seed])

@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from benchmarks import staged_frames
 from devices.camera import page_detect, quad_ranker
 from devices.camera.corner_refine import refine_scale
 from devices.camera.geometry import polygon_iou
@@ -67,10 +68,9 @@ def frame_samples(image: np.ndarray, truth: np.ndarray) -> dict | None:
 
 def real_samples(folder: Path) -> list[dict]:
     """Samples of each staged real frame, tagged with its folder."""
-    items = json.loads((folder / "gt.json").read_text())["items"]
     out = []
-    for item in items:
-        sample = frame_samples(cv2.imread(str(folder / item["image"])), np.float32(item["quad_tl_tr_br_bl"]))
+    for item in staged_frames.read(folder):
+        sample = frame_samples(item["image_data"], item["truth"])
         if sample is not None:
             out.append({**sample, "folder": item["folder"]})
     return out

@@ -183,9 +183,9 @@ def main() -> None:
         runs = score_settings([], [make_scene(rng) for _ in range(args.generated)])
         print(f"no --real folder: {len(runs)} settings scored on {args.generated} generated frames only")
         return
-    from benchmarks.docscan import load_real
+    from benchmarks import staged_frames
 
-    scores = report(load_real(args.real), args.generated)
+    scores = report(staged_frames.read(args.real), args.generated)
     print(f"constants tuned leave-one-folder-out: mean {scores.mean():.4f}, share > 0.9 {np.mean(scores > 0.9):.3f}, "
           f"misses {int(np.sum(scores == 0))} of {len(scores)}")
 

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from benchmarks import docscan
+from benchmarks import docscan, staged_frames
 from benchmarks.page_net_data import make_real_data
 from devices.camera import page_net
 from kiosk.demo_camera.scenes import make_scene
@@ -78,7 +78,7 @@ def _blind_net(shipped: Path, out: Path) -> Path:
 def test_docscan_scores_each_folder_with_its_own_fold_net(staged, tmp_path):
     blind = _blind_net(page_net.MODEL_PATH, tmp_path / "blind.onnx")
     assert page_net.page_probability(np.zeros((720, 1280, 3), np.uint8), page_net.Net(blind)).max() < 1e-6
-    items = docscan.load_real(staged)
+    items = staged_frames.read(staged)
     folders = np.array([it["folder"] for it in items])
     runs = {}
     for name, nets in (("2 blind", {1: page_net.MODEL_PATH, 2: blind}), ("1 blind", {1: blind, 2: page_net.MODEL_PATH})):
@@ -95,4 +95,4 @@ def test_docscan_scores_each_folder_with_its_own_fold_net(staged, tmp_path):
 def test_docscan_asks_for_every_folders_fold_net(staged, tmp_path):
     shutil.copy(page_net.MODEL_PATH, tmp_path / "net_1.onnx")
     with pytest.raises(SystemExit, match="net_2.onnx"):
-        docscan.bench_fold_nets(docscan.load_real(staged), tmp_path, tune_generated=1)
+        docscan.bench_fold_nets(staged_frames.read(staged), tmp_path, tune_generated=1)
