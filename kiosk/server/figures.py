@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain import case_states
 from kiosk.domain import figures as calc
 from kiosk.domain.completion import completion as done_on_time
-from kiosk.domain.working_days import OUTSIDE_HALL_YEARS
+from kiosk.domain.working_days import HALL_YEARS, OUTSIDE_HALL_YEARS
 from kiosk.server import assessment_records, completion
 from kiosk.server import figure_records as records
 from kiosk.server import rollups
@@ -25,7 +25,7 @@ from kiosk.server.models import (
     Case, CaseSignature, FollowUp, Helper, Queue, Rating, RatingExclusion, Service, Window,
 )
 from kiosk.server.errors import ApiError
-from kiosk.server.timeutil import HALL_DAYS, local_day, utc_bounds, utcnow
+from kiosk.server.timeutil import local_day, utc_bounds, utcnow
 
 GROUPS = ("queue", "window", "helper")
 PERIODS = ("day", "month", "quarter")
@@ -34,8 +34,7 @@ MAX_DAYS = 400  # the longest report
 
 def report_range(first: date | None, last: date | None) -> tuple[date, date]:
     """The hall's calendar days a report covers; the last 30 by default."""
-    low, high = HALL_DAYS
-    if any(day is not None and not low <= day <= high for day in (first, last)):
+    if any(day is not None and day.year not in HALL_YEARS for day in (first, last)):
         raise ApiError(422, "bad_range", OUTSIDE_HALL_YEARS)
     last = last or local_day(utcnow())
     first = first or last - timedelta(days=29)

@@ -4,10 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from kiosk.domain.working_days import HALL_YEARS
-
 _zone = ZoneInfo("Asia/Shanghai")
-HALL_DAYS = (date(HALL_YEARS[0], 1, 1), date(HALL_YEARS[-1], 12, 31))
 
 
 def set_timezone(name: str) -> None:
