@@ -315,11 +315,12 @@ def list_cases(db: Session, hall_id: int, calendar: Calendar, *, state: str | No
     return found
 
 
-def case_view(db: Session, who: Caller, case: Case, calendar: Calendar, public_url: str) -> dict:
-    """A case as its caller may see it (in full for its own helper and supervisors), with its public page."""
-    out = case_out(db, case, calendar, full=who.is_supervisor or (who.helper is not None
-                                                                 and who.helper.id == case.helper_id))
-    out["status_url"] = status_url(public_url, case)
+def case_view(db: Session, bb, who: Caller, case: Case) -> dict:
+    """A case as its caller may see it (in full for its own helper and supervisors), with its public
+    page; ``bb`` is the server's state (its calendar and public address)."""
+    out = case_out(db, case, bb.calendar, full=who.is_supervisor or (who.helper is not None
+                                                                    and who.helper.id == case.helper_id))
+    out["status_url"] = status_url(bb.settings.public_url, case)
     return out
 
 

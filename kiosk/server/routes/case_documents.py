@@ -7,11 +7,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
-from kiosk.server import case_documents
+from kiosk.server import case_documents, cases
 from kiosk.server.auth import Caller
 from kiosk.server.deps import IdemKey, ServerState, caller, request_key, server
 from kiosk.server.errors import answers
-from kiosk.server.routes.cases import case_view
 from kiosk.server.stored_files import SIGNATURES, UPLOAD_BODY, check_body, kept
 from kiosk.wire.records import CaseDocument as CaseDocumentOut, SignedCase
 
@@ -35,7 +34,7 @@ async def sign(case_id: CaseId, form: Annotated[str, Path(pattern="^(entrustment
     content_type, data = await _upload(request)
     out, status = await run_in_threadpool(
         case_documents.sign, bb.db, bb.settings.data_dir, who, case_id, form, content_type, data, request_key(idempotency_key),
-        lambda db, case: case_view(db, bb, who, case))
+        lambda db, case: cases.case_view(db, bb, who, case))
     return JSONResponse(out, status_code=status)
 
 
@@ -46,7 +45,7 @@ async def upload_result(case_id: CaseId, request: Request, idempotency_key: str 
     content_type, data = await _upload(request)
     out, status = await run_in_threadpool(
         case_documents.deliver_result, bb.db, bb.settings.data_dir, who, case_id, content_type, data,
-        request_key(idempotency_key), lambda db, case: case_view(db, bb, who, case))
+        request_key(idempotency_key), lambda db, case: cases.case_view(db, bb, who, case))
     return JSONResponse(out, status_code=status)
 
 

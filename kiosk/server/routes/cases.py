@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from sqlalchemy.orm import Session
 
 from kiosk.server import case_delivery, case_referrals
 from kiosk.server import cases as ops
@@ -33,15 +32,11 @@ ONE_CASE = {"response_model": wire.Case, "response_model_exclude_unset": True}
 CASE_WORK = answers(401, 403, 404, 409, 422, 503)  # a change to a case that exists in this hall
 
 
-def case_view(db: Session, bb: ServerState, who: Caller, case: Case) -> dict:
-    return ops.case_view(db, who, case, bb.calendar, bb.settings.public_url)
-
-
 @router.post("/cases", status_code=201, **ONE_CASE, responses=answers(400, 401, 403, 404, 413, 422, 503))
 def open_case(req: CaseRequest, who: Caller = Depends(caller), bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         case = ops.open_case(db, who, req)
-        out = case_view(db, bb, who, case)
+        out = ops.case_view(db, bb, who, case)
     return out
 
 
@@ -50,7 +45,7 @@ def case_step(case_id: CaseId, req: CaseStepRequest, who: Caller = Depends(calle
               bb: ServerState = Depends(server)):
     with bb.db.write() as db:
         case = ops.take_step(db, who, case_id, req, bb.calendar)
-        out = case_view(db, bb, who, case)
+        out = ops.case_view(db, bb, who, case)
     return out
 
 
@@ -86,7 +81,7 @@ def deliver(case_id: CaseId, req: CaseDeliveryRequest, who: Caller = Depends(cal
     with bb.db.write() as db:
         case = case_delivery.deliver(db, who, case_id, req.method, carrier=req.carrier,
                                      tracking_number=req.tracking_number)
-        out = case_view(db, bb, who, case)
+        out = ops.case_view(db, bb, who, case)
     return out
 
 
@@ -97,7 +92,7 @@ def confirm_receipt(case_id: CaseId, req: CaseReceiptRequest, who: Caller = Depe
     require(who, "helper")
     with bb.db.write() as db:
         case = case_delivery.confirm_receipt(db, who, ops.case_for_update(db, who, case_id), req.note)
-        out = case_view(db, bb, who, case)
+        out = ops.case_view(db, bb, who, case)
     return out
 
 
@@ -158,4 +153,4 @@ def get_case(case_id: CaseId, who: Caller = Depends(caller), bb: ServerState = D
             if not case_referrals.offered_to(db, who.hall_id, case.id):
                 raise not_found("代办件")
             return ops.case_out(db, case, bb.calendar, full=False)
-        return case_view(db, bb, who, case)
+        return ops.case_view(db, bb, who, case)
