@@ -23,6 +23,7 @@ SOFT_FIT = 0.5  # what is left of the fit when a side is as soft as a shadow's e
 INLIER_PX = 1.0  # an edge point this close to its side's fitted line is on that side
 FIT_SIDE = 1  # the fit is the second worst side's: one side may lie under a hand or a cable
 RADIUS_SPREAD = 1.5  # search radii refined in one pass: the pass's profiles are as long as its widest search
+_ALONG = np.linspace(0.1, 0.9, SAMPLES_PER_SIDE, dtype=np.float32)  # where each side is sampled, as a share of it
 
 
 def _side_edges(img: np.ndarray, quads: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -40,8 +41,7 @@ def _side_edges(img: np.ndarray, quads: np.ndarray, radii: np.ndarray) -> tuple[
     normal = np.stack([-tangent[..., 1], tangent[..., 0]], axis=2)
     inward = ((quads.mean(axis=1, keepdims=True) - quads) * normal).sum(axis=2) > 0
     normal[inward] *= -1
-    t = np.linspace(0.1, 0.9, SAMPLES_PER_SIDE, dtype=np.float32)
-    pts = quads[:, :, None, :] + d[:, :, None, :] * t[None, None, :, None]  # (K, 4, S, 2)
+    pts = quads[:, :, None, :] + d[:, :, None, :] * _ALONG[None, None, :, None]  # (K, 4, S, 2)
     probes = pts[:, :, None] + np.float32([-1.5, 0, 1.5])[:, None, None] * tangent[:, :, None, None, :]
     pad, radius = WIDE_STEP, int(radii.max())
     reach = np.arange(-radius - pad, radius + pad + 1, dtype=np.float32)

@@ -285,7 +285,8 @@ def _net_outlines(prob, shape, min_area) -> list[np.ndarray]:
     for contour in page_net.mask_contours(prob, shape[:2]):
         hull_quads = quads_from_contour(contour) if cv2.contourArea(contour) >= min_area else []
         if hull_quads:
-            quads += [page_net.snap_to_contour(q, contour) for q in order_many(np.stack(hull_quads))]
+            fits: dict = {}  # the hull's quads share many of their sides' runs: each run is fitted once
+            quads += [page_net.snap_to_contour(q, contour, fits) for q in order_many(np.stack(hull_quads))]
     if not quads:
         return []
     quads = order_many(np.stack(quads).astype(np.float32))
@@ -368,11 +369,15 @@ def _placement_factor(quads: np.ndarray, shape, frame_area: float) -> np.ndarray
 def _dedupe(quads: np.ndarray, tol: float = 3.0) -> np.ndarray:
     """One of each group of ordered quads whose corners all lie within `tol` pixels."""
     flat = quads.reshape(len(quads), 8)
+    # which pairs are close, all at once, one coordinate at a time (N x N: a frame keeps a few hundred
+    # candidates at most); the walk that keeps the first of each group then only reads rows of it
+    close = np.abs(flat[:, None, 0] - flat[None, :, 0]) <= tol
+    for k in range(1, 8):
+        close &= np.abs(flat[:, None, k] - flat[None, :, k]) <= tol
     taken = np.zeros(len(quads), bool)
     kept = []
     for i in range(len(quads)):
         if not taken[i]:
             kept.append(i)
-            # only the quads after a kept one: half the pairs of the full distance matrix, or less
-            taken[i + 1:] |= np.abs(flat[i + 1:] - flat[i]).max(axis=1) <= tol
+            taken |= close[i]  # the quads before i are kept or taken already
     return quads[kept]

@@ -105,16 +105,16 @@ def agreement(quads: np.ndarray, prob: np.ndarray, frame_hw: tuple[int, int]) ->
     # each quad drawn and summed within its bounding box only (a cell's margin either side)
     low = np.clip((pts.min(axis=1) >> bits) - 1, 0, [mw, mh])
     high = np.clip((pts.max(axis=1) >> bits) + 2, 0, [mw, mh])
-    for i in range(len(quads)):
-        (x0, y0), (x1, y1) = low[i], high[i]
+    local = pts - (low << bits)[:, None, :]
+    # the loop reads plain ints and a bool view of the drawn box: per quad it costs a few microseconds
+    for i, ((x0, y0), (x1, y1)) in enumerate(zip(low.tolist(), high.tolist())):
         box = fill[y0:y1, x0:x1]
-        box[:] = 0
+        box.fill(0)
         if box.size:
-            cv2.fillConvexPoly(box, pts[i] - (np.int32([x0, y0]) << bits), 1, cv2.LINE_8, bits)
-        inside = box.astype(bool)
-        area = float(inside.sum())
+            cv2.fillConvexPoly(box, local[i], 1, cv2.LINE_8, bits)
+        inside = box.view(bool)
         inter = float(prob[y0:y1, x0:x1][inside].sum())
-        out[i] = inter / max(area + mass - inter, 1e-6)
+        out[i] = inter / max(np.count_nonzero(inside) + mass - inter, 1e-6)
     return out
 
 
@@ -131,11 +131,12 @@ def mask_contours(prob: np.ndarray, frame_hw: tuple[int, int], levels=(0.5,)) ->
     return out
 
 
-def snap_to_contour(quad: np.ndarray, contour: np.ndarray) -> np.ndarray:
+def snap_to_contour(quad: np.ndarray, contour: np.ndarray, fits: dict | None = None) -> np.ndarray:
     """`quad` with each side moved onto the line through the middle of the contour's run beside it.
 
     The quad of a blob's hull is pulled out at its corners by rounding and by anything
-    merged with the blob; the middle of each side lies on the page's edge.
+    merged with the blob; the middle of each side lies on the page's edge. `fits` holds the
+    lines fitted so far to runs of this contour (a robust fit costs more than the rest of the snap).
     """
     pts = contour.reshape(-1, 2).astype(np.float32)
     side = np.roll(quad, -1, axis=0) - quad  # (4, 2): side i runs from corner i to corner i+1
@@ -147,9 +148,13 @@ def snap_to_contour(quad: np.ndarray, contour: np.ndarray) -> np.ndarray:
     near = (along > 0.15) & (along < 0.85) & (np.abs(across) < 0.06 * length[:, None] + 2)
     if (near.sum(axis=1) < 5).any():
         return quad
+    fits = {} if fits is None else fits
     lines = []
-    for i in range(4):
-        vx, vy, x0, y0 = cv2.fitLine(pts[near[i]], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    for run in near:
+        key = run.tobytes()
+        if key not in fits:
+            fits[key] = cv2.fitLine(pts[run], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        vx, vy, x0, y0 = fits[key]
         lines.append((np.float64([vx, vy]), np.float64([x0, y0])))
     corners = []
     for i in range(4):

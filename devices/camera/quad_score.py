@@ -24,6 +24,7 @@ MIN_EDGE = 2.5  # grey levels per pixel: below this a gradient is sensor noise
 KNOWN_ASPECTS = np.array([1.414, 1.586, 1.0, 1.25])  # A4, ID card (85.6x54), square forms, 5:4 photos
 ASPECT_BONUS = 0.12  # score bonus of a quad with a standard document's proportions
 ASPECT_SPREAD = 0.03  # relative error of those proportions at which the bonus has fallen to 60%
+_ALONG = np.linspace(0.06, 0.94, SAMPLES_PER_SIDE, dtype=np.float32)  # where each side is sampled, as a share of it
 
 
 @dataclass
@@ -33,7 +34,7 @@ class FrameCues:
     colour: np.ndarray  # float32 YCrCb of the blurred, downscaled frame
     dx: np.ndarray  # int16 3x3 Sobel of each channel (the edge detector reuses them)
     dy: np.ndarray
-    grad_x: np.ndarray  # float32, strongest channel's gradient, grey levels per pixel
+    grad_x: np.ndarray  # float32, strongest channel's gradient, grey levels per pixel (a plane of `grad`)
     grad_y: np.ndarray
     grad: np.ndarray  # both, (H, W, 2): the candidates' probes read them in one gather
     texture: float  # median gradient: how busy the frame is
@@ -43,14 +44,18 @@ class FrameCues:
         dx = cv2.Sobel(ycc, cv2.CV_16S, 1, 0, ksize=3)
         dy = cv2.Sobel(ycc, cv2.CV_16S, 0, 1, ksize=3)
         # per pixel, the channel with the strongest gradient: picked with two comparisons
-        # on contiguous planes, a third of the cost of argmax and take_along_axis here
+        # on contiguous planes, a third of the cost of argmax and take_along_axis here; the
+        # picks are masked copies (cv2.copyTo), written scaled into both planes of `grad` at once
         xs, ys = cv2.split(dx), cv2.split(dy)
         m0, m1, m2 = (cv2.add(np.abs(a), np.abs(b)) for a, b in zip(xs, ys))
-        use1, use2 = m1 > m0, m2 > np.maximum(m0, m1)
-        grad_x, grad_y = (np.where(use2, d[2], np.where(use1, d[1], d[0])).astype(np.float32) * 0.25
-                          for d in (xs, ys))
+        use1, use2 = cv2.compare(m1, m0, cv2.CMP_GT), cv2.compare(m2, cv2.max(m0, m1), cv2.CMP_GT)
+        grad = np.empty(m0.shape + (2,), np.float32)
+        for plane, d in enumerate((xs, ys)):
+            strongest = cv2.copyTo(d[2], use2, cv2.copyTo(d[1], use1, d[0]))  # d[0] is split's copy: overwritten
+            np.multiply(strongest, np.float32(0.25), out=grad[..., plane])
+        grad_x, grad_y = grad[..., 0], grad[..., 1]
         texture = float(np.median(np.abs(grad_x[::3, ::3]) + np.abs(grad_y[::3, ::3])))
-        return cls(ycc.astype(np.float32), dx, dy, grad_x, grad_y, cv2.merge([grad_x, grad_y]), texture)
+        return cls(ycc.astype(np.float32), dx, dy, grad_x, grad_y, grad, texture)
 
 
 def order_many(quads: np.ndarray) -> np.ndarray:
@@ -122,8 +127,7 @@ def score_quads(quads: np.ndarray, cues: FrameCues, search: int = SEARCH, shape:
     normal = np.stack([-tangent[..., 1], tangent[..., 0]], axis=2)
     inward = ((quads.mean(axis=1, keepdims=True) - a) * normal).sum(axis=2) > 0
     normal = np.where(inward[..., None], -normal, normal)  # outward
-    t = np.linspace(0.06, 0.94, SAMPLES_PER_SIDE, dtype=np.float32)[None, None, :, None]
-    pts = a[:, :, None] + d[:, :, None] * t  # (N, 4, S, 2)
+    pts = a[:, :, None] + d[:, :, None] * _ALONG[None, None, :, None]  # (N, 4, S, 2)
     offsets = np.arange(-search, search + 1, dtype=np.float32)[:, None, None, None, None]
     prior = np.exp(-0.5 * (offsets[..., 0] / 2.5) ** 2)
     n5, t5 = normal[None, :, :, None], tangent[None, :, :, None]
