@@ -137,3 +137,100 @@ DESK_THINGS = (add_phone, add_keyboard, add_loose_paper, add_other_card, add_pen
 def add_desk_things(img: np.ndarray, rng: np.random.Generator, n: int) -> None:
     for _ in range(n):
         DESK_THINGS[int(rng.integers(len(DESK_THINGS)))](img, rng)
+
+
+INKS = ((190.0, 120.0, 40.0), (30.0, 30.0, 35.0), (40.0, 40.0, 190.0), (60.0, 140.0, 40.0))  # BGR: blue, black, red, green
+SHEET_DRAWN_LONG_SIDE = 1200  # a sheet is printed at most this size, then scaled onto the frame
+
+
+def add_sheet_under(img: np.ndarray, quad: np.ndarray, rng: np.random.Generator) -> None:
+    """A printed sheet, a stack of sheets or a white box's lid, larger than the document at `quad`, under it.
+
+    The real failure it reproduces (MIDV frames 02_1, 02_2, 05_3): a card lying on a printed page or
+    held over a white box, where the page net's map ran on into the paper. A printed sheet runs well
+    off the frame (two of its corners out of view: whole, it would be a page in its own right), a
+    box's lid less or not at all; the document may hang over the sheet's edge. Drawn before the document, into the desk.
+    """
+    doc_long = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    is_card = doc_long < 0.4 * max(img.shape[:2])
+    box_lid = rng.random() < 0.4
+    long_side = doc_long * (rng.uniform(1.4, 4.5) if is_card else rng.uniform(1.1, 2.0))
+    aspect = rng.uniform(1.0, 1.6) if box_lid else 1.414
+    size = np.float64([long_side, long_side / aspect])
+    side = quad[1] - quad[0]
+    angle = np.arctan2(side[1], side[0]) + np.pi / 2 * int(rng.integers(2)) + np.radians(rng.uniform(-20, 20))
+    # the document's centre in the sheet's own frame: mostly well inside it, now and then over its edge
+    reach = 0.35 if rng.random() < 0.75 else 0.75
+    on_sheet = rng.uniform(-reach, reach, 2) * size / 2
+    rot = np.float64([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    # a printed page in full view, or nearly, is a document of its own: the sheet runs well off the frame
+    corners_off = 2 if not box_lid else int(rng.integers(3))
+    for _ in range(40):
+        corners = quad.mean(axis=0) + (np.float64([[-1, -1], [1, -1], [1, 1], [-1, 1]]) * size / 2 - on_sheet) @ rot.T
+        if _outside(corners, img.shape) >= corners_off:
+            break
+        size, on_sheet = size * 1.1, on_sheet * 1.1
+    centre = quad.mean(axis=0) - rot @ on_sheet
+    sheets = 1 if box_lid or rng.random() < 0.6 else int(rng.integers(2, 4))
+    for k in range(sheets - 1, -1, -1):  # the bottom sheet of a stack first
+        stray = rot @ (rng.normal(0, 0.03, 2) * size) if k else np.zeros(2)
+        turn = np.radians(rng.normal(0, 3)) if k else 0.0
+        _lay_sheet(img, _print_sheet(size, box_lid, rng), size, centre + stray, angle + turn, rng)
+
+
+def _outside(corners: np.ndarray, shape: tuple[int, ...]) -> int:
+    """How many of `corners` lie outside a frame of `shape`."""
+    inside = (corners >= 0).all(axis=1) & (corners[:, 0] < shape[1]) & (corners[:, 1] < shape[0])
+    return int((~inside).sum())
+
+
+def _print_sheet(size: np.ndarray, box_lid: bool, rng: np.random.Generator) -> np.ndarray:
+    """The sheet's face, flat, at most SHEET_DRAWN_LONG_SIDE px long: text lines, or a box's printed panels."""
+    scale = min(1.0, SHEET_DRAWN_LONG_SIDE / size[0])
+    w, h = max(8, int(size[0] * scale)), max(8, int(size[1] * scale))
+    white = rng.uniform(205, 250) if box_lid else rng.uniform(220, 252)
+    face = np.empty((h, w, 3), np.uint8)
+    face[:] = np.clip(white + rng.uniform(-5, 5, 3), 0, 255)
+    ink = INKS[int(rng.integers(len(INKS)))] if box_lid else (float(rng.uniform(20, 80)),) * 3
+    if box_lid:
+        for _ in range(int(rng.integers(1, 4))):  # panels ruled in one thick ink
+            x0, y0 = rng.uniform(0, 0.6) * w, rng.uniform(0, 0.6) * h
+            x1, y1 = x0 + rng.uniform(0.2, 0.6) * w, y0 + rng.uniform(0.2, 0.6) * h
+            cv2.rectangle(face, (int(x0), int(y0)), (int(x1), int(y1)), ink, max(2, int(rng.uniform(0.004, 0.012) * w)),
+                          cv2.LINE_AA)
+        for _ in range(int(rng.integers(1, 4))):  # a brand or model name in large letters
+            text = "".join(chr(int(c)) for c in rng.integers(65, 91, int(rng.integers(3, 8))))
+            scale_text = rng.uniform(0.002, 0.006) * w
+            cv2.putText(face, text, (int(rng.uniform(0, 0.7) * w), int(rng.uniform(0.1, 1.0) * h)),
+                        cv2.FONT_HERSHEY_DUPLEX, scale_text, ink, max(1, int(scale_text * rng.uniform(1, 3))), cv2.LINE_AA)
+    pitch = rng.uniform(0.02, 0.045) * w
+    margin = rng.uniform(0.05, 0.12) * w
+    y = margin + pitch * (2 if not box_lid else rng.uniform(2, 12))
+    lines = 0 if box_lid and rng.random() < 0.4 else int(rng.integers(3, 40))
+    for _ in range(lines):
+        if y > h - margin:
+            break
+        if rng.random() > 0.15:  # a blank line between paragraphs now and then
+            text = "".join(chr(int(c)) for c in rng.integers(97, 123, 60))
+            text = " ".join(text[i:i + int(rng.integers(2, 9))] for i in range(0, 60, 8))
+            cv2.putText(face, text[:int(rng.integers(10, 60))], (int(margin), int(y)), cv2.FONT_HERSHEY_SIMPLEX,
+                        pitch / 40, ink, max(1, int(pitch / 18)), cv2.LINE_AA)
+        y += pitch
+    return face
+
+
+def _lay_sheet(img: np.ndarray, face: np.ndarray, size: np.ndarray, centre: np.ndarray, angle: float,
+               rng: np.random.Generator) -> None:
+    """`face` laid on `img`, `size` pixels large, turned by `angle` about `centre`; a faint shadow at its rim."""
+    h, w = img.shape[:2]
+    fh, fw = face.shape[:2]
+    rot = np.float64([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    zoom = np.diag([size[0] / fw, size[1] / fh])
+    affine = np.hstack([rot @ zoom, (centre - rot @ zoom @ np.float64([fw / 2, fh / 2]))[:, None]])
+    shadow = cv2.warpAffine(np.ones((fh, fw), np.float32), affine, (w, h))
+    shifted = np.float32([[1, 0, rng.normal(0, 3)], [0, 1, rng.normal(0, 3)]])
+    shadow = cv2.GaussianBlur(cv2.warpAffine(shadow, shifted, (w, h)), (0, 0), rng.uniform(1.5, 5))
+    img *= (1 - rng.uniform(0.05, 0.3) * shadow)[..., None]
+    mask = cv2.warpAffine(np.ones((fh, fw), np.float32), affine, (w, h))[..., None]
+    sheet = cv2.warpAffine(face, affine, (w, h), borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    img[:] = img * (1 - mask) + sheet * mask

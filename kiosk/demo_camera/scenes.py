@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .camera_effects import photograph
-from .desk_clutter import add_cable, add_desk_things
+from .desk_clutter import add_cable, add_desk_things, add_sheet_under
 from devices.camera.geometry import TYPICAL_FOCAL
 from .id_card_faces import render_id_card
 from .font import font as _font
@@ -28,6 +28,9 @@ DOC_KINDS = {
     "certificate": (297.0, 210.0),
 }
 BACKGROUNDS = ("dark", "light_grey", "white", "wood", "pattern", "cloth", "cluttered")
+# asked for by name only, never drawn at random: the document lies on a printed sheet, a stack of
+# them or a white box's lid larger than it (desk_clutter.add_sheet_under), on one of BACKGROUNDS
+ON_PAPER = "on_paper"
 
 PHRASES = (
     "帮办代办服务委托书", "申请人姓名", "身份证号码", "联系电话", "办理事项", "承诺时限",
@@ -204,14 +207,20 @@ def _project(flat: np.ndarray, centre: np.ndarray, frame: tuple[int, int], tilt:
 
 def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
                kind: str | None = None, background: str | None = None) -> Scene:
-    """One frame: a document on a background, with lighting, shadow, hand, blur, noise, JPEG."""
+    """One frame: a document on a background, with lighting, shadow, hand, blur, noise, JPEG.
+
+    `background=ON_PAPER` lays the document on a printed sheet or a box's lid on a desk drawn at random;
+    only asked for by name, so the frames drawn for any other background stay as they were.
+    """
     from devices.camera.geometry import order_corners
 
     w, h = size
     kind = kind or list(DOC_KINDS)[int(rng.integers(len(DOC_KINDS)))]
     background = background or BACKGROUNDS[int(rng.integers(len(BACKGROUNDS)))]
+    on_paper = background == ON_PAPER
+    desk = BACKGROUNDS[int(rng.integers(len(BACKGROUNDS)))] if on_paper else background
     doc_mm = DOC_KINDS[kind]
-    scene = _background(background, w, h, rng)
+    scene = _background(desk, w, h, rng)
     placed = _placement(doc_mm, kind, w, h, rng)  # the document's TL, TR, BR, BL
     doc = render_document(kind, rng, px_per_mm=max(2.0, 1.1 * np.linalg.norm(placed[1] - placed[0]) / doc_mm[0]))
     dh, dw = doc.shape[:2]
@@ -223,6 +232,8 @@ def make_scene(rng: np.random.Generator, size: tuple[int, int] = (1280, 720),
     shift = int(np.argmin(np.abs(placed - quad[0]).sum(axis=1)))
     if shift % 2:  # the document lies across the frame: its width runs down the image
         doc_mm = (doc_mm[1], doc_mm[0])
+    if on_paper:
+        add_sheet_under(scene, quad, rng)
     held = kind == "id_card" and rng.random() < 0.35
     if held:  # fingers behind the card, seen past its edge
         _add_hand(scene, quad, rng, behind=True)

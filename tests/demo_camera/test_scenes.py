@@ -2,8 +2,9 @@
 
 import cv2
 import numpy as np
+import pytest
 
-from kiosk.demo_camera.scenes import make_scene, render_document
+from kiosk.demo_camera.scenes import ON_PAPER, make_scene, render_document
 
 
 def test_id_card_corners_are_rounded_and_the_truth_is_the_sharp_corner():
@@ -38,3 +39,21 @@ def test_same_seed_same_frame():
     a = make_scene(np.random.default_rng(3), background="cluttered")
     b = make_scene(np.random.default_rng(3), background="cluttered")
     assert np.array_equal(a.image, b.image) and np.array_equal(a.corners, b.corners)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_on_paper_lays_the_card_on_white_paper(seed):
+    """The real failure it draws (MIDV frames 02_1, 05_3): what lies right around the card is white paper."""
+    scene = make_scene(np.random.default_rng(seed), kind="id_card", background=ON_PAPER)
+    card = np.zeros(scene.image.shape[:2], np.uint8)
+    cv2.fillConvexPoly(card, np.rint(scene.corners).astype(np.int32), 1)
+    reach = int(0.15 * np.linalg.norm(scene.corners[1] - scene.corners[0]))
+    around = (cv2.dilate(card, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) - card) > 0
+    hsv = cv2.cvtColor(scene.image, cv2.COLOR_BGR2HSV)
+    white = (hsv[..., 2] > 150) & (hsv[..., 1] < 50)
+    assert white[around].mean() > 0.5
+
+
+def test_on_paper_is_only_drawn_when_asked_for():
+    backgrounds = {make_scene(np.random.default_rng(seed), size=(320, 180)).background for seed in range(40)}
+    assert ON_PAPER not in backgrounds and len(backgrounds) > 3
