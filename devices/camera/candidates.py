@@ -103,8 +103,8 @@ def _border_colour(ycc: np.ndarray) -> tuple[float, ...]:
 
 
 def generate(ycc: np.ndarray, hsv: np.ndarray, dx: np.ndarray, dy: np.ndarray,
-             min_area: float, texture: float, opened: bool = True) -> list[np.ndarray]:
-    """All candidate quads in the frame's pixels.
+             min_area: float, texture: float, opened: bool = True) -> np.ndarray:
+    """All candidate quads (N, 4, 2) in the frame's pixels.
 
     `ycc` and `hsv` are the frame in YCrCb and HSV, `dx`/`dy` its int16 Sobel
     gradients, `texture` its median gradient (grey levels per pixel). Without

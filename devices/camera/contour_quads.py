@@ -18,23 +18,28 @@ MAX_VERTICES = 12  # of the polygon whose largest inscribed quad is sought (comb
 LONG_SIDES = 5  # the longest sides of a polygon whose lines may carry the page's edges
 COARSE_STEPS = (0.02, 0.035, 0.05, 0.08)  # approxPolyDP tolerances, share of the perimeter, for a plain 4-gon
 _COMBOS = {n: np.array(list(combinations(range(n), 4))) for n in range(4, MAX_VERTICES + 1)}
+# for each combination, its four sides' cells (a, b), (b, c), (c, d), (d, a) in a flat n x n table
+_SIDE_CELLS = {n: combos.T * n + combos.T[[1, 2, 3, 0]] for n, combos in _COMBOS.items()}
 
 
-def quads_from_contour(contour: np.ndarray) -> list[np.ndarray]:
+def quads_from_contour(contour: np.ndarray) -> np.ndarray:
     return quads_from_contours([contour])
 
 
-def quads_from_contours(contours) -> list[np.ndarray]:
-    """float32 (4, 2) quads for each contour in turn, in the contours' order.
+def quads_from_contours(contours) -> np.ndarray:
+    """float32 (N, 4, 2): the quads of each contour in turn, in the contours' order.
 
     A hull that simplifies to 4 vertices is its own quad. One with more (a hand or
     another object merged with the page) gives the largest quad on its vertices (rounded
     or clipped corners still give the page), the quads on the lines of its longest
     sides (the page's own edges), and its first coarser simplification to 4 vertices.
     """
-    slots: list[object] = []  # a quad, or the index of a many-sided polygon in `polys`
-    polys: list[np.ndarray] = []
+    plain: list[np.ndarray] = []  # the contours' own 4-gons...
+    plain_at: list[int] = []  # ...and the slot of each in the output order (a contour's own, or the one after its polygon)
+    polys: list[np.ndarray] = []  # the many-sided polygons, each with its quads in one slot
+    polys_at: list[int] = []
     for contour in contours:
+        slot = len(plain_at) + len(polys_at)
         hull = cv2.convexHull(contour)
         peri = cv2.arcLength(hull, True)
         if peri < MIN_PERIMETER:
@@ -43,29 +48,29 @@ def quads_from_contours(contours) -> list[np.ndarray]:
         if len(fine) < 4:
             continue
         if len(fine) == 4:
-            slots.append(fine)
+            plain_at.append(slot)
+            plain.append(fine)
             continue
-        slots.append(len(polys))
+        polys_at.append(slot)
         polys.append(fine)
         for eps in COARSE_STEPS:
             approx = cv2.approxPolyDP(hull, eps * peri, True)
             if len(approx) == 4:
-                slots.append(approx.reshape(4, 2).astype(np.float32))
+                plain_at.append(slot + 1)
+                plain.append(approx.reshape(4, 2).astype(np.float32))
                 break
             if len(approx) < 4:
                 break
+    quads = np.stack(plain) if plain else np.empty((0, 4, 2), np.float32)
     if not polys:
-        return slots  # type: ignore[return-value]
-    inscribed = _largest_inscribed_quads(polys)
+        return quads
     long_sides, valid = _quads_from_long_sides(polys)
-    quads: list[np.ndarray] = []
-    for slot in slots:
-        if isinstance(slot, int):
-            quads.append(inscribed[slot])
-            quads.extend(long_sides[slot][valid[slot]])
-        else:
-            quads.append(slot)
-    return quads
+    # all quads at once, then put in slot order: a polygon's largest inscribed quad first,
+    # then its long sides' quads (sub-slots 1 to LONG_SIDES)
+    at = np.array(polys_at)[:, None] * (LONG_SIDES + 1) + np.arange(1, LONG_SIDES + 1)
+    keys = np.concatenate([np.array(plain_at, int) * (LONG_SIDES + 1), np.array(polys_at) * (LONG_SIDES + 1), at[valid]])
+    quads = np.concatenate([quads, _largest_inscribed_quads(polys), long_sides[valid]])
+    return quads[np.argsort(keys)]
 
 
 def _largest_inscribed_quads(polys: list[np.ndarray]) -> np.ndarray:
@@ -86,8 +91,8 @@ def _largest_inscribed_quads(polys: list[np.ndarray]) -> np.ndarray:
         # four sides in signed_areas' order, they give its areas to the bit, at a fraction of the
         # cost of building every combination's quad
         cross = x[:, :, None] * y[:, None, :] - x[:, None, :] * y[:, :, None]
-        a, b, c, d = combos.T
-        areas = np.abs(0.5 * (((cross[:, a, b] + cross[:, b, c]) + cross[:, c, d]) + cross[:, d, a]))
+        ab, bc, cd, da = cross.reshape(len(members), n * n)[:, _SIDE_CELLS[n]].transpose(1, 0, 2)
+        areas = np.abs(0.5 * (((ab + bc) + cd) + da))
         out[members] = group[np.arange(len(members))[:, None], combos[np.argmax(areas, axis=1)]]
     return out
 

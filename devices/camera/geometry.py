@@ -95,13 +95,20 @@ def rectified_aspects(quads: np.ndarray, frame_size: tuple[int, int]) -> np.ndar
     """
     pts = np.concatenate([quads, np.ones(quads.shape[:2] + (1,), quads.dtype)], axis=2).astype(np.float64)
     m1, m2, m4, m3 = pts[:, 0], pts[:, 1], pts[:, 2], pts[:, 3]
-    c14 = np.cross(m1, m4)
+    c14 = _cross(m1, m4)
     with np.errstate(divide="ignore", invalid="ignore"):
-        k2 = (c14 * m3).sum(axis=1) / (np.cross(m2, m4) * m3).sum(axis=1)
-        k3 = (c14 * m2).sum(axis=1) / (np.cross(m3, m4) * m2).sum(axis=1)
+        k2 = (c14 * m3).sum(axis=1) / (_cross(m2, m4) * m3).sum(axis=1)
+        k3 = (c14 * m2).sum(axis=1) / (_cross(m3, m4) * m2).sum(axis=1)
         f, u0, v0 = TYPICAL_FOCAL * frame_size[0], frame_size[0] / 2, frame_size[1] / 2
         w2, h2 = (_back_project(k[:, None] * m - m1, f, u0, v0) for k, m in ((k2, m2), (k3, m3)))
         return np.sqrt((w2 ** 2).sum(axis=1) / (h2 ** 2).sum(axis=1))
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.cross of two stacks of 3-vectors (N, 3), the same products, at half its cost on a few hundred."""
+    a0, a1, a2 = a.T
+    b0, b1, b2 = b.T
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=1)
 
 
 def _back_project(n: np.ndarray, f: float, u0: float, v0: float) -> np.ndarray:

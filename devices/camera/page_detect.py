@@ -154,9 +154,9 @@ def coarse_candidates(frame: Frame, every: bool = False) -> Coarse | None:
     # nothing measurable, and cost a sixth of the detection time
     cues = frame.cues
     raw = generate(frame.ycc, frame.hsv, cues.dx, cues.dy, frame.min_area, cues.texture, opened=frame.prob is None)
-    if not raw:
+    if not len(raw):
         return None
-    raw = order_many(np.stack(raw).astype(np.float32))
+    raw = order_many(raw)
     quads = _dedupe(raw[plausible(raw, frame.area, frame.min_area)])
     if not len(quads):
         return None
@@ -284,9 +284,9 @@ def _net_outlines(prob, shape, min_area) -> list[np.ndarray]:
     quads = []
     for contour in page_net.mask_contours(prob, shape[:2]):
         hull_quads = quads_from_contour(contour) if cv2.contourArea(contour) >= min_area else []
-        if hull_quads:
+        if len(hull_quads):
             fits: dict = {}  # the hull's quads share many of their sides' runs: each run is fitted once
-            quads += [page_net.snap_to_contour(q, contour, fits) for q in order_many(np.stack(hull_quads))]
+            quads += [page_net.snap_to_contour(q, contour, fits) for q in order_many(hull_quads)]
     if not quads:
         return []
     quads = order_many(np.stack(quads).astype(np.float32))

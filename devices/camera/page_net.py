@@ -99,7 +99,7 @@ def agreement(quads: np.ndarray, prob: np.ndarray, frame_hw: tuple[int, int]) ->
     scale = np.float32([mw / frame_hw[1], mh / frame_hw[0]])
     mass = float(prob.sum())
     fill = np.zeros((mh, mw), np.uint8)
-    out = np.zeros(len(quads), np.float32)
+    out = []
     bits = 4  # sub-cell corners: fillConvexPoly takes fixed-point points
     pts = np.rint(((quads + 0.5) * scale - 0.5) * (1 << bits)).astype(np.int32)
     # each quad drawn and summed within its bounding box only (a cell's margin either side)
@@ -112,10 +112,10 @@ def agreement(quads: np.ndarray, prob: np.ndarray, frame_hw: tuple[int, int]) ->
         box.fill(0)
         if box.size:
             cv2.fillConvexPoly(box, local[i], 1, cv2.LINE_8, bits)
-        inside = box.view(bool)
-        inter = float(prob[y0:y1, x0:x1][inside].sum())
-        out[i] = inter / max(np.count_nonzero(inside) + mass - inter, 1e-6)
-    return out
+        covered = prob[y0:y1, x0:x1][box.view(bool)]  # the map under the quad
+        inter = float(covered.sum())
+        out.append(inter / max(len(covered) + mass - inter, 1e-6))
+    return np.array(out, np.float32)
 
 
 def mask_contours(prob: np.ndarray, frame_hw: tuple[int, int], levels=(0.5,)) -> list[np.ndarray]:
