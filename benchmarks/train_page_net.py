@@ -48,6 +48,26 @@ the training venv for the rest:
     for k in 1 2 3 4 5 6 7 all; do train_page_net.py train --data /tmp/pagenet/{gen_a,id_a}.npz \
         --real-data /tmp/pagenet/real_not$k.npz --epochs 3 --max-lr 3e-4 \
         --init-onnx /tmp/pagenet/previous.onnx --out DIR2/net_$k.onnx; done   # real_all.npz for `all`
+
+`data --background on_paper` draws the real failure those nets left (02_1, 02_2, 05_3: a card on a
+printed sheet or held over a white box, the net's map running on into the paper): the document on a
+printed sheet, a stack or a box's lid larger than it (scenes.ON_PAPER). Draft, not shipped either:
+nets made from the shipped one with them scored generated on-paper frames better (60 landscape
+frames, seeds 5000 to 5059: 0.55 against the shipped net's 0.35) but lost on the generated sets
+(seeds 2015/7/99, 200 frames: 0.9932/0.9864/0.9861 against 0.9947/0.9915/0.9893; white desks, ID
+cards); leave-one-folder-out, at the shipped constants rather than docscan's per-fold tuning, they
+scored 0.950 with one miss (02_1) where the shipped net scores 0.940: 05_3 mended in part (0.00 to
+0.45), 02_1 not at all. Made so, on one core:
+
+    train_page_net.py data --count 2000 --start 0 --out /tmp/pagenet/gen_b.npz
+    train_page_net.py data --count 2000 --start 100000 --kind id_card --out /tmp/pagenet/id_b.npz
+    train_page_net.py data --count 800 --start 400000 --background white --out /tmp/pagenet/white_c.npz
+    train_page_net.py data --count 1000 --start 200000 --kind id_card --background on_paper \
+        --out /tmp/pagenet/paper_id.npz
+    (real_not$k.npz and real_all.npz as above; previous.onnx here is the shipped net)
+    for k in 1 2 3 4 5 6 7 all; do train_page_net.py train --data /tmp/pagenet/{gen_b,id_b,white_c,paper_id}.npz \
+        --real-data /tmp/pagenet/real_not$k.npz --real-weight 0.5 --epochs 3 --max-lr 2e-4 \
+        --init-onnx /tmp/pagenet/previous.onnx --out DIR2/net_$k.onnx; done   # real_all.npz for `all`
 """
 
 from __future__ import annotations
@@ -69,14 +89,15 @@ TRAIN_SEED = 777
 BOUNDARY_WEIGHT = 3.0  # extra loss weight of the cells on the page's outline
 
 
-def make_data(count: int, out: Path, start: int = 0, kind: str | None = None) -> None:
+def make_data(count: int, out: Path, start: int = 0, kind: str | None = None,
+              background: str | None = None) -> None:
     cv2.setNumThreads(1)
     w, h = INPUT_SIZE
     images = np.empty((count, h, w, 3), np.uint8)
     masks = np.empty((count, h // OUTPUT_STRIDE, w // OUTPUT_STRIDE), np.uint8)
     started = time.time()
     for i in range(count):
-        scene = make_scene(np.random.default_rng([TRAIN_SEED, start + i]), kind=kind)
+        scene = make_scene(np.random.default_rng([TRAIN_SEED, start + i]), kind=kind, background=background)
         images[i] = prepare_input(scene.image)
         masks[i] = page_mask(scene.corners, scene.image.shape[:2], masks.shape[1:])
         if i % 500 == 499:
@@ -211,6 +232,8 @@ def main() -> None:
     data.add_argument("--start", type=int, default=0)
     data.add_argument("--out", type=Path, required=True)
     data.add_argument("--kind", help="only this kind of document (the real test set is all ID cards)")
+    data.add_argument("--background", help="only this background, e.g. on_paper (scenes.ON_PAPER: the document "
+                                           "on a printed sheet or a white box's lid, as in real frames 02_1, 05_3)")
     real = sub.add_parser("real", help="training frames from staged real photographs, augmented (page_net_data.py)")
     real.add_argument("--real", type=Path, required=True, help="a staged folder: NN_k.jpg and gt.json")
     real.add_argument("--leave-out", type=int, nargs="*", default=[], help="folders not to read (e.g. 2)")
@@ -239,7 +262,7 @@ def main() -> None:
     if args.step is None:
         parser.error("name a step: data or train")
     if args.step == "data":
-        make_data(args.count, args.out, args.start, args.kind)
+        make_data(args.count, args.out, args.start, args.kind, args.background)
     elif args.step == "real":
         count = make_real_data(args.real, args.out, tuple(args.leave_out), args.copies, args.seed)
         print(f"wrote {count} frames to {args.out}")
