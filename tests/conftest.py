@@ -6,12 +6,14 @@ with the reason, unless BANGBAN_REQUIRE_POSTGRES=1 makes that a failure.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import date
@@ -24,6 +26,20 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # The tests and benchmarks drive a kiosk far faster than a citizen can; a test of the limit sets its own.
 SERVER_ENV = {"BANGBAN_KIOSK_TICKETS_PER_MINUTE": "100000", "BANGBAN_CITIZEN_BOOKINGS_PER_MINUTE": "100000"}
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _private_kivy_home() -> None:
+    """Kivy makes its home (~/.kivy) when first imported, unguarded against another process doing the
+    same: on a fresh machine two xdist workers importing it at once failed collection (FileExistsError),
+    as terminals started together would (kiosk/ui/common/app_base.prepare_kivy gives each its own).
+    Each test process gets a home of its own, gone when it ends."""
+    if "KIVY_HOME" not in os.environ:
+        home = tempfile.mkdtemp(prefix="bangban-kivy-")
+        os.environ["KIVY_HOME"] = home
+        atexit.register(shutil.rmtree, home, True)
+
+
+_private_kivy_home()
 
 
 def start_virtual_screen(screen: str) -> tuple[subprocess.Popen, str]:
