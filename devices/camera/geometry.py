@@ -21,6 +21,12 @@ def order_corners(points: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0).astype(np.float32)
 
 
+def rotation(angle: float, dtype=np.float32) -> np.ndarray:
+    """The 2x2 matrix turning a point by `angle` radians (counter-clockwise on a y-up plane)."""
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s], [s, c]], dtype)
+
+
 def is_convex(quad: np.ndarray) -> bool:
     return bool(cv2.isContourConvex(np.asarray(quad, np.float32).reshape(-1, 1, 2)))
 

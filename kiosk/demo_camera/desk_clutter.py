@@ -10,6 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from devices.camera.geometry import rotation
+
 
 def _box(rng: np.random.Generator, w: int, h: int, size: tuple[float, float]) -> np.ndarray:
     centre = (float(rng.uniform(0, w)), float(rng.uniform(0, h)))
@@ -34,7 +36,7 @@ def add_keyboard(img: np.ndarray, rng: np.random.Generator) -> None:
     kw, kh = rng.uniform(0.4, 0.8) * w, rng.uniform(0.12, 0.25) * h
     centre = np.float32([rng.uniform(0, w), rng.choice([rng.uniform(-0.05, 0.15), rng.uniform(0.85, 1.05)]) * h])
     angle = np.radians(rng.uniform(-12, 12))
-    rot = np.float32([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rot = rotation(angle)
     base = float(rng.integers(30, 200))
     plate = np.float32([[-kw, -kh], [kw, -kh], [kw, kh], [-kw, kh]]) / 2 @ rot.T + centre
     cv2.fillPoly(img, [np.rint(plate).astype(np.int32)], (base, base, base), cv2.LINE_AA)
@@ -162,7 +164,7 @@ def add_sheet_under(img: np.ndarray, quad: np.ndarray, rng: np.random.Generator)
     # the document's centre in the sheet's own frame: mostly well inside it, now and then over its edge
     reach = 0.35 if rng.random() < 0.75 else 0.75
     on_sheet = rng.uniform(-reach, reach, 2) * size / 2
-    rot = np.float64([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rot = rotation(angle, np.float64)
     # a printed page in full view, or nearly, is a document of its own: the sheet runs well off the frame
     corners_off = 2 if not box_lid else int(rng.integers(3))
     for _ in range(40):
@@ -224,7 +226,7 @@ def _lay_sheet(img: np.ndarray, face: np.ndarray, size: np.ndarray, centre: np.n
     """`face` laid on `img`, `size` pixels large, turned by `angle` about `centre`; a faint shadow at its rim."""
     h, w = img.shape[:2]
     fh, fw = face.shape[:2]
-    rot = np.float64([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rot = rotation(angle, np.float64)
     zoom = np.diag([size[0] / fw, size[1] / fh])
     affine = np.hstack([rot @ zoom, (centre - rot @ zoom @ np.float64([fw / 2, fh / 2]))[:, None]])
     shadow = cv2.warpAffine(np.ones((fh, fw), np.float32), affine, (w, h))

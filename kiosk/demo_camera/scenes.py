@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from .camera_effects import photograph
 from .desk_clutter import add_cable, add_desk_things, add_sheet_under
-from devices.camera.geometry import TYPICAL_FOCAL
+from devices.camera.geometry import TYPICAL_FOCAL, rotation
 from .id_card_faces import render_id_card
 from .font import font as _font
 
@@ -170,7 +170,7 @@ def _placement(doc_mm, kind, w, h, rng) -> np.ndarray:
     else:
         doc_w = min(w * 0.9, h * rng.uniform(0.45, 0.92) / max(aspect, 1.0))
     angle = np.radians(rng.uniform(-25, 25) + 90 * int(rng.integers(4)))
-    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]], np.float32)
+    rot = rotation(angle)
     tilt = (rng.uniform(0, 2 * np.pi), np.radians(rng.uniform(0, 30)))  # axis direction, angle
     for _ in range(60):
         doc_h = doc_w * aspect
