@@ -229,10 +229,9 @@ def _lay_sheet(img: np.ndarray, face: np.ndarray, size: np.ndarray, centre: np.n
     rot = rotation(angle, np.float64)
     zoom = np.diag([size[0] / fw, size[1] / fh])
     affine = np.hstack([rot @ zoom, (centre - rot @ zoom @ np.float64([fw / 2, fh / 2]))[:, None]])
-    shadow = cv2.warpAffine(np.ones((fh, fw), np.float32), affine, (w, h))
+    mask = cv2.warpAffine(np.ones((fh, fw), np.float32), affine, (w, h))  # where the sheet lies: its shadow's shape too
     shifted = np.float32([[1, 0, rng.normal(0, 3)], [0, 1, rng.normal(0, 3)]])
-    shadow = cv2.GaussianBlur(cv2.warpAffine(shadow, shifted, (w, h)), (0, 0), rng.uniform(1.5, 5))
+    shadow = cv2.GaussianBlur(cv2.warpAffine(mask, shifted, (w, h)), (0, 0), rng.uniform(1.5, 5))
     img *= (1 - rng.uniform(0.05, 0.3) * shadow)[..., None]
-    mask = cv2.warpAffine(np.ones((fh, fw), np.float32), affine, (w, h))[..., None]
     sheet = cv2.warpAffine(face, affine, (w, h), borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-    img[:] = img * (1 - mask) + sheet * mask
+    img[:] = img * (1 - mask[..., None]) + sheet * mask[..., None]
